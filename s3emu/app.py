@@ -1,0 +1,102 @@
+"""The WSGI pipeline: request -> address -> route -> authenticate -> handler -> S3 response.
+
+This is the one place that catches exceptions: an S3Error becomes S3's XML error (no body for
+HEAD), anything else is logged with its traceback and answered as 500 InternalError. Every
+request is journaled.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+from urllib.parse import parse_qsl
+
+from . import ops as _ops  # noqa: F401  (registers every handler)
+from .auth.identify import claimed_credential
+from .auth.users import ANONYMOUS
+from .errors import InternalError, MethodNotAllowed, NotImplemented_, S3Error
+from .ids import Ids
+from .journal import Entry
+from .ops.registry import OPERATIONS, Call
+from .protocol.reply import Reply
+from .protocol.addressing import address
+from .protocol.render import error_reply, respond
+from .protocol.routing import near_misses, resolve, target_of
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+log = logging.getLogger("s3emu")
+
+_SPECIAL_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length",
+                    "CONTENT_MD5": "content-md5"}
+
+
+def request_headers(environ: dict[str, Any]) -> dict[str, str]:
+    """Request headers keyed by lower-case name."""
+    headers = {}
+    for name, value in environ.items():
+        if name.startswith("HTTP_"):
+            headers[name[5:].replace("_", "-").lower()] = value
+        elif name in _SPECIAL_HEADERS and value != "":
+            headers[_SPECIAL_HEADERS[name]] = value
+    return headers
+
+
+def parse_query(text: str) -> dict[str, str]:
+    if not text:
+        return {}
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def handle(emu: Emulator, environ: dict[str, Any],
+           start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Serve one WSGI request with ``emu``."""
+    request_id = emu.ids.request_id()
+    method = environ.get("REQUEST_METHOD", "GET").upper()
+    op = bucket = key = None
+    access_key = None
+    call = None
+    try:
+        where = address(environ)
+        bucket, key = where.bucket, where.key
+        headers = request_headers(environ)
+        query = parse_query(environ.get("QUERY_STRING", ""))
+        target = target_of(bucket, key)
+        op = resolve(method, target, query, headers)
+        if op is None:
+            log.info("no route for %s %s; near: %s", method, target, near_misses(method, target))
+            raise MethodNotAllowed(Method=method, ResourceType=target.upper())
+        credential = claimed_credential(headers, query)
+        access_key = credential.access_key or None
+        user = emu.authenticate(credential, method, where, headers, query, environ) \
+            if credential.access_key else ANONYMOUS
+        handler = OPERATIONS.get(op)
+        if handler is None:
+            raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
+        call = Call(emulator=emu, op=op, method=method, bucket=bucket, key=key, query=query,
+                    headers=headers, environ=environ, request_id=request_id,
+                    region=where.region or credential.region or emu.region, user=user,
+                    secure=environ.get("wsgi.url_scheme") == "https",
+                    virtual_host=where.virtual_host)
+        reply = handler(call)
+    except S3Error as error:
+        reply = error_reply(error)
+    except Exception:  # the one place unexpected errors are caught
+        log.exception("internal error serving %s %s", method, op)
+        reply = error_reply(InternalError())
+    error_code = reply.xml[1].get("Code") if reply.xml and reply.xml[0] == "Error" else None
+    now = emu.clock.now()
+    body = respond(reply, start_response, head=method == "HEAD", request_id=request_id,
+                   host_id=Ids.host_id(request_id), now=now)
+    bytes_in = call._decoded.payload.size if call is not None and call._decoded else 0
+    emu.journal.record(Entry(
+        time=now, operation=op, method=method, bucket=bucket, key=key, access_key=access_key,
+        status=reply.status, error_code=error_code, bytes_in=bytes_in,
+        bytes_out=_size_of(reply), request_id=request_id))
+    return body
+
+
+def _size_of(reply: Reply) -> int:
+    if isinstance(reply.body, (bytes, bytearray, memoryview)):
+        return len(reply.body)
+    return reply.length or 0

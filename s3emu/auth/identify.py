@@ -1,0 +1,48 @@
+"""Who signed a request and for which region, read from its Authorization header or query.
+
+This only reads the credential; verifying the signature is the job of the signers
+(``sigv4``/``sigv2``). This module imports only the standard library and errors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Credential:
+    """The access key a request claims, the scheme it uses, and its scope's region (SigV4)."""
+
+    access_key: str
+    scheme: str            # "sigv4", "sigv4-query", "sigv2", "sigv2-query", "post", "anonymous"
+    region: str | None = None
+
+
+ANONYMOUS_CREDENTIAL = Credential("", "anonymous")
+
+
+def _scope_parts(credential: str) -> tuple[str, str | None]:
+    parts = credential.split("/")
+    return parts[0], (parts[2] if len(parts) >= 5 else None)
+
+
+def claimed_credential(headers: Mapping[str, str], query: Mapping[str, str]) -> Credential:
+    """The credential a request presents (anonymous if none)."""
+    auth = headers.get("authorization")
+    if auth:
+        if auth.startswith("AWS4-HMAC-SHA256"):
+            for part in auth[len("AWS4-HMAC-SHA256"):].split(","):
+                name, _, value = part.strip().partition("=")
+                if name == "Credential":
+                    key, region = _scope_parts(value)
+                    return Credential(key, "sigv4", region)
+            return Credential("", "sigv4")
+        if auth.startswith("AWS "):
+            return Credential(auth[4:].rpartition(":")[0], "sigv2")
+        return Credential("", "unknown")
+    if "X-Amz-Credential" in query:
+        key, region = _scope_parts(query["X-Amz-Credential"])
+        return Credential(key, "sigv4-query", region)
+    if "AWSAccessKeyId" in query:
+        return Credential(query["AWSAccessKeyId"], "sigv2-query")
+    return ANONYMOUS_CREDENTIAL

@@ -1,0 +1,63 @@
+"""Users (access key + secret) and the accounts they belong to.
+
+Secrets live in memory only, for computing signatures; they are never logged, journaled or
+dumped. This module imports only the standard library.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+#: The default account: what the default ``testing``/``testing`` user belongs to.
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_DISPLAY_NAME = "s3emu"
+
+
+@dataclass(frozen=True)
+class User:
+    """An access key, its secret and its account."""
+
+    access_key: str
+    secret: str = field(repr=False)
+    account_id: str = DEFAULT_ACCOUNT_ID
+    display_name: str = DEFAULT_DISPLAY_NAME
+
+    @property
+    def canonical_id(self) -> str:
+        """The account's 64-hex canonical user id (stable for an account id)."""
+        return canonical_id(self.account_id)
+
+
+def canonical_id(account_id: str) -> str:
+    return hashlib.sha256(f"s3emu-canonical:{account_id}".encode()).hexdigest()
+
+
+#: The principal of an unsigned request.
+ANONYMOUS = User("", "", account_id="anonymous", display_name="anonymous")
+
+
+class Users:
+    """The emulator's users, by access key."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, User] = {}
+
+    def add(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
+            name: str | None = None) -> User:
+        user = User(access_key, secret, account_id,
+                    name or (DEFAULT_DISPLAY_NAME if account_id == DEFAULT_ACCOUNT_ID
+                             else f"account-{account_id}"))
+        self._by_key[access_key] = user
+        return user
+
+    def get(self, access_key: str) -> User | None:
+        return self._by_key.get(access_key)
+
+    def __contains__(self, access_key: object) -> bool:
+        return access_key in self._by_key
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)

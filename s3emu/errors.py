@@ -1,0 +1,159 @@
+"""S3's error codes as one exception hierarchy.
+
+Each S3 error code is a small class carrying its HTTP status and S3's default message as class
+attributes; keyword arguments given when raising become extra children of the ``<Error>`` XML
+element (``BucketName``, ``Key``, ``Condition``, ``ArgumentName`` ...), in the order given.
+``S3Error.by_code`` maps a code to its class.
+
+This module imports only the standard library.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class S3Error(Exception):
+    """An error S3 answers with: ``code``, HTTP ``status``, ``message`` and extra fields."""
+
+    code: ClassVar[str] = "InternalError"
+    status: ClassVar[int] = 500
+    message: str = "We encountered an internal error. Please try again."
+    by_code: ClassVar[dict[str, type[S3Error]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            S3Error.by_code[cls.code] = cls
+
+    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None,
+                 **fields: Any) -> None:
+        self.message = message or type(self).message
+        super().__init__(self.message)
+        #: extra ``<Error>`` children, rendered in insertion order
+        self.fields = {k: v for k, v in fields.items() if v is not None}
+        #: extra response headers (e.g. ``x-amz-bucket-region`` on a 301)
+        self.headers = headers or {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, {self.fields!r})"
+
+
+def error_for(code: str, status: int, message: str) -> type[S3Error]:
+    """Return the class for ``code``, making a new one if the code is not yet known."""
+    known = S3Error.by_code.get(code)
+    if known is not None:
+        return known
+    return type(code, (S3Error,), {"code": code, "status": status, "message": message})
+
+
+def _define(code: str, status: int, message: str) -> type[S3Error]:
+    return type(code, (S3Error,), {"code": code, "status": status, "message": message,
+                                   "__module__": __name__})
+
+
+class InternalError(S3Error):
+    code, status = "InternalError", 500
+
+
+# 3xx / 4xx / 5xx codes as documented in S3's "Error responses" reference.
+AccessDenied = _define("AccessDenied", 403, "Access Denied")
+AccessControlListNotSupported = _define(
+    "AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+AuthorizationHeaderMalformed = _define(
+    "AuthorizationHeaderMalformed", 400, "The authorization header is malformed.")
+AuthorizationQueryParametersError = _define(
+    "AuthorizationQueryParametersError", 400,
+    "Error parsing the X-Amz-Credential parameter.")
+BadDigest = _define(
+    "BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
+BucketAlreadyExists = _define(
+    "BucketAlreadyExists", 409,
+    "The requested bucket name is not available. The bucket namespace is shared by all users "
+    "of the system. Please select a different name and try again.")
+BucketAlreadyOwnedByYou = _define(
+    "BucketAlreadyOwnedByYou", 409,
+    "Your previous request to create the named bucket succeeded and you already own it.")
+BucketNotEmpty = _define(
+    "BucketNotEmpty", 409, "The bucket you tried to delete is not empty")
+EntityTooLarge = _define(
+    "EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
+EntityTooSmall = _define(
+    "EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.")
+IllegalLocationConstraintException = _define(
+    "IllegalLocationConstraintException", 400,
+    "The unspecified location constraint is incompatible for the region specific endpoint "
+    "this request was sent to.")
+IncompleteBody = _define(
+    "IncompleteBody", 400,
+    "You did not provide the number of bytes specified by the Content-Length HTTP header")
+InvalidArgument = _define("InvalidArgument", 400, "Invalid Argument")
+InvalidBucketName = _define("InvalidBucketName", 400, "The specified bucket is not valid.")
+InvalidDigest = _define(
+    "InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
+InvalidLocationConstraint = _define(
+    "InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
+InvalidPart = _define(
+    "InvalidPart", 400,
+    "One or more of the specified parts could not be found.  The part may not have been "
+    "uploaded, or the specified entity tag may not match the part's entity tag.")
+InvalidPartOrder = _define(
+    "InvalidPartOrder", 400,
+    "The list of parts was not in ascending order. Parts must be ordered by part number.")
+InvalidRange = _define("InvalidRange", 416, "The requested range is not satisfiable")
+InvalidRequest = _define("InvalidRequest", 400, "Invalid Request")
+InvalidStorageClass = _define(
+    "InvalidStorageClass", 400, "The storage class you specified is not valid")
+KeyTooLongError = _define("KeyTooLongError", 400, "Your key is too long")
+MalformedXML = _define(
+    "MalformedXML", 400,
+    "The XML you provided was not well-formed or did not validate against our published schema")
+MetadataTooLarge = _define(
+    "MetadataTooLarge", 400,
+    "Your metadata headers exceed the maximum allowed metadata size")
+MethodNotAllowed = _define(
+    "MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+MissingContentLength = _define(
+    "MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
+NoSuchBucket = _define("NoSuchBucket", 404, "The specified bucket does not exist")
+NoSuchKey = _define("NoSuchKey", 404, "The specified key does not exist.")
+NoSuchUpload = _define(
+    "NoSuchUpload", 404,
+    "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+    "been aborted or completed.")
+NoSuchVersion = _define(
+    "NoSuchVersion", 404,
+    "The version ID specified in the request does not match an existing version.")
+NotImplemented_ = _define(
+    "NotImplemented", 501, "A header you provided implies functionality that is not implemented")
+NotModified = _define("NotModified", 304, "Not Modified")
+PreconditionFailed = _define(
+    "PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+RequestTimeTooSkewed = _define(
+    "RequestTimeTooSkewed", 403,
+    "The difference between the request time and the current time is too large.")
+SignatureDoesNotMatch = _define(
+    "SignatureDoesNotMatch", 403,
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your key and signing method.")
+SlowDown = _define("SlowDown", 503, "Please reduce your request rate.")
+ServiceUnavailable = _define("ServiceUnavailable", 503, "Please reduce your request rate.")
+InvalidAccessKeyId = _define(
+    "InvalidAccessKeyId", 403,
+    "The AWS Access Key Id you provided does not exist in our records.")
+XAmzContentSHA256Mismatch = _define(
+    "XAmzContentSHA256Mismatch", 400,
+    "The provided 'x-amz-content-sha256' header does not match what was computed.")
+MalformedPOSTRequest = _define(
+    "MalformedPOSTRequest", 400,
+    "The body of your POST request is not well-formed multipart/form-data.")
+InvalidObjectState = _define(
+    "InvalidObjectState", 403, "The operation is not valid for the object's storage class")
+NoSuchTagSet = _define("NoSuchTagSet", 404, "The TagSet does not exist")
+InvalidTag = _define("InvalidTag", 400, "The tag provided was not a valid tag.")
+MalformedACLError = _define(
+    "MalformedACLError", 400,
+    "The XML you provided was not well-formed or did not validate against our published schema")
+InvalidEncryptionAlgorithmError = _define(
+    "InvalidEncryptionAlgorithmError", 400,
+    "The encryption request you specified is not valid. The valid value is AES256.")
+TooManyParts = _define("TooManyParts", 400, "You have attempted to upload too many parts.")

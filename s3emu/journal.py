@@ -1,0 +1,89 @@
+"""The request journal: one frozen :class:`Entry` per request, in request order.
+
+``emu.journal`` is a read-only sequence with :meth:`Journal.filter`, :meth:`Journal.count`,
+:meth:`Journal.clear` and :meth:`Journal.as_table`. Secrets and SSE-C keys never enter it.
+This module imports only the standard library.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Iterator, Sequence, overload
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One request as the emulator saw it."""
+
+    time: datetime
+    operation: str | None
+    method: str
+    bucket: str | None
+    key: str | None
+    access_key: str | None
+    status: int
+    error_code: str | None
+    bytes_in: int
+    bytes_out: int
+    request_id: str
+    throttled: bool = False
+    faulted: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = self.time.isoformat()
+        return data
+
+
+class Journal(Sequence[Entry]):
+    """Requests seen, oldest first."""
+
+    def __init__(self) -> None:
+        self._entries: list[Entry] = []
+        self._lock = threading.Lock()
+
+    def record(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        return self._entries[index]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(list(self._entries))
+
+    def filter(self, **match: Any) -> list[Entry]:
+        """Entries whose attributes equal every ``match`` value, in request order."""
+        for name in match:
+            if name not in Entry.__dataclass_fields__:
+                raise TypeError(f"journal entries have no field {name!r}")
+        return [e for e in self if all(getattr(e, k) == v for k, v in match.items())]
+
+    def count(self, value: Any = None, **match: Any) -> int:  # type: ignore[override]
+        """How many entries match (``count(operation="GetObject")``)."""
+        if value is not None:
+            return super().count(value)
+        return len(self.filter(**match))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def as_table(self, last: int | None = None) -> str:
+        """A plain-text table of the entries (the last ``last`` ones if given)."""
+        rows = self._entries[-last:] if last else self._entries
+        lines = [f"{'#':>4} {'operation':<28} {'status':>6} {'error':<24} bucket/key"]
+        for n, e in enumerate(rows, 1):
+            where = "/".join(x for x in (e.bucket, e.key) if x) or "-"
+            lines.append(f"{n:>4} {e.operation or e.method:<28} {e.status:>6} "
+                         f"{e.error_code or '':<24} {where}")
+        return "\n".join(lines)

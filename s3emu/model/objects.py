@@ -1,0 +1,70 @@
+"""Object versions: what one stored object is.
+
+An :class:`ObjectVersion` is frozen: replacing an object stores a new version, so readers holding
+the old one are never half-changed. Field names follow S3's API member names (``ContentType``,
+``CacheControl`` ...), not HTTP header names.
+
+This module imports only the standard library and the model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Mapping
+
+from .blob import Blob
+
+#: The content attributes S3 stores with an object and returns on GET/HEAD.
+CONTENT_FIELDS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentLanguage",
+                  "CacheControl", "Expires", "WebsiteRedirectLocation")
+
+#: Storage classes S3 accepts on PUT/COPY/CreateMultipartUpload.
+STORAGE_CLASSES = frozenset({
+    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS",
+    "FSX_ONTAP"})
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """One part of a multipart object, as GetObject?partNumber and GetObjectAttributes see it."""
+
+    number: int
+    offset: int
+    size: int
+    etag: str
+    checksums: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObjectVersion:
+    """One stored version of an object.
+
+    ``etag`` is quoted as S3 sends it. ``checksums`` maps an algorithm name (``CRC32``,
+    ``CRC32C``, ``CRC64NVME``, ``SHA1``, ``SHA256``) to its base64 value. ``version_id`` is None
+    for an object written while versioning was never enabled (S3 shows it as ``null``).
+    """
+
+    key: str
+    blob: Blob
+    etag: str
+    last_modified: datetime
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    content: Mapping[str, str] = field(default_factory=dict)
+    storage_class: str = "STANDARD"
+    checksums: Mapping[str, str] = field(default_factory=dict)
+    checksum_type: str | None = None
+    version_id: str | None = None
+    parts: tuple[PartInfo, ...] | None = None
+    sse: Mapping[str, Any] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+    owner: str = ""
+    delete_marker: bool = False
+
+    @property
+    def size(self) -> int:
+        return self.blob.size
+
+    def evolve(self, **changes: Any) -> ObjectVersion:
+        """A copy with ``changes`` applied (the blob is shared, not copied)."""
+        return replace(self, **changes)

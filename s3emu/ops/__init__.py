@@ -1,0 +1,7 @@
+"""S3 operations: one module per API area, each registering short handlers by operation name.
+
+Handlers use the model, ``s3emu.protocol`` and ``s3emu.errors``; importing this package
+registers them all in :data:`s3emu.ops.registry.OPERATIONS`.
+"""
+from . import buckets as buckets
+from . import objects as objects

@@ -1,0 +1,127 @@
+"""Object headers in and out: user metadata, content attributes, storage class, checksums.
+
+Request side: :func:`metadata_from` (``x-amz-meta-*`` with S3's 2 KB limit),
+:func:`content_from` (Content-Type and friends). Response side: :func:`object_headers` for
+GET/HEAD. Header names on the request side are lower-case.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from ..errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
+from ..model.objects import STORAGE_CLASSES, ObjectVersion
+from ..protocol.checksums import HEADER_OF
+from ..protocol.dates import http_date
+
+#: S3's limit on user-defined metadata: sum of UTF-8 bytes of names and values.
+MAX_METADATA_BYTES = 2048
+
+#: request header -> model content field
+CONTENT_HEADERS = {
+    "content-type": "ContentType",
+    "content-encoding": "ContentEncoding",
+    "content-disposition": "ContentDisposition",
+    "content-language": "ContentLanguage",
+    "cache-control": "CacheControl",
+    "expires": "Expires",
+    "x-amz-website-redirect-location": "WebsiteRedirectLocation",
+}
+#: model content field -> response header
+RESPONSE_HEADER_OF = {
+    "ContentType": "Content-Type",
+    "ContentEncoding": "Content-Encoding",
+    "ContentDisposition": "Content-Disposition",
+    "ContentLanguage": "Content-Language",
+    "CacheControl": "Cache-Control",
+    "Expires": "Expires",
+    "WebsiteRedirectLocation": "x-amz-website-redirect-location",
+}
+DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+
+
+def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
+    """User metadata from ``x-amz-meta-*`` headers; MetadataTooLarge past 2 KB."""
+    meta = {name[11:]: value for name, value in headers.items()
+            if name.startswith("x-amz-meta-")}
+    if meta:
+        size = sum(len(k.encode()) + len(v.encode("latin-1", "replace"))
+                   for k, v in meta.items())
+        if size > MAX_METADATA_BYTES:
+            raise MetadataTooLarge(Size=str(size), MaxSizeAllowed=str(MAX_METADATA_BYTES))
+    return meta
+
+
+def content_from(headers: Mapping[str, str]) -> dict[str, str]:
+    """Content attributes to store with an object; aws-chunked is not stored as an encoding."""
+    content = {field: headers[name] for name, field in CONTENT_HEADERS.items() if name in headers}
+    encoding = content.get("ContentEncoding")
+    if encoding is not None:
+        kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
+        if kept:
+            content["ContentEncoding"] = ", ".join(kept)
+        else:
+            del content["ContentEncoding"]
+    content.setdefault("ContentType", DEFAULT_CONTENT_TYPE)
+    return content
+
+
+def storage_class_from(headers: Mapping[str, str]) -> str:
+    value = headers.get("x-amz-storage-class", "STANDARD")
+    if value not in STORAGE_CLASSES:
+        raise InvalidStorageClass(StorageClassRequested=value)
+    return value
+
+
+def tags_from(headers: Mapping[str, str]) -> dict[str, str]:
+    """Object tags from an ``x-amz-tagging`` header (URL query encoded)."""
+    from urllib.parse import parse_qsl
+    text = headers.get("x-amz-tagging")
+    if not text:
+        return {}
+    pairs = parse_qsl(text, keep_blank_values=True)
+    tags = dict(pairs)
+    if len(tags) != len(pairs):
+        raise InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+    if len(tags) > 10:
+        raise InvalidArgument("Object tags cannot be greater than 10")
+    return tags
+
+
+def object_headers(version: ObjectVersion, *, checksum_mode: bool = False) -> dict[str, str]:
+    """Response headers describing ``version`` (GET/HEAD), without Content-Length."""
+    out = {"Last-Modified": http_date(version.last_modified), "ETag": version.etag,
+           "Accept-Ranges": "bytes"}
+    for field, value in version.content.items():
+        out[RESPONSE_HEADER_OF[field]] = value
+    for name, value in version.metadata.items():
+        out["x-amz-meta-" + name] = value
+    if version.storage_class != "STANDARD":
+        out["x-amz-storage-class"] = version.storage_class
+    if version.version_id is not None:
+        out["x-amz-version-id"] = version.version_id
+    if version.tags:
+        out["x-amz-tagging-count"] = str(len(version.tags))
+    for name, value in sse_headers(version).items():
+        out[name] = value
+    if checksum_mode and version.checksums:
+        for alg, value in version.checksums.items():
+            out[HEADER_OF[alg]] = value
+        if version.checksum_type:
+            out["x-amz-checksum-type"] = version.checksum_type
+    return out
+
+
+def sse_headers(version: ObjectVersion) -> dict[str, str]:
+    """The server-side encryption headers S3 echoes for ``version``."""
+    sse = version.sse
+    if not sse:
+        return {"x-amz-server-side-encryption": "AES256"}
+    out = {}
+    for name in ("x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+                 "x-amz-server-side-encryption-context",
+                 "x-amz-server-side-encryption-bucket-key-enabled",
+                 "x-amz-server-side-encryption-customer-algorithm",
+                 "x-amz-server-side-encryption-customer-key-md5"):
+        if sse.get(name):
+            out[name] = sse[name]
+    return out

@@ -1,0 +1,122 @@
+"""Object operations: PutObject, GetObject, HeadObject, DeleteObject."""
+from __future__ import annotations
+
+from ..errors import EntityTooLarge, InvalidArgument
+from ..model.naming import check_key
+from ..model.objects import ObjectVersion
+from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
+from .conditions import check_read_conditions, check_write_conditions
+from .headers import (content_from, metadata_from, object_headers, sse_headers,
+                      storage_class_from, tags_from)
+from .ranges import byte_range
+from .registry import Call, Reply, operation
+from . import sse
+
+#: S3's limit on a single PUT: 5 GiB.
+MAX_PUT_SIZE = 5 * 1024 ** 3
+
+#: ``response-*`` query parameters of GetObject/HeadObject and the header each overrides.
+RESPONSE_OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-language": "Content-Language",
+    "response-expires": "Expires",
+    "response-cache-control": "Cache-Control",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-encoding": "Content-Encoding",
+}
+
+
+def declared_size(call: Call) -> int | None:
+    """The payload size a request announces (decoded size for aws-chunked bodies)."""
+    decoded = call.headers.get("x-amz-decoded-content-length")
+    if decoded is not None and decoded.isdigit():
+        return int(decoded)
+    return call.content_length
+
+
+def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
+    """Read, validate and describe the request body as a new object version (not stored)."""
+    key = key or call.key
+    check_key(key)
+    size = declared_size(call)
+    if size is not None and size > MAX_PUT_SIZE:
+        raise EntityTooLarge(ProposedSize=str(size), MaxSizeAllowed=str(MAX_PUT_SIZE))
+    headers = call.headers
+    metadata = metadata_from(headers)
+    content = content_from(headers)
+    storage_class = storage_class_from(headers)
+    tags = tags_from(headers)
+    encryption = sse.from_request(call)
+    payload = call.payload(required_length=True)
+    md5 = md5_hex(payload.segments)
+    check_content_md5(headers.get("content-md5"), md5)
+    checksums = verify_checksums(headers, call.trailers, lambda: payload.segments)
+    return ObjectVersion(
+        key=key, blob=payload, etag=sse.etag_for(encryption, md5),
+        last_modified=call.clock.now().replace(microsecond=0), metadata=metadata,
+        content=content, storage_class=storage_class, checksums=checksums,
+        checksum_type="FULL_OBJECT" if checksums else None, sse=encryption, tags=tags,
+        owner=call.user.account_id)
+
+
+def write_reply(version: ObjectVersion) -> Reply:
+    headers = {"ETag": version.etag}
+    for alg, value in version.checksums.items():
+        headers[HEADER_OF[alg]] = value
+    if version.checksum_type:
+        headers["x-amz-checksum-type"] = version.checksum_type
+    headers.update(sse_headers(version))
+    if version.version_id is not None:
+        headers["x-amz-version-id"] = version.version_id
+    return Reply(headers=headers)
+
+
+@operation("PutObject")
+def put_object(call: Call) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    version = new_version(call)
+    with bucket.lock:
+        check_write_conditions(call.headers, bucket.find(version.key), version.key)
+        bucket.put(version)
+    return write_reply(version)
+
+
+def _read(call: Call, *, with_body: bool) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    version = bucket.get(call.key)
+    sse.check_read_key(call, version)
+    check_read_conditions(call.headers, version)
+    span = byte_range(call.headers.get("range"), version.size)
+    checksum_mode = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
+    headers = object_headers(version, checksum_mode=checksum_mode and span is None)
+    for param, header in RESPONSE_OVERRIDES.items():
+        if param in call.query:
+            headers[header] = call.query[param]
+    start, stop = span or (0, version.size)
+    headers["Content-Length"] = str(stop - start)
+    status = 200
+    if span is not None:
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{version.size}"
+    body = version.blob.iter_range(start, stop) if with_body else None
+    return Reply(status=status, headers=headers, body=body, length=stop - start)
+
+
+@operation("GetObject")
+def get_object(call: Call) -> Reply:
+    return _read(call, with_body=True)
+
+
+@operation("HeadObject")
+def head_object(call: Call) -> Reply:
+    return _read(call, with_body=False)
+
+
+@operation("DeleteObject")
+def delete_object(call: Call) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    if "versionId" in call.query and call.query["versionId"] not in ("null",):
+        raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
+                              ArgumentValue=call.query["versionId"])
+    bucket.delete(call.key)
+    return Reply(status=204)

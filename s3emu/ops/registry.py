@@ -1,0 +1,104 @@
+"""The handler registry, and what a handler gets (:class:`Call`) and gives back (:class:`Reply`).
+
+A handler is a short function registered under its S3 operation name::
+
+    @operation("HeadBucket")
+    def head_bucket(call: Call) -> Reply:
+        bucket = call.store.bucket(call.bucket)
+        return Reply(headers={"x-amz-bucket-region": bucket.region})
+
+Handlers translate HTTP to and from the model; they never parse raw bytes themselves (they use
+``s3emu.protocol``) and never catch S3Error (``app.py`` renders it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..errors import MissingContentLength
+from ..model.blob import Blob
+from ..protocol import body as _body
+from ..protocol import chunked
+from ..protocol import xml
+from ..protocol.reply import Reply as Reply
+
+if TYPE_CHECKING:
+    from ..auth.users import User
+    from ..emulator import Emulator
+    from ..model.store import Store
+    from ..clock import Clock
+
+Handler = Callable[["Call"], "Reply"]
+
+#: Every implemented operation, by S3 operation name.
+OPERATIONS: dict[str, Handler] = {}
+
+
+def operation(name: str) -> Callable[[Handler], Handler]:
+    """Register a handler under S3 operation ``name`` (botocore's spelling)."""
+    def register(handler: Handler) -> Handler:
+        if name in OPERATIONS:
+            raise ValueError(f"operation {name} registered twice")
+        OPERATIONS[name] = handler
+        handler.operation = name  # type: ignore[attr-defined]
+        return handler
+    return register
+
+
+@dataclass
+class Call:
+    """One request as a handler sees it. Header names are lower-case."""
+
+    emulator: Emulator
+    op: str
+    method: str
+    bucket: str | None
+    key: str | None
+    query: dict[str, str]
+    headers: dict[str, str]
+    environ: dict[str, Any]
+    request_id: str
+    region: str
+    user: User
+    secure: bool = True
+    virtual_host: bool = False
+    _decoded: chunked.Decoded | None = None
+
+    @property
+    def store(self) -> Store:
+        return self.emulator.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.emulator.clock
+
+    @property
+    def content_length(self) -> int | None:
+        value = self.environ.get("CONTENT_LENGTH")
+        return int(value) if value not in (None, "") else None
+
+    def decoded(self, *, required_length: bool = False) -> chunked.Decoded:
+        """The request body, aws-chunked decoded (payload, chunk signatures, trailers)."""
+        if self._decoded is None:
+            if required_length and self.content_length is None and not _body.is_terminated(
+                    self.environ) and "s3emu.body" not in self.environ:
+                raise MissingContentLength()
+            self._decoded = _body.read_payload(self.environ, self.headers)
+        return self._decoded
+
+    def payload(self, *, required_length: bool = False) -> Blob:
+        """The request body as a Blob, aws-chunked decoded; read at most once."""
+        return self.decoded(required_length=required_length).payload
+
+    @property
+    def trailers(self) -> dict[str, str]:
+        """Trailer headers of an aws-chunked body (empty otherwise)."""
+        return self.decoded().trailers
+
+    def body(self) -> bytes:
+        """The request body as bytes (for small XML/JSON bodies)."""
+        return self.payload().tobytes()
+
+    def xml_body(self, root: str | None = None) -> dict[str, Any]:
+        """The request body parsed as XML; MalformedXML when it is not."""
+        return xml.parse(self.body(), root)

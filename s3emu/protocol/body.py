@@ -1,0 +1,62 @@
+"""Reading request bodies from WSGI input, without joining them.
+
+The body is read in blocks into a :class:`~s3emu.model.blob.Blob` (one segment per block); an
+in-process caller can hand the body over as ``environ["s3emu.body"]`` (bytes or memoryview) and
+skip the read altogether. aws-chunked bodies are decoded here (see :mod:`.chunked`).
+
+This module imports only the standard library, the model's Blob and the protocol package.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..errors import IncompleteBody
+from ..model.blob import EMPTY_BLOB, Blob
+from . import chunked
+
+_BLOCK = 8 << 20
+
+
+def is_terminated(environ: Mapping[str, Any]) -> bool:
+    return bool(environ.get("wsgi.input_terminated"))
+
+
+def read_raw(environ: Mapping[str, Any]) -> Blob:
+    """The raw request body; IncompleteBody when fewer bytes than Content-Length arrive."""
+    given = environ.get("s3emu.body")
+    if given is not None:
+        return Blob([given])
+    length_text = environ.get("CONTENT_LENGTH")
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return EMPTY_BLOB
+    segments = []
+    if length_text in (None, ""):
+        if not is_terminated(environ):
+            return EMPTY_BLOB
+        while True:
+            data = stream.read(_BLOCK)
+            if not data:
+                break
+            segments.append(data)
+        return Blob(segments)
+    remaining = int(length_text)
+    while remaining > 0:
+        data = stream.read(min(remaining, _BLOCK))
+        if not data:
+            raise IncompleteBody()
+        segments.append(data)
+        remaining -= len(data)
+    return Blob(segments)
+
+
+def read_payload(environ: dict[str, Any], headers: Mapping[str, str]) -> chunked.Decoded:
+    """The request payload: the raw body, or its aws-chunked decoding."""
+    raw = read_raw(environ)
+    if not chunked.is_aws_chunked(dict(headers)):
+        return chunked.Decoded(raw)
+    decoded = chunked.decode(raw)
+    declared = headers.get("x-amz-decoded-content-length")
+    if declared is not None and declared.isdigit() and int(declared) != decoded.payload.size:
+        raise IncompleteBody()
+    return decoded

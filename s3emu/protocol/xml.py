@@ -1,0 +1,100 @@
+"""XML in and out, as S3 writes and reads it.
+
+:func:`render` turns nested dicts/lists into S3's XML (root element in S3's namespace, children
+in insertion order, lists as repeated elements, ``None`` values left out). :func:`parse` reads a
+request body with xmltodict (entities disabled) and raises MalformedXML on anything that is not
+well-formed; namespaces are dropped so handlers see plain element names.
+
+This module imports xmltodict and the standard library.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+from xml.sax.saxutils import escape
+
+import xmltodict
+
+from ..errors import MalformedXML
+from .dates import iso8601
+
+S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return iso8601(value)
+    return escape(str(value))
+
+
+def _emit(out: list[str], name: str, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _emit(out, name, item)
+        return
+    if isinstance(value, Mapping):
+        attrs = value.get("@attrs")
+        head = name if not attrs else name + "".join(
+            f' {k}="{escape(str(v), {chr(34): "&quot;"})}"' for k, v in attrs.items())
+        out.append(f"<{head}>")
+        for child, sub in value.items():
+            if child != "@attrs":
+                _emit(out, child, sub)
+        out.append(f"</{name}>")
+        return
+    out.append(f"<{name}>{_text(value)}</{name}>")
+
+
+def render(root: str, body: Mapping[str, Any] | str | None, *,
+           namespace: bool = True) -> bytes:
+    """Serialize ``body`` as the children of ``<root>`` (or, if a str, as its text).
+
+    Returns UTF-8 bytes with the XML declaration.
+    """
+    out = [_HEADER, f'<{root} xmlns="{S3_NAMESPACE}">' if namespace else f"<{root}>"]
+    if isinstance(body, str):
+        out.append(escape(body))
+    else:
+        for name, value in (body or {}).items():
+            _emit(out, name, value)
+    out.append(f"</{root}>")
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def _strip_namespace(path: Any, key: str, value: Any) -> tuple[str, Any] | None:
+    """xmltodict postprocessor: drop xmlns attributes and element prefixes."""
+    if key.startswith("@xmlns"):
+        return None
+    return key.rsplit(":", 1)[-1], value
+
+
+def parse(body: bytes, root: str | None = None) -> dict[str, Any]:
+    """Parse a request body; MUST raise MalformedXML if it is not well-formed XML.
+
+    Returns the children of the root element as a dict (repeated elements become lists).
+    If ``root`` is given, the document's root element must have that (local) name.
+    """
+    if not body or not body.strip():
+        raise MalformedXML()
+    try:
+        doc = xmltodict.parse(body, disable_entities=True, postprocessor=_strip_namespace)
+    except Exception as exc:  # expat errors, entity refusals, bad encodings
+        raise MalformedXML() from exc
+    if not isinstance(doc, dict) or len(doc) != 1:
+        raise MalformedXML()
+    (name, content), = doc.items()
+    if root is not None and name != root:
+        raise MalformedXML()
+    return content if isinstance(content, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """xmltodict gives one child as a value and several as a list; always get a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
