@@ -12,6 +12,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	rm -rf *.egg-info  # build leftovers would shadow the installed entry points on PYTHONPATH=.
 	touch $@
 
 venv: $(VENV)/.installed

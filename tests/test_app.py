@@ -1,0 +1,70 @@
+"""The WSGI pipeline: unimplemented operations, unroutable methods, internal errors, journal."""
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_of
+from s3emu.intercept import call_app
+from s3emu.ops.registry import OPERATIONS
+
+
+def test_unimplemented_operation_is_501_naming_it(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.get_bucket_website(Bucket=bucket)
+    assert error_of(exc) == (501, "NotImplemented")
+    assert "GetBucketWebsite" in exc.value.response["Error"]["Message"]
+
+
+def test_unroutable_method_is_405(emu, bucket):
+    emu.auth = "off"
+    response = call_app(emu, "PATCH", f"https://s3.amazonaws.com/{bucket}/k",
+                        {"Authorization": "AWS testing:x"}, b"")
+    assert response.status == 405
+    body = response.read()
+    assert b"<Code>MethodNotAllowed</Code>" in body and b"<Method>PATCH</Method>" in body
+
+
+def test_unexpected_exception_is_internal_error(s3, bucket, monkeypatch, caplog):
+    def broken(call):
+        raise RuntimeError("boom")
+    monkeypatch.setitem(OPERATIONS, "HeadBucket", broken)
+    with pytest.raises(ClientError) as exc:
+        s3.head_bucket(Bucket=bucket)
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert "boom" in caplog.text
+
+
+def test_internal_error_body(emu, bucket, monkeypatch):
+    monkeypatch.setitem(OPERATIONS, "GetObject", lambda call: 1 / 0)
+    emu.auth = "off"
+    response = call_app(emu, "GET", f"https://s3.amazonaws.com/{bucket}/k",
+                        {"Authorization": "AWS testing:x"}, b"")
+    assert response.status == 500
+    assert b"<Code>InternalError</Code>" in response.read()
+
+
+def test_journal_records_each_request(s3, bucket, emu):
+    emu.journal.clear()
+    s3.put_object(Bucket=bucket, Key="a/b", Body=b"12345")
+    s3.get_object(Bucket=bucket, Key="a/b")["Body"].read()
+    with pytest.raises(ClientError):
+        s3.get_object(Bucket=bucket, Key="missing")
+    ops = [(e.operation, e.key, e.status, e.error_code) for e in emu.journal]
+    assert ops == [("PutObject", "a/b", 200, None), ("GetObject", "a/b", 200, None),
+                   ("GetObject", "missing", 404, "NoSuchKey")]
+    put, get, _ = emu.journal
+    assert put.bytes_in == 5 and get.bytes_out == 5
+    assert put.access_key == "testing" and put.bucket == bucket
+    assert emu.journal.filter(operation="GetObject", status=404)[0].key == "missing"
+    assert emu.journal.count(operation="GetObject") == 2
+    assert "NoSuchKey" in emu.journal.as_table()
+    assert len({e.request_id for e in emu.journal}) == 3
+
+
+def test_reset_empties_state_and_keeps_config(s3, bucket, emu):
+    emu.add_user("extra", "secret")
+    emu.reset()
+    assert s3.list_buckets()["Buckets"] == []
+    assert len(emu.journal) == 1
+    assert emu.users.get("extra") is not None
