@@ -5,3 +5,4 @@ registers them all in :data:`s3emu.ops.registry.OPERATIONS`.
 """
 from . import buckets as buckets
 from . import objects as objects
+from . import listing as listing

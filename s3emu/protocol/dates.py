@@ -6,9 +6,11 @@ This module imports only the standard library.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 from email.utils import format_datetime, parsedate_to_datetime
 
 
+@lru_cache(maxsize=512)
 def http_date(when: datetime) -> str:
     """RFC 7231 date: ``Wed, 01 Jan 2025 00:00:00 GMT``."""
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)

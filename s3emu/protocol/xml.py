@@ -33,11 +33,14 @@ def _text(value: Any) -> str:
 def _emit(out: list[str], name: str, value: Any) -> None:
     if value is None:
         return
+    if isinstance(value, str):                       # the common case first: it is hot
+        out.append(f"<{name}>{escape(value)}</{name}>")
+        return
     if isinstance(value, (list, tuple)):
         for item in value:
             _emit(out, name, item)
         return
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         attrs = value.get("@attrs")
         head = name if not attrs else name + "".join(
             f' {k}="{escape(str(v), {chr(34): "&quot;"})}"' for k, v in attrs.items())

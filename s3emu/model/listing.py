@@ -1,0 +1,117 @@
+"""One page of a bucket listing, found by bisect on the sorted key index.
+
+S3 lists keys in UTF-8 binary order, which for Python strings is code-point order, so a bucket's
+``keys`` (a sorted list) is already in listing order. :func:`list_page` walks it from the first
+key after the marker and under the prefix, rolls keys up into common prefixes at the delimiter,
+and stops after ``max_keys`` entries. Each entry costs O(log n) at most: the keys under a common
+prefix are skipped with one bisect to the prefix's successor string, never scanned, so a page
+costs O(log n + page) however many keys a common prefix rolls up.
+
+The rules (S3's "Listing object keys" and the ListObjects/ListObjectsV2 references):
+
+- every entry of a page (key or common prefix) sorts strictly after the marker, so a common
+  prefix returned on one page (and named by its marker) is not returned again on the next;
+- a common prefix and a key count the same against ``max_keys``;
+- a page is truncated only when at least one more entry follows it; ``max_keys=0`` gives an
+  empty page that is not truncated.
+
+This module imports only the standard library.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+#: The largest code point; no key character sorts after it.
+_MAX_CHAR = chr(0x10FFFF)
+
+
+@dataclass
+class Page:
+    """One page: keys and common prefixes, each in listing order."""
+
+    keys: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    truncated: bool = False
+    #: the last entry returned (key or common prefix); where the next page starts after
+    last: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys) + len(self.prefixes)
+
+
+def successor(prefix: str) -> str | None:
+    """The smallest string greater than every string that starts with ``prefix``.
+
+    None when there is none (``prefix`` is empty or made only of the largest code point).
+    """
+    stripped = prefix.rstrip(_MAX_CHAR)
+    if not stripped:
+        return None
+    return stripped[:-1] + chr(ord(stripped[-1]) + 1)
+
+
+def _skip_past(keys: Sequence[str], prefix: str, lo: int) -> int:
+    """Index of the first key at or after ``lo`` that does not start with ``prefix``."""
+    bound = successor(prefix)
+    return len(keys) if bound is None else bisect.bisect_left(keys, bound, lo)
+
+
+def _first_index(keys: Sequence[str], prefix: str, after: str | None) -> int:
+    start = bisect.bisect_left(keys, prefix)
+    if after is not None and after >= prefix:
+        start = max(start, bisect.bisect_right(keys, after))
+    return start
+
+
+def list_page(keys: Sequence[str], *, prefix: str = "", delimiter: str | None = None,
+              after: str | None = None, max_keys: int = 1000,
+              hidden: Callable[[str], bool] | None = None) -> Page:
+    """The page of ``keys`` (sorted ascending) that S3 would return.
+
+    :param prefix: only keys that start with it.
+    :param delimiter: roll keys up at the first occurrence after ``prefix`` (None or empty:
+        no roll-up).
+    :param after: the marker / start-after / decoded continuation token: every entry returned
+        sorts strictly after it.
+    :param max_keys: the most entries (keys plus common prefixes) returned; at least 0.
+    :param hidden: keys to leave out (e.g. ones whose current version is a delete marker);
+        a common prefix appears only if it rolls up at least one key not hidden.
+    """
+    page = Page()
+    if max_keys <= 0:
+        return page
+    delimiter = delimiter or None
+    n = len(keys)
+    i = _first_index(keys, prefix, after)
+    plen = len(prefix)
+    while i < n:
+        key = keys[i]
+        if not key.startswith(prefix):
+            break
+        at = key.find(delimiter, plen) if delimiter else -1
+        if at < 0:
+            if hidden is not None and hidden(key):
+                i += 1
+                continue
+            if len(page) == max_keys:
+                page.truncated = True
+                break
+            page.keys.append(key)
+            page.last = key
+            i += 1
+            continue
+        common = key[:at + len(delimiter)]
+        end = _skip_past(keys, common, i)
+        if (after is not None and common <= after) or (
+                hidden is not None and all(hidden(keys[j]) for j in range(i, end))):
+            i = end
+            continue
+        if len(page) == max_keys:
+            page.truncated = True
+            break
+        page.prefixes.append(common)
+        page.last = common
+        i = end
+    return page
