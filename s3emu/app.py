@@ -92,7 +92,7 @@ def handle(emu: Emulator, environ: dict[str, Any],
     emu.journal.record(Entry(
         time=now, operation=op, method=method, bucket=bucket, key=key, access_key=access_key,
         status=reply.status, error_code=error_code, bytes_in=bytes_in,
-        bytes_out=_size_of(reply), request_id=request_id))
+        bytes_out=0 if method == "HEAD" else _size_of(reply), request_id=request_id))
     return body
 
 

@@ -55,11 +55,14 @@ def test_journal_records_each_request(s3, bucket, emu):
                    ("GetObject", "missing", 404, "NoSuchKey")]
     put, get, _ = emu.journal
     assert put.bytes_in == 5 and get.bytes_out == 5
+    s3.head_object(Bucket=bucket, Key="a/b")
+    s3.list_objects_v2(Bucket=bucket)
+    assert emu.journal[-2].bytes_out == 0 and emu.journal[-1].bytes_out > 100
     assert put.access_key == "testing" and put.bucket == bucket
     assert emu.journal.filter(operation="GetObject", status=404)[0].key == "missing"
     assert emu.journal.count(operation="GetObject") == 2
     assert "NoSuchKey" in emu.journal.as_table()
-    assert len({e.request_id for e in emu.journal}) == 3
+    assert len({e.request_id for e in emu.journal}) == 5
 
 
 def test_reset_empties_state_and_keeps_config(s3, bucket, emu):

@@ -6,3 +6,5 @@ registers them all in :data:`s3emu.ops.registry.OPERATIONS`.
 from . import buckets as buckets
 from . import objects as objects
 from . import listing as listing
+from . import copy as copy
+from . import batch as batch

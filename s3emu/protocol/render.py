@@ -39,6 +39,7 @@ def respond(reply: Reply, start_response: Callable[..., Any], *, head: bool, req
             body = xml.render(root, children, namespace=False)
         else:
             body = xml.render(root, children)
+        reply.body = body
         headers.setdefault("Content-Type", "application/xml")
     out = [("x-amz-request-id", request_id), ("x-amz-id-2", host_id),
            ("Date", http_date(now)), ("Server", "AmazonS3")]

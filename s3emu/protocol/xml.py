@@ -76,16 +76,20 @@ def _strip_namespace(path: Any, key: str, value: Any) -> tuple[str, Any] | None:
     return key.rsplit(":", 1)[-1], value
 
 
-def parse(body: bytes, root: str | None = None) -> dict[str, Any]:
+def parse(body: bytes, root: str | None = None, *,
+          keep_whitespace: bool = False) -> dict[str, Any]:
     """Parse a request body; MUST raise MalformedXML if it is not well-formed XML.
 
     Returns the children of the root element as a dict (repeated elements become lists).
     If ``root`` is given, the document's root element must have that (local) name.
+    ``keep_whitespace`` keeps leading/trailing whitespace of element text (object keys);
+    whitespace between elements then shows up as ``#text`` entries, to be ignored.
     """
     if not body or not body.strip():
         raise MalformedXML()
     try:
-        doc = xmltodict.parse(body, disable_entities=True, postprocessor=_strip_namespace)
+        doc = xmltodict.parse(body, disable_entities=True, postprocessor=_strip_namespace,
+                              strip_whitespace=not keep_whitespace)
     except Exception as exc:  # expat errors, entity refusals, bad encodings
         raise MalformedXML() from exc
     if not isinstance(doc, dict) or len(doc) != 1:

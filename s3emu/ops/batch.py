@@ -1,0 +1,100 @@
+"""DeleteObjects: delete up to 1000 keys with one request (``POST /bucket?delete``).
+
+The rules, from S3's DeleteObjects reference and S3's observed answers:
+
+- the body must carry an integrity check: Content-MD5 or a flexible checksum (an
+  ``x-amz-checksum-*`` header or trailer); without one S3 answers 400 InvalidRequest
+  "Missing required header for this request: Content-MD5"; a wrong value is BadDigest;
+- ``<Delete>`` with 1 to 1000 ``<Object>`` elements, each with a ``<Key>``; anything else
+  (no object, more than 1000, no key, not XML) is MalformedXML;
+- deleting a key that does not exist succeeds (it is reported as Deleted); a ``VersionId``
+  that is not a version id is a per-key NoSuchVersion error; ``<Quiet>true</Quiet>`` reports
+  only the errors.
+
+Keys keep their leading and trailing whitespace (the XML is parsed without stripping).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import InvalidRequest, MalformedXML, NotImplemented_
+from ..model.blob import Blob
+from ..model.bucket import Bucket
+from ..protocol import xml
+from ..protocol.checksums import HEADER_OF, check_content_md5, md5_hex, verify_checksums
+from .copysource import is_version_id
+from .registry import Call, Reply, operation
+
+#: The most keys one DeleteObjects request may name.
+MAX_KEYS = 1000
+
+MISSING_DIGEST = "Missing required header for this request: Content-MD5"
+_QUIET = {"true": True, "1": True, "false": False, "0": False}
+#: Conditional-delete members of ObjectIdentifier that s3emu does not evaluate yet.
+_CONDITIONS = ("ETag", "LastModifiedTime", "Size")
+
+
+def _check_integrity(call: Call, payload: Blob) -> None:
+    headers, trailers = call.headers, call.trailers
+    md5 = headers.get("content-md5")
+    if md5 is None and not any(n in headers or n in trailers for n in HEADER_OF.values()):
+        raise InvalidRequest(MISSING_DIGEST)
+    if md5 is not None:
+        check_content_md5(md5, md5_hex(payload.segments))
+    verify_checksums(headers, trailers, lambda: payload.segments)
+
+
+def _entries(body: bytes) -> tuple[list[tuple[str, str | None]], bool]:
+    """``([(key, version_id), ...], quiet)`` from a ``<Delete>`` document."""
+    doc = xml.parse(body, "Delete", keep_whitespace=True)
+    objects = xml.as_list(doc.get("Object"))
+    if not objects or len(objects) > MAX_KEYS:
+        raise MalformedXML()
+    entries = []
+    for item in objects:
+        if not isinstance(item, dict) or not isinstance(item.get("Key"), str):
+            raise MalformedXML()
+        if any(name in item for name in _CONDITIONS):
+            raise NotImplemented_("s3emu does not implement conditional DeleteObjects yet.",
+                                  Operation="DeleteObjects")
+        version_id = item.get("VersionId")
+        entries.append((item["Key"], version_id if isinstance(version_id, str) else None))
+    quiet = doc.get("Quiet")
+    if quiet is None:
+        return entries, False
+    if not isinstance(quiet, str) or quiet.strip().lower() not in _QUIET:
+        raise MalformedXML()
+    return entries, _QUIET[quiet.strip().lower()]
+
+
+def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, dict[str, Any]]:
+    """Delete one entry (the caller holds the bucket lock): ``("Deleted"|"Error", entry)``."""
+    if version_id is None:
+        bucket.delete(key)
+        return "Deleted", {"Key": key}
+    current = bucket.find(key)
+    entry: dict[str, Any] = {"Key": key, "VersionId": version_id}
+    if current is not None and (current.version_id or "null") == version_id:
+        bucket.delete(key)
+        if current.delete_marker:
+            entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
+    elif version_id != "null" and not is_version_id(version_id):
+        entry.update(Code="NoSuchVersion", Message="The specified version does not exist.")
+        return "Error", entry
+    return "Deleted", entry
+
+
+@operation("DeleteObjects")
+def delete_objects(call: Call) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    payload = call.payload()
+    _check_integrity(call, payload)
+    entries, quiet = _entries(payload.tobytes())
+    results: dict[str, list[dict[str, Any]]] = {"Deleted": [], "Error": []}
+    with bucket.lock:
+        for key, version_id in entries:
+            kind, entry = _delete_one(bucket, key, version_id)
+            results[kind].append(entry)
+    if quiet:
+        del results["Deleted"]
+    return Reply(xml=("DeleteResult", results))
