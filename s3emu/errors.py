@@ -99,6 +99,8 @@ InvalidPart = _define(
 InvalidPartOrder = _define(
     "InvalidPartOrder", 400,
     "The list of parts was not in ascending order. Parts must be ordered by part number.")
+InvalidPartNumber = _define(
+    "InvalidPartNumber", 416, "The requested partnumber is not satisfiable")
 InvalidRange = _define("InvalidRange", 416, "The requested range is not satisfiable")
 InvalidRequest = _define("InvalidRequest", 400, "Invalid Request")
 InvalidStorageClass = _define(
@@ -128,6 +130,10 @@ NotImplemented_ = _define(
 NotModified = _define("NotModified", 304, "Not Modified")
 PreconditionFailed = _define(
     "PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+RequestTimeout = _define(
+    "RequestTimeout", 400,
+    "Your socket connection to the server was not read from or written to within the timeout "
+    "period.")
 RequestTimeTooSkewed = _define(
     "RequestTimeTooSkewed", 403,
     "The difference between the request time and the current time is too large.")
@@ -143,6 +149,12 @@ InvalidAccessKeyId = _define(
 XAmzContentSHA256Mismatch = _define(
     "XAmzContentSHA256Mismatch", 400,
     "The provided 'x-amz-content-sha256' header does not match what was computed.")
+InvalidPolicyDocument = _define(
+    "InvalidPolicyDocument", 400,
+    "The content of the form does not meet the conditions specified in the policy document.")
+MaxPostPreDataLengthExceededError = _define(
+    "MaxPostPreDataLengthExceededError", 400,
+    "Your POST request fields preceding the upload file were too large.")
 MalformedPOSTRequest = _define(
     "MalformedPOSTRequest", 400,
     "The body of your POST request is not well-formed multipart/form-data.")

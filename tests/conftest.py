@@ -43,3 +43,13 @@ def error_of(excinfo) -> tuple[int, str]:
     """(HTTP status, error code) of a botocore ClientError caught by pytest.raises."""
     response = excinfo.value.response
     return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
+
+
+@pytest.fixture
+def server():
+    """A live ``s3emu.Server`` on 127.0.0.1 and a free port; its clock is the system clock.
+
+    Use it without ``emu``/``s3`` (those patch botocore, which would serve requests in-process).
+    """
+    with s3emu.Server() as srv:
+        yield srv

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import MissingContentLength
+from ..errors import MissingContentLength, NotImplemented_
 from ..model.blob import Blob
 from ..protocol import body as _body
 from ..protocol import chunked
@@ -80,11 +80,24 @@ class Call:
     def decoded(self, *, required_length: bool = False) -> chunked.Decoded:
         """The request body, aws-chunked decoded (payload, chunk signatures, trailers)."""
         if self._decoded is None:
-            if required_length and self.content_length is None and not _body.is_terminated(
-                    self.environ) and "s3emu.body" not in self.environ:
-                raise MissingContentLength()
-            self._decoded = _body.read_payload(self.environ, self.headers)
+            if required_length:
+                self._check_length_declared()
+            decoded = _body.read_payload(self.environ, self.headers)
+            check = self.environ.get("s3emu.payload_check")  # set by auth: hash / chunk chain
+            if check is not None:
+                check(decoded)
+            self._decoded = decoded
         return self._decoded
+
+    def _check_length_declared(self) -> None:
+        """S3 needs an object's length up front: Transfer-Encoding: chunked without a
+        declared length is 501 NotImplemented, no Content-Length at all 411."""
+        if "chunked" in self.headers.get("transfer-encoding", "").lower() and \
+                "x-amz-decoded-content-length" not in self.headers:
+            raise NotImplemented_(Header="Transfer-Encoding")
+        if self.content_length is None and not _body.is_terminated(self.environ) and \
+                "s3emu.body" not in self.environ:
+            raise MissingContentLength()
 
     def payload(self, *, required_length: bool = False) -> Blob:
         """The request body as a Blob, aws-chunked decoded; read at most once."""

@@ -33,7 +33,7 @@ def raw_path(environ: Mapping[str, object]) -> str:
     """The request path still percent-encoded, without the query string."""
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if isinstance(raw, str) and raw:
-        if "://" in raw:                       # absolute-form request target
+        if raw.startswith(("http://", "https://")):   # absolute-form request target
             raw = "/" + raw.split("://", 1)[1].partition("/")[2]
         return raw.partition("?")[0]
     path = environ.get("PATH_INFO") or "/"

@@ -1,0 +1,130 @@
+"""The command line: ``s3emu serve`` (also ``python -m s3emu serve``).
+
+``serve`` prints the endpoint, then one line per request (see
+:func:`s3emu.server.format_line`) on stdout, and stops cleanly (exit code 0) on Ctrl-C / SIGINT
+or SIGTERM. Secrets and Authorization headers are never printed.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from typing import Sequence
+
+from . import __version__
+from .auth.users import UserSpec, Users, parse_user, read_users_file
+from .clock import Clock
+from .emulator import Emulator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="s3emu", description="A fast, faithful, deterministic S3 emulator for tests.")
+    parser.add_argument("--version", action="version", version=f"s3emu {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="serve S3 over HTTP until interrupted",
+        description="Serve an in-memory S3 over HTTP until Ctrl-C or SIGTERM. Prints the "
+                    "endpoint, then one line per request: METHOD PATH OPERATION STATUS BYTES "
+                    "MSms [ERRORCODE]. The clock is the system clock; the credentials are "
+                    "access key 'testing', secret 'testing'.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=9000,
+                       help="port to bind; 0 picks a free one (default: 9000)")
+    serve.add_argument("--region", default="us-east-1",
+                       help="the region the emulator stands for (default: us-east-1)")
+    serve.add_argument("--auth", choices=("on", "off"), default="on",
+                       help="'on' checks credentials, 'off' accepts any (default: on)")
+    serve.add_argument("--quiet", action="store_true",
+                       help="do not print a line per request")
+    serve.add_argument("--user", action="append", default=[],
+                       metavar="AKID:SECRET[:ACCOUNT_ID[:NAME]]",
+                       help="add a user (repeatable): access key, secret, optional account id "
+                            "(default 123456789012) and display name; users given replace "
+                            "the default testing/testing")
+    serve.add_argument("--users-file", metavar="PATH",
+                       help="read users from PATH: JSON ([{\"access_key\", \"secret\", "
+                            "\"account_id\", \"name\"}, ...]) or one "
+                            "AKID:SECRET[:ACCOUNT_ID[:NAME]] per line")
+    serve.set_defaults(run=serve_command)
+    return parser
+
+
+def _print(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _users(args: argparse.Namespace) -> list[UserSpec]:
+    """Users from ``--user`` and ``--users-file`` (messages never quote a secret)."""
+    found = []
+    for number, spec in enumerate(args.user, 1):
+        try:
+            found.append(parse_user(spec))
+        except ValueError as error:
+            raise ValueError(f"--user #{number}: {error}") from None
+    if args.users_file:
+        with open(args.users_file, encoding="utf-8") as stream:
+            try:
+                found.extend(read_users_file(stream.read()))
+            except ValueError as error:
+                raise ValueError(f"--users-file {args.users_file}: {error}") from None
+    return found
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from .server import Server
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="s3emu: %(levelname)s: %(message)s")
+    try:
+        users = _users(args)
+    except (OSError, ValueError) as error:
+        print(f"s3emu: {error}", file=sys.stderr)
+        return 2
+    emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system())
+    if users:
+        emulator.users = Users()
+        for access_key, secret, account_id, name in users:
+            emulator.add_user(access_key, secret, account_id=account_id, name=name)
+    server = Server(emulator, args.host, args.port, log=False if args.quiet else _print)
+    stopping = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, lambda *_: stopping.set())
+    try:
+        try:
+            server.start()
+        except OSError as error:
+            print(f"s3emu: cannot listen on {args.host}:{args.port}: "
+                  f"{error.strerror or error}", file=sys.stderr)
+            return 1
+        _print(f"s3emu {__version__} serving S3 on {server.endpoint_url} "
+               f"(region {args.region}, auth {args.auth}, "
+               f"access key {', '.join(repr(u.access_key) for u in emulator.users)}); "
+               f"Ctrl-C to stop")
+        while not stopping.wait(3600):
+            pass
+    finally:
+        server.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    _print("s3emu stopped")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
+        return 0
