@@ -1,8 +1,11 @@
-"""The WSGI pipeline: request -> address -> route -> authenticate -> handler -> S3 response.
+"""The WSGI pipeline: request -> address -> route -> authenticate -> throttle/faults ->
+handler -> S3 response.
 
 This is the one place that catches exceptions: an S3Error becomes S3's XML error (no body for
 HEAD), anything else is logged with its traceback and answered as 500 InternalError. Every
-request is journaled.
+request is journaled. Paths under ``/_s3emu/`` (no bucket can be named ``_s3emu``) go to the
+admin API (:mod:`s3emu.admin`); a ``connection="reset"`` fault leaves as
+:class:`~s3emu.faults.ConnectionReset` for the server to drop the connection.
 """
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import parse_qsl
 
 from . import ops as _ops  # noqa: F401  (registers every handler)
+from .admin import ADMIN_PATH, is_admin, serve as serve_admin
 from .auth.identify import claimed_credential
-from .auth.users import ANONYMOUS
-from .errors import InternalError, MethodNotAllowed, NotImplemented_, S3Error
+from .errors import InternalError, MethodNotAllowed, NotImplemented_, S3Error, SlowDown
+from .faults import ConnectionReset, truncated
 from .ids import Ids
 from .journal import Entry
 from .ops.registry import OPERATIONS, Call
@@ -21,6 +25,7 @@ from .protocol.reply import Reply
 from .protocol.addressing import address
 from .protocol.render import error_reply, respond
 from .protocol.routing import near_misses, resolve, target_of
+from .throttle import kind_of
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -51,11 +56,14 @@ def parse_query(text: str) -> dict[str, str]:
 def handle(emu: Emulator, environ: dict[str, Any],
            start_response: Callable[..., Any]) -> Iterable[bytes]:
     """Serve one WSGI request with ``emu``."""
+    if environ.get("PATH_INFO", "").startswith(ADMIN_PATH) and is_admin(environ):
+        return serve_admin(emu, environ, start_response)
     request_id = emu.ids.request_id()
     method = environ.get("REQUEST_METHOD", "GET").upper()
     op = bucket = key = None
     access_key = None
-    call = None
+    call = fault = None
+    throttled = False
     try:
         where = address(environ)
         bucket, key = where.bucket, where.key
@@ -68,19 +76,37 @@ def handle(emu: Emulator, environ: dict[str, Any],
             raise MethodNotAllowed(Method=method, ResourceType=target.upper())
         credential = claimed_credential(headers, query)
         access_key = credential.access_key or None
-        user = emu.authenticate(credential, method, where, headers, query, environ) \
-            if credential.access_key else ANONYMOUS
+        user = emu.authenticate(credential, method, where, headers, query, environ, op)
+        if emu.throttle.enabled and bucket is not None:
+            spent = key if key is not None else query.get("prefix")  # listings: their prefix
+            throttled = not emu.throttle.check(bucket, spent, kind_of(method))
+            if throttled:
+                raise SlowDown()
+        if emu.faults.active:
+            fault = emu.faults.match(op, bucket, key)
+            if fault is not None:
+                fault.apply(emu.clock)  # virtual latency, then the injected error if any
+                if fault.connection == "reset":
+                    raise ConnectionReset(f"s3emu fault {fault.id}: connection reset")
         handler = OPERATIONS.get(op)
         if handler is None:
             raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
         call = Call(emulator=emu, op=op, method=method, bucket=bucket, key=key, query=query,
                     headers=headers, environ=environ, request_id=request_id,
                     region=where.region or credential.region or emu.region, user=user,
-                    secure=environ.get("wsgi.url_scheme") == "https",
+                    secure=environ.get("wsgi.url_scheme") == "https"
+                    or bool(environ.get("s3emu.in_process")),
                     virtual_host=where.virtual_host)
         reply = handler(call)
     except S3Error as error:
         reply = error_reply(error)
+    except ConnectionReset:  # journaled, then raised for the server to drop the connection
+        emu.journal.record(Entry(
+            time=emu.clock.now(), operation=op, method=method, bucket=bucket, key=key,
+            access_key=access_key, status=0, error_code=None, bytes_in=0, bytes_out=0,
+            request_id=request_id, faulted=True))
+        environ["s3emu.fault"] = "reset"
+        raise
     except Exception:  # the one place unexpected errors are caught
         log.exception("internal error serving %s %s", method, op)
         reply = error_reply(InternalError())
@@ -89,10 +115,14 @@ def handle(emu: Emulator, environ: dict[str, Any],
     body = respond(reply, start_response, head=method == "HEAD", request_id=request_id,
                    host_id=Ids.host_id(request_id), now=now)
     bytes_in = call._decoded.payload.size if call is not None and call._decoded else 0
+    bytes_out = 0 if method == "HEAD" else _size_of(reply)
+    if fault is not None and fault.connection == "truncate":
+        environ["s3emu.fault"] = "truncate"
+        body, bytes_out = truncated(body, bytes_out, fault.truncate_at)
     emu.journal.record(Entry(
         time=now, operation=op, method=method, bucket=bucket, key=key, access_key=access_key,
-        status=reply.status, error_code=error_code, bytes_in=bytes_in,
-        bytes_out=0 if method == "HEAD" else _size_of(reply), request_id=request_id))
+        status=reply.status, error_code=error_code, bytes_in=bytes_in, bytes_out=bytes_out,
+        request_id=request_id, throttled=throttled, faulted=fault is not None))
     return body
 
 

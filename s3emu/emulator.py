@@ -4,12 +4,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .app import handle
+from .auth import verify
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
-from .errors import InvalidAccessKeyId
+from .faults import Faults
 from .ids import Ids
 from .journal import Journal
 from .model.store import Store
+from .throttle import Throttle
 
 if TYPE_CHECKING:
     from .auth.identify import Credential
@@ -28,15 +30,24 @@ class Emulator:
     :param credentials: ``{access_key: secret}`` for users of the default account; default
         ``{"testing": "testing"}``.
     :param clock: the clock; default a frozen :class:`Clock` at 2025-01-01T00:00:00Z.
-    :param auth: ``"on"`` (verify signatures, the default) or ``"off"`` (accept any).
+    :param auth: ``"on"`` (verify signatures like S3, the default) or ``"off"`` (accept any
+        signature; unsigned requests act as the default user).
     :param min_part_size: smallest allowed size of a multipart part but the last.
     :param seed: seed of the deterministic ids.
+    :param throttle: per-prefix request budgets (:class:`~s3emu.throttle.Throttle`): None
+        (off, the default), ``"s3"`` (5,500 reads and 3,500 writes per second per prefix) or
+        a dict of :meth:`~s3emu.throttle.Throttle.configure` settings.
+    :param block_sse_c: whether buckets that never set ``BlockedEncryptionTypes`` refuse SSE-C
+        writes, as S3's buckets created since April 2026 do (except in me-south-1 and
+        me-central-1); False stands for an account whose buckets kept SSE-C enabled.
     """
 
     def __init__(self, region: str = "us-east-1",
                  credentials: Mapping[str, str] | None = None,
                  clock: Clock | None = None, *, auth: str = "on",
-                 min_part_size: int = S3_MIN_PART_SIZE, seed: str = "s3emu") -> None:
+                 min_part_size: int = S3_MIN_PART_SIZE, seed: str = "s3emu",
+                 throttle: str | Mapping[str, Any] | None = None,
+                 block_sse_c: bool = True) -> None:
         if auth not in ("on", "off"):
             raise ValueError("auth must be 'on' or 'off'")
         self.region = region
@@ -44,12 +55,17 @@ class Emulator:
         self.auth = auth
         self.min_part_size = min_part_size
         self.seed = seed
+        self.block_sse_c = block_sse_c
         self.users = Users()
         for access_key, secret in (credentials or {"testing": "testing"}).items():
             self.users.add(access_key, secret)
         self.ids = Ids(seed)
         self.store = Store(self.clock)
         self.journal = Journal()
+        #: per-prefix request budgets (off unless configured)
+        self.throttle = Throttle(self.clock, throttle)
+        #: injected faults (see :mod:`s3emu.faults`)
+        self.faults = Faults()
 
     # -- configuration -------------------------------------------------------------------
     def add_user(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
@@ -62,22 +78,37 @@ class Emulator:
         return next(iter(self.users))
 
     def reset(self) -> None:
-        """Forget every bucket, object and journal entry; keep the configuration."""
+        """Forget every bucket, object, journal entry and fault, refill every throttle
+        budget; keep the configuration (users, clock, throttle settings)."""
         self.store = Store(self.clock)
         self.ids = Ids(self.seed)
         self.journal.clear()
+        self.faults.clear()
+        self.throttle.reset()
+
+    def load(self, path: Any) -> list[str]:
+        """Load the seed data tree at ``path`` (see :mod:`s3emu.seed`); returns bucket names."""
+        from .seed import load
+        return load(self, path)
+
+    def dump(self, path: Any, *, overwrite: bool = False) -> list[str]:
+        """Write every bucket and object to ``path`` as a seed data tree (:mod:`s3emu.seed`)."""
+        from .seed import dump
+        return dump(self, path, overwrite=overwrite)
 
     # -- serving ---------------------------------------------------------------------------
     def authenticate(self, credential: Credential, method: str, where: Address,
                      headers: Mapping[str, str], query: Mapping[str, str],
-                     environ: dict[str, Any]) -> User:
-        """The user a signed request comes from; InvalidAccessKeyId for an unknown key."""
-        user = self.users.get(credential.access_key)
-        if user is None:
-            if self.auth == "off":
-                return self.default_user
-            raise InvalidAccessKeyId(AWSAccessKeyId=credential.access_key)
-        return user
+                     environ: dict[str, Any], op: str | None = None) -> User:
+        """The user a request comes from, its signature verified as S3 does (see
+        :mod:`s3emu.auth.verify`); anonymous requests get ``ANONYMOUS`` where allowed."""
+        return verify.authenticate(self, credential, method, where, headers, query, environ,
+                                   op)
+
+    def bucket_region(self, name: str) -> str | None:
+        """The region of bucket ``name``, or None if there is no such bucket."""
+        bucket = self.store.buckets.get(name)
+        return bucket.region if bucket is not None else None
 
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
