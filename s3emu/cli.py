@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"s3emu {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
-        "serve", help="serve S3 over HTTP until interrupted",
-        description="Serve an in-memory S3 over HTTP until Ctrl-C or SIGTERM. Prints the "
+        "serve", help="serve S3 over HTTP(S) until interrupted",
+        description="Serve an in-memory S3 over HTTP (HTTPS with --tls or --cert/--key) until "
+                    "Ctrl-C or SIGTERM. Prints the "
                     "endpoint, then one line per request: METHOD PATH OPERATION STATUS BYTES "
                     "MSms [ERRORCODE]. The clock is the system clock; the credentials are "
                     "access key 'testing', secret 'testing'.")
@@ -49,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="read users from PATH: JSON ([{\"access_key\", \"secret\", "
                             "\"account_id\", \"name\"}, ...]) or one "
                             "AKID:SECRET[:ACCOUNT_ID[:NAME]] per line")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate made at start; prints the CA file "
+                            "that clients trust (needs: pip install 's3emu[tls]')")
+    serve.add_argument("--cert", metavar="PATH",
+                       help="serve HTTPS with this PEM certificate (chain); needs --key")
+    serve.add_argument("--key", metavar="PATH", help="the PEM private key of --cert")
+    serve.add_argument("--allow-insecure-ssec", action="store_true",
+                       help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 "
+                            "refuses")
     serve.set_defaults(run=serve_command)
     return parser
 
@@ -75,6 +85,21 @@ def _users(args: argparse.Namespace) -> list[UserSpec]:
     return found
 
 
+def _check_tls(args: argparse.Namespace) -> str | None:
+    """What is wrong with the TLS options (None if nothing)."""
+    if (args.cert is None) != (args.key is None):
+        return "--cert and --key go together"
+    if args.cert and args.tls:
+        return "--tls makes a certificate; give either --tls or --cert/--key"
+    if args.cert:
+        from .tls import server_context
+        try:
+            server_context(args.cert, args.key)
+        except (OSError, ValueError) as error:
+            return f"cannot load --cert/--key: {error}"
+    return None
+
+
 def serve_command(args: argparse.Namespace) -> int:
     from .server import Server
 
@@ -90,7 +115,13 @@ def serve_command(args: argparse.Namespace) -> int:
         emulator.users = Users()
         for access_key, secret, account_id, name in users:
             emulator.add_user(access_key, secret, account_id=account_id, name=name)
-    server = Server(emulator, args.host, args.port, log=False if args.quiet else _print)
+    tls_problem = _check_tls(args)
+    if tls_problem:
+        print(f"s3emu: {tls_problem}", file=sys.stderr)
+        return 2
+    server = Server(emulator, args.host, args.port, log=False if args.quiet else _print,
+                    tls=args.tls, cert=args.cert, key=args.key,
+                    allow_insecure_ssec=args.allow_insecure_ssec)
     stopping = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -103,10 +134,16 @@ def serve_command(args: argparse.Namespace) -> int:
             print(f"s3emu: cannot listen on {args.host}:{args.port}: "
                   f"{error.strerror or error}", file=sys.stderr)
             return 1
+        except RuntimeError as error:  # no 'cryptography' to make a certificate
+            print(f"s3emu: {error}", file=sys.stderr)
+            return 2
         _print(f"s3emu {__version__} serving S3 on {server.endpoint_url} "
                f"(region {args.region}, auth {args.auth}, "
                f"access key {', '.join(repr(u.access_key) for u in emulator.users)}); "
                f"Ctrl-C to stop")
+        if server.ca_path:
+            _print(f"TLS: self-signed certificate; clients trust the CA file {server.ca_path} "
+                   f"(boto3 verify=PATH, aws --ca-bundle PATH or AWS_CA_BUNDLE=PATH)")
         while not stopping.wait(3600):
             pass
     finally:

@@ -169,3 +169,27 @@ InvalidEncryptionAlgorithmError = _define(
     "InvalidEncryptionAlgorithmError", 400,
     "The encryption request you specified is not valid. The valid value is AES256.")
 TooManyParts = _define("TooManyParts", 400, "You have attempted to upload too many parts.")
+KMSNotFoundException = _define(
+    "KMS.NotFoundException", 400,
+    "The request was rejected because the specified entity or resource could not be found.")
+
+# Access control (ACLs, bucket policies, Object Ownership, Block Public Access).
+InvalidBucketAclWithObjectOwnership = _define(
+    "InvalidBucketAclWithObjectOwnership", 400,
+    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+InvalidBucketAclWithBlockPublicAccessError = _define(
+    "InvalidBucketAclWithBlockPublicAccessError", 400,
+    "Bucket cannot have public ACLs set with BlockPublicAccess enabled")
+MalformedPolicy = _define("MalformedPolicy", 400, "This policy contains invalid Json")
+NoSuchBucketPolicy = _define("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+NoSuchPublicAccessBlockConfiguration = _define(
+    "NoSuchPublicAccessBlockConfiguration", 404,
+    "The public access block configuration was not found")
+OwnershipControlsNotFoundError = _define(
+    "OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+UnresolvableGrantByEmailAddress = _define(
+    "UnresolvableGrantByEmailAddress", 400,
+    "The e-mail address you provided does not match any account on record.")
+MissingSecurityHeader = _define(
+    "MissingSecurityHeader", 400, "Your request was missing a required header")
+UnexpectedContent = _define("UnexpectedContent", 400, "This request does not support content")

@@ -1,86 +1,198 @@
-"""Calling the emulator in-process: build a WSGI environ from a client's request, run the app,
-and hand back status, headers and a body that streams (no socket, no copy of stored bytes).
+"""Serving HTTP requests in-process: the WSGI call and the patches that route clients to it.
 
-:func:`call_app` is the one entry used by every patch (botocore, requests, urllib3) in
-:mod:`s3emu.mock`. botocore and friends are imported lazily by the patches, not here.
+:func:`call_app` turns one request (method, URL, headers, body) into a WSGI environ, runs an
+Emulator on it and returns a :class:`Response` that streams the app's chunks (no socket, no copy
+of stored bytes). :func:`install` patches the HTTP layers that S3 clients use so that their S3
+requests reach :func:`call_app`:
+
+- botocore: ``Endpoint._send``, for endpoints whose prefix is ``s3`` (every client, made before
+  or during the patch, any region, addressing style or ``endpoint_url``);
+- urllib3: ``HTTPConnectionPool.urlopen``, which ``requests`` and ``urllib3.request`` /
+  ``PoolManager`` go through, for URLs that S3 would receive (see :func:`is_s3_request`).
+
+Requests to other services pass through untouched. What to serve with is asked of a callable
+at each request, so one installation serves whichever mock is innermost. botocore and urllib3 are
+imported by :func:`install`, never at import time.
 """
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from .emulator import Emulator
 
-_NO_PREFIX = {"CONTENT_TYPE", "CONTENT_LENGTH"}
+_NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_EMPTY = memoryview(b"")
+#: Hosts of S3 endpoints (not S3 Control, S3 on Outposts' control plane or other services).
+_S3_HOST = re.compile(
+    r"(?:^|\.)s3(?:-accelerate)?(?:[.-](?:dualstack|fips|(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)))*"
+    r"\.amazonaws\.com(?:\.cn)?(?::\d+)?$", re.I)
 
 
-def environ_for(method: str, url: str, headers: Iterable[tuple[str, str]],
+def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
                 body: Any) -> dict[str, Any]:
-    """A WSGI environ for one request; ``body`` may be None, bytes or a file-like object."""
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    host = parts.netloc
-    secure = parts.scheme == "https"
+    """A WSGI environ for one request; ``body`` may be None, bytes, str, a file-like object or
+    an iterable of chunks. The body is handed over as ``environ["s3emu.body"]`` (bytes, or the
+    list of chunks of botocore's aws-chunked framing, never joined)."""
+    scheme, netloc, path, query, _ = urlsplit(url)
+    if not path:
+        path = "/"
+    secure = scheme == "https"
+    hostport = netloc.rpartition("@")[2]
+    if hostport.startswith("["):
+        host, _, port = hostport[1:].partition("]")
+        port = port[1:]
+    else:
+        host, _, port = hostport.partition(":")
+    path_info = path if "%" not in path and path.isascii() else \
+        unquote(path).encode("utf-8", "surrogateescape").decode("latin-1")
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method.upper(),
         "SCRIPT_NAME": "",
-        "PATH_INFO": unquote(path).encode("utf-8", "surrogateescape").decode("latin-1"),
-        "RAW_URI": path + ("?" + parts.query if parts.query else ""),
-        "QUERY_STRING": parts.query,
-        "SERVER_NAME": parts.hostname or "localhost",
-        "SERVER_PORT": str(parts.port or (443 if secure else 80)),
+        "PATH_INFO": path_info,
+        "RAW_URI": path + "?" + query if query else path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": host or "localhost",
+        "SERVER_PORT": port or ("443" if secure else "80"),
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": host,
-        "wsgi.url_scheme": parts.scheme or "http",
-        "wsgi.errors": io.StringIO(),
+        "HTTP_HOST": netloc,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": scheme or "http",
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
-        "REMOTE_ADDR": "127.0.0.1",
     }
+    keys = _ENV_KEYS
     for name, value in headers:
-        key = name.upper().replace("-", "_")
-        if isinstance(value, bytes):
-            value = value.decode("latin-1")
-        if key not in _NO_PREFIX:
-            key = "HTTP_" + key
-        environ[key] = value
-    if body is None or body == b"":
-        environ["s3emu.body"] = b""
-    elif isinstance(body, (bytes, bytearray, memoryview)):
-        environ["s3emu.body"] = body
-    elif isinstance(body, str):
-        environ["s3emu.body"] = body.encode("utf-8")
-    elif hasattr(body, "read"):
-        environ["s3emu.body"] = body.read()
-    else:                                   # an iterable of chunks (requests generators)
-        environ["s3emu.body"] = b"".join(bytes(c) for c in body)
-    environ.setdefault("CONTENT_LENGTH", str(len(environ["s3emu.body"])))
-    environ["wsgi.input"] = io.BytesIO()
+        key = keys.get(name)
+        if key is None:
+            key = _env_key(name)
+        environ[key] = value.decode("latin-1") if type(value) is bytes else str(value)
+    data = _body_bytes(body)
+    environ["s3emu.body"] = data
+    if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
+        environ["wsgi.input_terminated"] = True
+    elif data:
+        size = sum(map(len, data)) if type(data) is list else len(data)
+        environ.setdefault("CONTENT_LENGTH", str(size))
+    environ["wsgi.input"] = _ChunksInput(data) if type(data) is list else io.BytesIO(data)
+    environ["wsgi.errors"] = _ERRORS
+    environ["s3emu.in_process"] = True
     return environ
 
 
-class Response:
-    """What :func:`call_app` returns: status, headers (list of pairs) and a streaming body."""
+class _ChunksInput(io.RawIOBase):
+    """``wsgi.input`` over a body held as a list of chunks (read without joining them)."""
 
-    __slots__ = ("status", "headers", "_chunks", "_pending", "_closed")
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._views = [memoryview(c) for c in reversed(chunks)]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        out, done = memoryview(buffer).cast("B"), 0
+        while done < len(out) and self._views:
+            head = self._views.pop()
+            take = min(len(head), len(out) - done)
+            out[done:done + take] = head[:take]
+            done += take
+            if take < len(head):
+                self._views.append(head[take:])
+        return done
+
+
+#: header name as sent -> WSGI environ key (header names repeat: User-Agent, X-Amz-Date ...)
+_ENV_KEYS: dict[Any, str] = {}
+
+
+def _env_key(name: Any) -> str:
+    text = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+    key = text.upper().replace("-", "_")
+    if key not in _NO_PREFIX:
+        key = "HTTP_" + key
+    if len(_ENV_KEYS) < 4096:
+        _ENV_KEYS[name] = key
+    return key
+
+
+class _Errors(io.StringIO):
+    """``wsgi.errors``: written to the ``s3emu`` logger, one message per write."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            logging.getLogger("s3emu").error("%s", text.rstrip())
+        return len(text)
+
+
+_ERRORS = _Errors()
+
+
+def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
+    if body is None:
+        return b""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if type(body).__name__ == "AwsChunkedWrapper" and not getattr(body, "_remaining", b""):
+        # botocore's aws-chunked framing: its read() grows one bytes object chunk by chunk
+        # (quadratic copying); its iterator yields each framed chunk once, kept as it is.
+        return list(body)
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+
+
+def header_pairs(headers: Any) -> Iterable[tuple[Any, Any]]:
+    """(name, value) pairs of a mapping, a pair list, botocore's ``HeadersDict`` or an
+    ``email.message.Message``, read without the per-item cost of their ``items()``."""
+    raw = getattr(headers, "_dict", None)      # botocore HeadersDict: {_HeaderKey: value}
+    if type(raw) is dict:
+        try:
+            return [(k._key, v) for k, v in raw.items()]
+        except AttributeError:
+            pass
+    raw = getattr(headers, "_headers", None)   # email.message.Message (HTTPHeaders)
+    if type(raw) is list:
+        return raw
+    if hasattr(headers, "items"):
+        return headers.items()
+    return headers
+
+
+class Response:
+    """What :func:`call_app` returns: ``status``, ``headers`` (a list of pairs) and the body,
+    read like a raw HTTP response (``read(amt)``, ``stream()``) by botocore and urllib3."""
+
+    __slots__ = ("status", "reason", "headers", "fault", "_chunks", "_pending", "closed")
 
     def __init__(self, status: int, headers: list[tuple[str, str]],
-                 chunks: Iterable[bytes | memoryview]) -> None:
+                 chunks: Iterable[bytes | memoryview], reason: str = "",
+                 fault: str | None = None) -> None:
         self.status = status
+        self.reason = reason
         self.headers = headers
+        #: ``"truncate"`` when a fault cut the body short of its Content-Length
+        self.fault = fault
         self._chunks: Iterator[bytes | memoryview] = iter(chunks)
-        self._pending = memoryview(b"")
-        self._closed = False
+        self._pending: memoryview = _EMPTY
+        self.closed = False
 
-    # file-like reading, the way botocore's StreamingBody and urllib3 use a raw response
     def read(self, amt: int | None = None, decode_content: bool = True) -> bytes:
         if amt is None or amt < 0:
-            rest = [bytes(self._pending)] + [bytes(c) for c in self._chunks]
-            self._pending = memoryview(b"")
-            return b"".join(rest)
+            rest = [c for c in self._chunks]
+            pending, self._pending = self._pending, _EMPTY
+            if not rest:
+                return pending.tobytes()
+            if not pending and len(rest) == 1:
+                return bytes(rest[0])
+            return b"".join([pending, *rest])
         out = []
         need = amt
         while need > 0:
@@ -88,48 +200,229 @@ class Response:
                 nxt = next(self._chunks, None)
                 if nxt is None:
                     break
-                self._pending = memoryview(nxt)
+                self._pending = nxt if isinstance(nxt, memoryview) else memoryview(nxt)
                 continue
             piece = self._pending[:need]
             out.append(piece)
             self._pending = self._pending[len(piece):]
             need -= len(piece)
-        if len(out) == 1:
-            return bytes(out[0])
-        return b"".join(out)
+        return out[0].tobytes() if len(out) == 1 else b"".join(out)
+
+    def read1(self, amt: int = -1) -> bytes:
+        return self.read(amt if amt and amt > 0 else 1 << 16)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
     def stream(self, amt: int = 1 << 16, decode_content: bool = True) -> Iterator[bytes]:
-        while True:
-            data = self.read(amt)
-            if not data:
-                return
-            yield data
+        while self._pending:
+            yield self.read(amt)
+        for chunk in self._chunks:           # whole chunks when they fit: no re-slicing
+            if len(chunk) <= amt:
+                if chunk:
+                    yield chunk.tobytes() if isinstance(chunk, memoryview) else bytes(chunk)
+                continue
+            self._pending = chunk if isinstance(chunk, memoryview) else memoryview(chunk)
+            while self._pending:
+                yield self.read(amt)
 
     def readable(self) -> bool:
         return True
 
-    def close(self) -> None:
-        self._closed = True
+    def isclosed(self) -> bool:
+        return self.closed
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
+    def close(self) -> None:
+        self.closed = True
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
 
     def release_conn(self) -> None:
         return None
 
+    def flush(self) -> None:
+        return None
 
-def call_app(emu: Emulator, method: str, url: str, headers: Mapping[str, str] | Iterable,
-             body: Any) -> Response:
-    """Serve one request with ``emu``'s WSGI app, in-process."""
-    pairs = headers.items() if hasattr(headers, "items") else headers
-    environ = environ_for(method, url, pairs, body)
-    captured: list[Any] = []
+
+def call_app(emu: Emulator, method: str, url: str, headers: Any, body: Any) -> Response:
+    """Serve one request with ``emu``'s WSGI app, in-process.
+
+    ``headers`` may be a mapping, a list of pairs or botocore's ``HeadersDict``. A
+    ``connection="reset"`` fault raises :class:`s3emu.faults.ConnectionReset`.
+    """
+    environ = environ_for(method, url, header_pairs(headers), body)
+    started: list[Any] = []
 
     def start_response(status: str, response_headers: list[tuple[str, str]],
                        exc_info: Any = None) -> None:
-        captured.append((int(status.split(" ", 1)[0]), response_headers))
+        started.append(status)
+        started.append(response_headers)
 
     chunks = emu(environ, start_response)
-    status, response_headers = captured[0]
-    return Response(status, response_headers, chunks)
+    status, response_headers = started[0], started[1]
+    code, _, reason = status.partition(" ")
+    return Response(int(code), response_headers, chunks, reason, environ.get("s3emu.fault"))
+
+
+def is_s3_request(url: str, headers: Any = None, body: Any = None,
+                  hosts: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether S3 would receive this request: an S3 endpoint's host, a host in ``hosts`` (the
+    endpoints botocore's S3 clients have used), a signature scoped to S3 in the Authorization
+    header or the query, or a browser-based POST whose form is signed for S3."""
+    netloc = urlsplit(url).netloc
+    if netloc in hosts or _S3_HOST.search(netloc):
+        return True
+    if "%2Fs3%2Faws4_request" in url or "AWSAccessKeyId=" in url:
+        return True
+    if headers is not None:
+        auth = _header(headers, "authorization")
+        if auth and ("/s3/aws4_request" in auth or auth.startswith("AWS ")):
+            return True
+        if isinstance(body, (bytes, bytearray)) and \
+                _header(headers, "content-type").startswith("multipart/form-data"):
+            return b"/s3/aws4_request" in body or b'name="AWSAccessKeyId"' in body
+    return False
+
+
+def _header(headers: Any, name: str) -> str:
+    for key, value in header_pairs(headers):
+        if isinstance(key, bytes):
+            key = key.decode("latin-1")
+        if key.lower() == name:
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return ""
+
+
+class Installation:
+    """Patches in place; :meth:`undo` puts back exactly what was there, in reverse order."""
+
+    _MISSING = object()
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def set(self, owner: Any, name: str, value: Any) -> None:
+        old = vars(owner).get(name, self._MISSING) if isinstance(owner, type) else \
+            getattr(owner, name, self._MISSING)
+        self._saved.append((owner, name, old))
+        setattr(owner, name, value)
+
+    def undo(self) -> None:
+        while self._saved:
+            owner, name, old = self._saved.pop()
+            if old is self._MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, old)
+
+
+def install(current: Callable[[], Emulator | None]) -> Installation:
+    """Route S3 requests from botocore, urllib3 and requests to ``current()``'s app.
+
+    ``current`` is asked at each request; when it returns None requests go out as usual.
+    """
+    done = Installation()
+    hosts: set[str] = set()
+    try:
+        if importable("botocore"):
+            _patch_botocore(done, current, hosts)
+        if importable("urllib3"):
+            _patch_urllib3(done, current, hosts)
+    except BaseException:
+        done.undo()
+        raise
+    return done
+
+
+def importable(name: str) -> bool:
+    """Whether module ``name`` can be imported (botocore, urllib3 are optional here)."""
+    try:
+        __import__(name)
+    except ImportError:
+        return False
+    return True
+
+
+def _patch_botocore(done: Installation, current: Callable[[], Emulator | None],
+                    hosts: set[str]) -> None:
+    from botocore.awsrequest import AWSResponse
+    from botocore.endpoint import Endpoint
+    from botocore.exceptions import ConnectionClosedError
+    from urllib3.exceptions import ProtocolError
+
+    from .faults import ConnectionReset
+
+    class ClosedByFault(ConnectionClosedError, ConnectionReset):
+        """What botocore raises when S3 drops the connection (retried like it), and the
+        fault that dropped it."""
+
+    real_send = Endpoint._send
+
+    def _send(endpoint: Any, request: Any) -> Any:
+        emu = current()
+        if emu is None or endpoint._endpoint_prefix != "s3":
+            return real_send(endpoint, request)
+        url = request.url
+        netloc = urlsplit(url).netloc
+        if netloc not in hosts:
+            hosts.add(netloc)
+        try:
+            raw = call_app(emu, request.method, url, request.headers, request.body)
+        except ConnectionReset as error:
+            raise ClosedByFault(endpoint_url=url, error=error, request=request) from None
+        response = AWSResponse(url, raw.status, raw.headers, raw)
+        if not request.stream_output:  # read now, as botocore's own session does
+            content = response.content
+            if raw.fault == "truncate":  # a socket would have seen the connection close early
+                cut = ProtocolError("Connection broken: IncompleteRead("
+                                    f"{len(content)} bytes read)")
+                raise ConnectionClosedError(endpoint_url=url, error=cut, request=request)
+        return response
+
+    done.set(Endpoint, "_send", _send)
+
+
+def _patch_urllib3(done: Installation, current: Callable[[], Emulator | None],
+                   hosts: set[str]) -> None:
+    from urllib3.connectionpool import HTTPConnectionPool
+    from urllib3.exceptions import ProtocolError
+    from urllib3.response import HTTPResponse
+
+    from .faults import ConnectionReset
+
+    real_urlopen = HTTPConnectionPool.urlopen
+
+    def urlopen(pool: Any, method: str, url: str, body: Any = None, headers: Any = None,
+                *args: Any, **kwargs: Any) -> Any:
+        emu = current()
+        full = url if url.startswith(("http://", "https://")) else \
+            f"{pool.scheme}://{_netloc(pool)}{url}"
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if emu is None or not is_s3_request(full, headers or {}, body, hosts):
+            return real_urlopen(pool, method, url, body, headers, *args, **kwargs)
+        try:
+            raw = call_app(emu, method, full, headers or {}, body)
+        except ConnectionReset as error:
+            raise ProtocolError("Connection aborted.", error) from None
+        return HTTPResponse(
+            body=raw, headers=raw.headers, status=raw.status, reason=raw.reason,
+            preload_content=kwargs.get("preload_content", True),
+            decode_content=kwargs.get("decode_content", True),
+            request_method=method, request_url=full, enforce_content_length=True)
+
+    done.set(HTTPConnectionPool, "urlopen", urlopen)
+
+
+def _netloc(pool: Any) -> str:
+    host = pool.host if ":" not in pool.host else f"[{pool.host}]"
+    default = 443 if pool.scheme == "https" else 80
+    return host if pool.port in (None, default) else f"{host}:{pool.port}"
+
+
+def header_dict(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers as a dict keyed by lower-case name (the last value of a repeated name wins)."""
+    return {str(k).lower(): v for k, v in header_pairs(headers)}

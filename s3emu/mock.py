@@ -1,169 +1,308 @@
-"""``mock_s3``: serve S3 requests in-process with an Emulator, as a context manager or decorator.
+"""``mock_s3``: serve S3 in-process with an Emulator, as a context manager or a decorator.
 
-While active, botocore's ``URLLib3Session.send`` hands S3 requests to the emulator's WSGI app
-(no socket), botocore signs with the emulator's clock, and retry back-off sleeps advance that
-clock instead of waiting. Everything patched is restored exactly on exit.
+While a mock is active:
+
+- every S3 request from botocore (clients made before or during the mock), ``requests`` and
+  urllib3 is served by the innermost active mock's Emulator, in-process (:mod:`.intercept`);
+- botocore signs with the emulator's clock (SigV4 ``X-Amz-Date``, SigV2 ``Expires`` and
+  ``Date``, presigned POST policies), and its retry back-off sleeps advance that clock instead
+  of waiting;
+- credentials default to the emulator's: a client made without explicit keys gets the
+  emulator's first user (``testing``/``testing``), and an S3 client whose keys came from the
+  environment, a profile or an instance role signs with them instead, so real credentials never
+  sign anything; ``AWS_DEFAULT_REGION`` is the emulator's region.
+
+Patches are installed when the first mock starts and removed, exactly, when the last one stops
+(also when the body raises); mocks nest, the innermost wins. State is per mock: each one starts
+with a new, empty Emulator unless given one.
 """
 from __future__ import annotations
 
+import email.utils
 import functools
 import inspect
 import os
-import re
 import threading
-from contextlib import ExitStack
-from typing import Any, Callable
-from unittest import mock
+import time as _time
+from typing import Any, Callable, TypeVar
 
 from .emulator import Emulator
-from .intercept import call_app
+from .intercept import Installation, importable, install
 
-_S3_HOST = re.compile(r"(^|\.)s3([.-][a-z0-9-]+)*\.amazonaws\.com(\.cn)?(:\d+)?$", re.I)
-_ACTIVE: list["MockS3"] = []
-_ACTIVE_LOCK = threading.Lock()
+F = TypeVar("F", bound=Callable[..., Any])
 
-
-def is_s3_request(url: str, headers: Any) -> bool:
-    """True for requests S3 would receive: an S3 host, or a signature scoped to service s3."""
-    from urllib.parse import urlsplit
-    host = urlsplit(url).netloc
-    if _S3_HOST.search(host):
-        return True
-    auth = headers.get("Authorization") or headers.get("authorization") or ""
-    if isinstance(auth, bytes):
-        auth = auth.decode("latin-1")
-    if "/s3/aws4_request" in auth or auth.startswith("AWS "):
-        return True
-    return "%2Fs3%2Faws4_request" in url or "AWSAccessKeyId=" in url
+_LOCK = threading.RLock()
+_ACTIVE: list[MockS3] = []
+_INSTALLED: list[Installation] = []
+#: Environment variables set while a mock is active (the values of the innermost mock).
+_ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+             "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
+_saved_env: dict[str, str | None] = {}
+#: botocore credential ``method`` values that a caller chose in code (kept inside the mock).
+_EXPLICIT = frozenset({"explicit", "s3emu"})
 
 
-class _VirtualTime:
-    """Stands in for the ``time`` module where botocore reads time or sleeps."""
-
-    def __init__(self, emu: Emulator) -> None:
-        import time as real
-        self._real = real
-        self._emu = emu
-
-    def time(self) -> float:
-        return self._emu.clock.timestamp()
-
-    def sleep(self, seconds: float) -> None:
-        self._emu.clock.sleep(seconds)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+def current() -> Emulator | None:
+    """The Emulator of the innermost active mock, or None."""
+    active = _ACTIVE
+    return active[-1].emulator if active else None
 
 
 class MockS3:
-    """The object behind :func:`mock_s3`."""
+    """The object behind :func:`mock_s3`: a context manager, and a decorator via ``__call__``.
+
+    :param emulator: serve with this Emulator (its state is shared); default a new one per use.
+    :param options: arguments for a new :class:`Emulator` (``region``, ``credentials``,
+        ``clock``, ``auth`` ...).
+    """
 
     def __init__(self, emulator: Emulator | None = None, **options: Any) -> None:
+        if emulator is not None and options:
+            raise TypeError("pass either an emulator or Emulator options, not both")
         self._given = emulator
         self._options = options
         self.emulator: Emulator | None = emulator
-        self._stack: ExitStack | None = None
+        self._active = False
+        self._credentials: Any = None
 
     # -- context manager -----------------------------------------------------------------
-    def __enter__(self) -> Emulator:
-        if self._stack is not None:
-            raise RuntimeError("this mock_s3 is already active")
-        emu = self._given or Emulator(**self._options)
-        self.emulator = emu
-        self._stack = _patches(emu)
-        with _ACTIVE_LOCK:
+    def start(self) -> Emulator:
+        """Start serving; returns the Emulator."""
+        with _LOCK:
+            if self._active:
+                raise RuntimeError("this mock_s3 is already active")
+            emu = self._given if self._given is not None else Emulator(**self._options)
+            self.emulator = emu
+            self._credentials = None
+            if not _ACTIVE:
+                _INSTALLED.append(_install_all())
+                _saved_env.update({k: os.environ.get(k) for k in _ENV_KEYS})
             _ACTIVE.append(self)
-        return emu
-
-    def __exit__(self, *exc: Any) -> None:
-        stack, self._stack = self._stack, None
-        with _ACTIVE_LOCK:
-            if self in _ACTIVE:
-                _ACTIVE.remove(self)
-        if stack is not None:
-            stack.close()
-        if self._given is None:
-            self.emulator = None
-
-    start = __enter__
+            self._active = True
+            _apply_env()
+            return emu
 
     def stop(self) -> None:
-        self.__exit__(None, None, None)
+        """Stop serving (a no-op when not active); the last active mock removes the patches."""
+        with _LOCK:
+            if not self._active:
+                return
+            self._active = False
+            _ACTIVE.remove(self)
+            if _ACTIVE:
+                _apply_env()
+            else:
+                _restore_env()
+                _INSTALLED.pop().undo()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def botocore_credentials(self) -> Any:
+        """This mock's emulator credentials as a botocore ``Credentials`` object."""
+        if self._credentials is None:
+            from botocore.credentials import Credentials
+            assert self.emulator is not None
+            user = self.emulator.default_user
+            self._credentials = Credentials(user.access_key, user.secret, method="s3emu")
+        return self._credentials
+
+    def _copy(self) -> MockS3:
+        return MockS3(self._given, **self._options)
 
     # -- decorator -------------------------------------------------------------------------
-    def __call__(self, func: Any) -> Any:
-        if inspect.isclass(func):
-            return _decorate_class(func, self._given, self._options)
-        if inspect.iscoroutinefunction(func):
-            @functools.wraps(func)
+    def __call__(self, target: F) -> F:
+        """Decorate a function, coroutine function, method or class (each test method, or
+        for a ``unittest.TestCase`` each test from ``setUp`` to its cleanups)."""
+        if inspect.isclass(target):
+            return _decorate_class(target, self)  # type: ignore[return-value]
+        if not callable(target):
+            raise TypeError(f"mock_s3 cannot decorate {target!r}")
+        if inspect.iscoroutinefunction(target):
+            @functools.wraps(target)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with MockS3(self._given, **self._options):
-                    return await func(*args, **kwargs)
-            return run_async
+                with self._copy():
+                    return await target(*args, **kwargs)
+            return run_async  # type: ignore[return-value]
 
-        @functools.wraps(func)
+        @functools.wraps(target)
         def run(*args: Any, **kwargs: Any) -> Any:
-            with MockS3(self._given, **self._options):
-                return func(*args, **kwargs)
-        return run
+            with self._copy():
+                return target(*args, **kwargs)
+        return run  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        return f"<MockS3 {state} {self.emulator!r}>"
 
 
-def _decorate_class(cls: type, emulator: Emulator | None, options: dict[str, Any]) -> type:
-    for name, attr in list(vars(cls).items()):
-        if name.startswith("test") and callable(attr):
-            setattr(cls, name, MockS3(emulator, **options)(attr))
-    return cls
-
-
-def mock_s3(func: Callable[..., Any] | None = None, /, *, emulator: Emulator | None = None,
+def mock_s3(target: Any = None, /, *, emulator: Emulator | None = None,
             **options: Any) -> Any:
     """Serve S3 in-process with an Emulator.
 
-    ``with mock_s3() as emu: ...``, ``@mock_s3``, ``@mock_s3(region="eu-west-1")``, or
-    ``mock_s3(emulator=emu)`` to share an existing Emulator. Options are Emulator arguments.
+    .. code-block:: python
+
+        with s3emu.mock_s3() as emu:          # a new, empty Emulator
+            boto3.client("s3").create_bucket(Bucket="b")
+
+        @s3emu.mock_s3                         # a function, coroutine, method or class
+        def test_upload(): ...
+
+        @s3emu.mock_s3(region="eu-west-1")    # Emulator options
+        @s3emu.mock_s3(emulator=emu)          # share an existing Emulator's state
+
+    Inside a decorated function, :func:`current` returns the Emulator.
     """
-    if func is not None and callable(func):
-        return MockS3(emulator, **options)(func)
+    if target is not None:
+        return MockS3(emulator, **options)(target)
     return MockS3(emulator, **options)
 
 
-def _patches(emu: Emulator) -> ExitStack:
-    from botocore import awsrequest
-    from botocore.httpsession import URLLib3Session
+def _decorate_class(cls: type, mock: MockS3) -> type:
+    import unittest
+    if issubclass(cls, unittest.TestCase):
+        original = cls.__dict__.get("setUp")
+        inherited = getattr(cls, "setUp")
 
-    real_send = URLLib3Session.send
-
-    def send(session: Any, request: Any) -> Any:
-        if not is_s3_request(request.url, request.headers):
-            return real_send(session, request)
-        response = call_app(emu, request.method, request.url, request.headers.items(),
-                            request.body)
-        http_response = awsrequest.AWSResponse(request.url, response.status,
-                                               response.headers, response)
-        if not request.stream_output:
-            http_response.content  # noqa: B018 - read it now, as botocore does
-        return http_response
-
-    def signer_now(remove_tzinfo: bool = True) -> Any:
-        now = emu.clock.now()
-        return now.replace(tzinfo=None) if remove_tzinfo else now
-
-    stack = ExitStack()
-    try:
-        stack.enter_context(mock.patch.object(URLLib3Session, "send", send))
-        for where in ("botocore.auth", "botocore.signers"):
-            stack.enter_context(mock.patch(f"{where}.get_current_datetime", signer_now))
-        virtual = _VirtualTime(emu)
-        for where in ("botocore.auth", "botocore.endpoint"):
-            stack.enter_context(mock.patch(f"{where}.time", virtual))
-        stack.enter_context(mock.patch.dict(os.environ, _credential_env(emu)))
-    except BaseException:
-        stack.close()
-        raise
-    return stack
+        def setUp(self: Any) -> None:  # noqa: N802 - unittest's name
+            active = mock._copy()
+            active.start()
+            self.addCleanup(active.stop)
+            (original or inherited)(self)
+        functools.update_wrapper(setUp, original or inherited)
+        setattr(cls, "setUp", setUp)
+        return cls
+    for name, attr in list(vars(cls).items()):
+        if not name.startswith("test"):
+            continue
+        if isinstance(attr, (staticmethod, classmethod)):
+            setattr(cls, name, type(attr)(mock(attr.__func__)))
+        elif inspect.isfunction(attr):
+            setattr(cls, name, mock(attr))
+    return cls
 
 
-def _credential_env(emu: Emulator) -> dict[str, str]:
+# -- environment ---------------------------------------------------------------------------
+def _apply_env() -> None:
+    emu = current()
+    assert emu is not None
     user = emu.default_user
-    return {"AWS_ACCESS_KEY_ID": user.access_key, "AWS_SECRET_ACCESS_KEY": user.secret,
-            "AWS_DEFAULT_REGION": emu.region}
+    wanted = {"AWS_ACCESS_KEY_ID": user.access_key, "AWS_SECRET_ACCESS_KEY": user.secret,
+              "AWS_SESSION_TOKEN": None, "AWS_SECURITY_TOKEN": None,
+              "AWS_DEFAULT_REGION": emu.region}
+    _set_env(wanted)
+
+
+def _restore_env() -> None:
+    _set_env(_saved_env)
+    _saved_env.clear()
+
+
+def _set_env(values: dict[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        elif os.environ.get(key) != value:
+            os.environ[key] = value
+
+
+# -- patches -----------------------------------------------------------------------------
+def _install_all() -> Installation:
+    done = install(current)
+    try:
+        if importable("botocore"):
+            _patch_clock(done)
+            _patch_credentials(done)
+    except BaseException:
+        done.undo()
+        raise
+    return done
+
+
+
+class _VirtualTime:
+    """Stands in for the ``time`` module where botocore reads the time or sleeps."""
+
+    def time(self) -> float:
+        emu = current()
+        return emu.clock.timestamp() if emu is not None else _time.time()
+
+    def sleep(self, seconds: float) -> None:
+        emu = current()
+        if emu is None:
+            _time.sleep(seconds)
+        else:
+            emu.clock.sleep(seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_time, name)
+
+
+def _signing_now(remove_tzinfo: bool = True) -> Any:
+    emu = current()
+    if emu is None:
+        from botocore.compat import get_current_datetime
+        return get_current_datetime(remove_tzinfo)
+    now = emu.clock.now()
+    return now.replace(tzinfo=None) if remove_tzinfo else now
+
+
+def _formatdate(timeval: float | None = None, localtime: bool = False,
+                usegmt: bool = False) -> str:
+    if timeval is None:
+        emu = current()
+        timeval = emu.clock.timestamp() if emu is not None else None
+    return email.utils.formatdate(timeval, localtime, usegmt)
+
+
+def _patch_clock(done: Installation) -> None:
+    import botocore.auth
+    import botocore.endpoint
+    import botocore.signers
+
+    virtual = _VirtualTime()
+    done.set(botocore.auth, "get_current_datetime", _signing_now)      # SigV4, SigV4 query
+    done.set(botocore.signers, "get_current_datetime", _signing_now)   # presigned POST policy
+    done.set(botocore.auth, "formatdate", _formatdate)                 # SigV2 Date header
+    done.set(botocore.auth, "time", virtual)                           # SigV2 query Expires
+    done.set(botocore.endpoint, "time", virtual)                       # retry back-off sleep
+    import botocore.compat
+    if botocore.compat.HAS_CRT:  # awscrt installed (boto3[crt]): S3 is signed by the CRT signer
+        import botocore.crt.auth
+        done.set(botocore.crt.auth, "get_current_datetime", _signing_now)
+
+
+def _patch_credentials(done: Installation) -> None:
+    from botocore.session import Session
+    from botocore.signers import RequestSigner
+
+    def get_credentials(session: Any) -> Any:
+        chosen = session._credentials
+        if chosen is not None and getattr(chosen, "method", None) in _EXPLICIT:
+            return chosen
+        top = _ACTIVE[-1] if _ACTIVE else None
+        if top is None:
+            return real_get_credentials(session)
+        return top.botocore_credentials()
+
+    def get_auth_instance(signer: Any, signing_name: str, region_name: str,
+                          signature_version: Any = None, request_credentials: Any = None,
+                          **kwargs: Any) -> Any:
+        if signing_name == "s3" and _ACTIVE:
+            chosen = request_credentials or signer._credentials
+            if chosen is None or getattr(chosen, "method", None) not in _EXPLICIT:
+                request_credentials = _ACTIVE[-1].botocore_credentials()
+        return real_get_auth_instance(signer, signing_name, region_name, signature_version,
+                                      request_credentials, **kwargs)
+
+    real_get_credentials = Session.get_credentials
+    real_get_auth_instance = RequestSigner.get_auth_instance
+    done.set(Session, "get_credentials", get_credentials)
+    done.set(RequestSigner, "get_auth_instance", get_auth_instance)

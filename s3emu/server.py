@@ -14,7 +14,10 @@ werkzeug's ``run_wsgi`` so that the exchange is what S3 clients expect:
 - the raw request target reaches the app untouched (``RAW_URI``), a leading ``//`` included;
 - the app's memoryview chunks are written to the socket as they are (no copy, never joined);
   HEAD, 1xx, 204 and 304 responses carry their headers and no body;
-- ``Date`` and ``Server`` come from the app (the emulator's clock), not from http.server.
+- ``Date`` and ``Server`` come from the app (the emulator's clock), not from http.server;
+- with TLS (``tls=True`` or ``cert=``/``key=``, see :mod:`s3emu.tls`) each connection's
+  handshake runs in its own thread, and a client that does not speak TLS is dropped;
+- SSE-C needs HTTPS, as on S3, unless ``allow_insecure_ssec=True``.
 
 Each request can be reported as one line (see :func:`format_line`). This module imports
 werkzeug, so :mod:`s3emu` imports it lazily.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -34,6 +38,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .clock import Clock
 from .emulator import Emulator
 from .errors import IncompleteBody, RequestTimeout
+from . import tls as _tls
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
@@ -148,8 +153,26 @@ class _Handler(WSGIRequestHandler):
     server: BaseWSGIServer
 
     def setup(self) -> None:
+        self.tls_failed = False
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            try:
+                self.request.do_handshake()
+            except (OSError, ValueError) as error:  # not TLS, or no common ground
+                self.tls_failed = True
+                log.info("TLS handshake with %s failed: %s", self.client_address[0], error)
         super().setup()
         self.server.s3emu_connections.add(self.connection)  # type: ignore[attr-defined]
+
+    def handle(self) -> None:
+        if not self.tls_failed:
+            super().handle()
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        if getattr(self.server, "s3emu_allow_insecure_ssec", False):
+            environ["s3emu.allow_insecure_ssec"] = True
+        return environ
 
     def finish(self) -> None:
         try:
@@ -353,6 +376,20 @@ class _Exchange:
             pass
 
 
+def _accept_tls(server: BaseWSGIServer, context: ssl.SSLContext) -> None:
+    """Serve TLS: accepted sockets are wrapped without a handshake, which each connection's
+    own thread then runs (:meth:`_Handler.setup`), so a slow client never stalls accept."""
+    accept = server.socket.accept
+
+    def get_request() -> tuple[ssl.SSLSocket, Any]:
+        sock, address = accept()
+        return context.wrap_socket(sock, server_side=True,
+                                   do_handshake_on_connect=False), address
+
+    server.get_request = get_request  # type: ignore[method-assign]
+    server.ssl_context = context  # werkzeug reports wsgi.url_scheme "https"
+
+
 def _sink(log_to: bool | Callable[[str], None]) -> Callable[[str], None] | None:
     if callable(log_to):
         return log_to
@@ -375,10 +412,22 @@ class Server:
     :param port: the port to bind; 0 picks a free one (see :attr:`port` once started).
     :param log: report each request as one line (:func:`format_line`): ``True`` prints to
         stderr, a callable receives each line.
+    :param tls: serve HTTPS with a certificate made at start, signed by a new CA whose file is
+        :attr:`ca_path` (needs the ``tls`` extra, see :mod:`s3emu.tls`).
+    :param cert: serve HTTPS with this PEM certificate (chain) file; ``key`` is its key file.
+    :param allow_insecure_ssec: accept SSE-C keys over plain HTTP (S3 refuses them).
     """
 
     def __init__(self, emulator: Emulator | None = None, host: str = "127.0.0.1",
-                 port: int = 0, *, log: bool | Callable[[str], None] = False) -> None:
+                 port: int = 0, *, log: bool | Callable[[str], None] = False,
+                 tls: bool = False, cert: str | None = None, key: str | None = None,
+                 allow_insecure_ssec: bool = False) -> None:
+        if (cert is None) != (key is None):
+            raise ValueError("cert and key are given together")
+        self.tls = bool(tls or cert)
+        self.allow_insecure_ssec = allow_insecure_ssec
+        self._given = _tls.CertificateFiles(cert, key) if cert and key else None
+        self._made: _tls.CertificateFiles | None = None
         self.emulator = emulator if emulator is not None else Emulator(clock=Clock.system())
         self.host = host
         self.port = port
@@ -393,19 +442,36 @@ class Server:
         return self._server is not None
 
     @property
+    def ca_path(self) -> str | None:
+        """The CA file that verifies a certificate the server made (``tls=True``) while it
+        runs (boto3 ``verify=``, AWS CLI ``--ca-bundle``); None otherwise."""
+        return self._made.ca if self._made is not None else None
+
+    @property
     def endpoint_url(self) -> str:
-        """``http://<host>:<port>``, for ``endpoint_url=`` / ``--endpoint-url``."""
+        """``http(s)://<host>:<port>``, for ``endpoint_url=`` / ``--endpoint-url``."""
         if not self.running and not self.port:
             raise RuntimeError("the server picks its port when started; start() it first")
         host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+    def _tls_context(self) -> ssl.SSLContext:
+        files = self._given
+        if files is None:
+            if self._made is None:
+                self._made = _tls.make_self_signed([self.host])
+            files = self._made
+        assert files.cert is not None and files.key is not None
+        return _tls.server_context(files.cert, files.key)
 
     def start(self) -> Server:
-        """Bind and serve in a daemon thread; OSError if the address cannot be bound."""
+        """Bind and serve in a daemon thread; OSError if the address cannot be bound or a
+        given certificate cannot be loaded, RuntimeError if one cannot be made."""
         if self._server is not None:
             return self
+        context = self._tls_context() if self.tls else None
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         listener = socket.create_server((self.host, self._requested_port), family=family,
                                         backlog=128)
@@ -416,6 +482,9 @@ class Server:
             listener.close()
         server.s3emu_connections = set()  # type: ignore[attr-defined]
         server.s3emu_report = self._report if self._sink else None  # type: ignore[attr-defined]
+        server.s3emu_allow_insecure_ssec = self.allow_insecure_ssec  # type: ignore[attr-defined]
+        if context is not None:
+            _accept_tls(server, context)
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={
@@ -426,6 +495,8 @@ class Server:
     def stop(self) -> None:
         """Stop accepting, close open connections and wait for the serving thread."""
         server, thread = self._server, self._thread
+        _tls.remove(self._made)
+        self._made = None
         if server is None:
             return
         self._server = self._thread = None

@@ -1,4 +1,7 @@
-"""Authentication: users and accounts, SigV4/SigV2 verification, presigned URLs and POST policies.
+"""Authentication: users and accounts, SigV4/SigV2 verification, presigned URLs, streaming
+chunk signatures, POST policies, and the decision about anonymous requests.
 
-Imports errors, clock and the standard library; never the model or ops.
+:func:`s3emu.auth.verify.authenticate` is the entry (``Emulator.authenticate`` delegates to
+it). Imports errors, the protocol package (addressing, chunked decoding types) and the standard
+library; never the model or ops.
 """

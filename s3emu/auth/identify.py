@@ -14,7 +14,8 @@ class Credential:
     """The access key a request claims, the scheme it uses, and its scope's region (SigV4)."""
 
     access_key: str
-    scheme: str            # "sigv4", "sigv4-query", "sigv2", "sigv2-query", "post", "anonymous"
+    #: "sigv4", "sigv4-query", "sigv4a", "sigv2", "sigv2-query", "unknown" or "anonymous"
+    scheme: str
     region: str | None = None
 
 
@@ -37,12 +38,14 @@ def claimed_credential(headers: Mapping[str, str], query: Mapping[str, str]) -> 
                     key, region = _scope_parts(value)
                     return Credential(key, "sigv4", region)
             return Credential("", "sigv4")
+        if auth.startswith("AWS4-ECDSA-P256-SHA256"):
+            return Credential("", "sigv4a")
         if auth.startswith("AWS "):
             return Credential(auth[4:].rpartition(":")[0], "sigv2")
         return Credential("", "unknown")
-    if "X-Amz-Credential" in query:
-        key, region = _scope_parts(query["X-Amz-Credential"])
+    if "X-Amz-Credential" in query or "X-Amz-Algorithm" in query or "X-Amz-Signature" in query:
+        key, region = _scope_parts(query.get("X-Amz-Credential", ""))
         return Credential(key, "sigv4-query", region)
-    if "AWSAccessKeyId" in query:
-        return Credential(query["AWSAccessKeyId"], "sigv2-query")
+    if "AWSAccessKeyId" in query or "Signature" in query:
+        return Credential(query.get("AWSAccessKeyId", ""), "sigv2-query")
     return ANONYMOUS_CREDENTIAL

@@ -61,3 +61,46 @@ class Users:
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+
+#: ``(access key, secret, account id, display name or None)`` as given on a command line.
+UserSpec = tuple[str, str, str, "str | None"]
+
+
+def parse_user(spec: str) -> UserSpec:
+    """``AKID:SECRET[:ACCOUNT_ID[:NAME]]``; ValueError (never quoting the secret) if malformed."""
+    parts = spec.strip().split(":", 3)
+    if len(parts) < 2 or not parts[0] or not parts[1] or (len(parts) > 2 and not parts[2]):
+        raise ValueError("expected AKID:SECRET[:ACCOUNT_ID[:NAME]]")
+    account = parts[2] if len(parts) > 2 else DEFAULT_ACCOUNT_ID
+    return parts[0], parts[1], account, (parts[3] or None) if len(parts) > 3 else None
+
+
+def read_users_file(text: str) -> list[UserSpec]:
+    """Users from a file's text: JSON (a list of ``{"access_key", "secret", "account_id",
+    "name"}`` objects, or ``{"users": [...]}``) or one ``AKID:SECRET[:ACCOUNT_ID[:NAME]]`` per
+    line (blank lines and ``#`` comments ignored). ValueError names the bad entry's position."""
+    import json
+    stripped = text.lstrip()
+    if stripped.startswith(("[", "{")):
+        data = json.loads(text)
+        entries = data.get("users") if isinstance(data, dict) else data
+        if not isinstance(entries, list):
+            raise ValueError('expected a list of users or {"users": [...]}')
+        found = []
+        for number, entry in enumerate(entries, 1):
+            if not isinstance(entry, dict) or not entry.get("access_key") \
+                    or not entry.get("secret"):
+                raise ValueError(f"user {number}: needs access_key and secret")
+            found.append((str(entry["access_key"]), str(entry["secret"]),
+                          str(entry.get("account_id") or DEFAULT_ACCOUNT_ID),
+                          entry.get("name") or None))
+        return found
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                found.append(parse_user(line))
+            except ValueError as error:
+                raise ValueError(f"line {number}: {error}") from None
+    return found

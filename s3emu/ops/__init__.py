@@ -6,5 +6,10 @@ registers them all in :data:`s3emu.ops.registry.OPERATIONS`.
 from . import buckets as buckets
 from . import objects as objects
 from . import listing as listing
+from . import post as post
 from . import copy as copy
 from . import batch as batch
+from . import multipart as multipart
+from . import attributes as attributes
+from . import bucket_encryption as bucket_encryption
+from . import versioning as versioning

@@ -10,20 +10,24 @@ The rules, from S3's CopyObject reference:
   and the SSE headers (default: the bucket's, SSE-S3) describe the new object.
 - The source's checksum is kept unless ``x-amz-checksum-algorithm`` asks for another one; a
   multipart source becomes a single-part object (MD5 ETag, full-object checksum).
+- An SSE-C source needs its key in ``x-amz-copy-source-server-side-encryption-customer-*``
+  (rules of :mod:`.sse`); the ETag of an SSE-C or SSE-KMS copy is not the MD5 of the bytes.
 - Copying an object onto itself must change something (REPLACE, a storage class, SSE headers
-  or a website redirect location), else 400 InvalidRequest.
+  or a website redirect location), else 400 InvalidRequest; a bucket with a configured default
+  encryption allows it.
 - Sources over 5 GiB are refused (UploadPartCopy is the way to copy them).
 """
 from __future__ import annotations
 
 from typing import Mapping
 
-from ..errors import InvalidArgument, InvalidRequest, NotImplemented_
+from ..errors import InvalidArgument, InvalidRequest
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .conditions import check_copy_source_conditions, check_write_conditions
 from .copysource import HEADER, find_source, parse_copy_source
+from .bucket_encryption import is_configured
 from .headers import content_from, metadata_from, sse_headers, storage_class_from, tags_from
 from .registry import Call, Reply, operation
 from . import sse
@@ -59,9 +63,7 @@ def _checksum_algorithm(headers: Mapping[str, str]) -> str | None:
 def _requested(call: Call, metadata_directive: str, tagging_directive: str) -> dict:
     """What the request itself says about the new object (validated before any lookup)."""
     headers = call.headers
-    if any(h.startswith("x-amz-copy-source-server-side-encryption-customer-") for h in headers):
-        raise NotImplemented_("s3emu does not implement SSE-C yet.",
-                              Header="x-amz-copy-source-server-side-encryption-customer-algorithm")
+    sse.customer_key(call, sse.COPY_SOURCE_CUSTOMER, read=True)   # validated before lookups
     wanted: dict = {"storage_class": storage_class_from(headers), "sse": sse.from_request(call),
                     "algorithm": _checksum_algorithm(headers)}
     if metadata_directive == "REPLACE":
@@ -91,8 +93,9 @@ def _copy_of(call: Call, source: ObjectVersion, wanted: dict) -> ObjectVersion:
     """The new version: the source's blob under the destination key, no bytes copied."""
     checksums, checksum_type = _checksums(source, wanted["algorithm"])
     etag = source.etag
-    if source.parts is not None:                       # the copy is a single-part object
-        etag = sse.etag_for(wanted["sse"], md5_hex(source.blob.segments))
+    if source.parts is not None or not (sse.etag_is_md5(source.sse)
+                                        and sse.etag_is_md5(wanted["sse"])):
+        etag = sse.etag_for(wanted["sse"], md5_hex(source.blob.segments))  # a new single part
     return ObjectVersion(
         key=call.key, blob=source.blob, etag=etag,
         last_modified=call.clock.now().replace(microsecond=0),
@@ -107,7 +110,7 @@ def _reply(version: ObjectVersion, source: ObjectVersion) -> Reply:
     for alg, value in version.checksums.items():
         body["Checksum" + alg] = value
     body["ChecksumType"] = version.checksum_type
-    headers = sse_headers(version)
+    headers = sse_headers(version, context=True)
     if source.version_id is not None:
         headers["x-amz-copy-source-version-id"] = source.version_id
     if version.version_id is not None:
@@ -126,11 +129,13 @@ def copy_object(call: Call) -> Reply:
     with bucket.lock:
         source = find_source(call.store, src_bucket, src_key, src_version)
         check_copy_source_conditions(headers, source)
+        sse.check_copy_source_key(call, source)
         if source.size > MAX_COPY_SIZE:
             raise InvalidRequest("The specified copy source is larger than the maximum "
                                  f"allowable size for a copy source: {MAX_COPY_SIZE}")
         if (src_bucket, src_key) == (call.bucket, call.key) and metadata_directive == "COPY" \
-                and not any(h in headers for h in _CHANGING_HEADERS):
+                and not any(h in headers for h in _CHANGING_HEADERS) \
+                and not is_configured(bucket):
             raise InvalidRequest(SELF_COPY)
         check_write_conditions(headers, bucket.find(call.key), call.key)
         version = _copy_of(call, source, wanted)

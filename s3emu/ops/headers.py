@@ -12,6 +12,7 @@ from ..errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
 from ..model.objects import STORAGE_CLASSES, ObjectVersion
 from ..protocol.checksums import HEADER_OF
 from ..protocol.dates import http_date
+from .sse import echo
 
 #: S3's limit on user-defined metadata: sum of UTF-8 bytes of names and values.
 MAX_METADATA_BYTES = 2048
@@ -111,17 +112,7 @@ def object_headers(version: ObjectVersion, *, checksum_mode: bool = False) -> di
     return out
 
 
-def sse_headers(version: ObjectVersion) -> dict[str, str]:
-    """The server-side encryption headers S3 echoes for ``version``."""
-    sse = version.sse
-    if not sse:
-        return {"x-amz-server-side-encryption": "AES256"}
-    out = {}
-    for name in ("x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-                 "x-amz-server-side-encryption-context",
-                 "x-amz-server-side-encryption-bucket-key-enabled",
-                 "x-amz-server-side-encryption-customer-algorithm",
-                 "x-amz-server-side-encryption-customer-key-md5"):
-        if sse.get(name):
-            out[name] = sse[name]
-    return out
+def sse_headers(version: ObjectVersion, *, context: bool = False) -> dict[str, str]:
+    """The server-side encryption headers S3 echoes for ``version`` (see :func:`.sse.echo`;
+    the KMS encryption context only on write responses)."""
+    return echo(version.sse, context=context)

@@ -8,6 +8,7 @@ from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, H
 from .conditions import check_read_conditions, check_write_conditions
 from .headers import (content_from, metadata_from, object_headers, sse_headers,
                       storage_class_from, tags_from)
+from .multipart import part_read
 from .ranges import byte_range
 from .registry import Call, Reply, operation
 from . import sse
@@ -65,7 +66,7 @@ def write_reply(version: ObjectVersion) -> Reply:
         headers[HEADER_OF[alg]] = value
     if version.checksum_type:
         headers["x-amz-checksum-type"] = version.checksum_type
-    headers.update(sse_headers(version))
+    headers.update(sse_headers(version, context=True))
     if version.version_id is not None:
         headers["x-amz-version-id"] = version.version_id
     return Reply(headers=headers)
@@ -86,9 +87,12 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     version = bucket.get(call.key)
     sse.check_read_key(call, version)
     check_read_conditions(call.headers, version)
-    span = byte_range(call.headers.get("range"), version.size)
+    part = part_read(call, version)        # ?partNumber: that part's span and headers
+    span = part.span if part else byte_range(call.headers.get("range"), version.size)
     checksum_mode = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
-    headers = object_headers(version, checksum_mode=checksum_mode and span is None)
+    headers = object_headers(version, checksum_mode=checksum_mode and span is None and not part)
+    if part:
+        headers.update(part.headers)
     for param, header in RESPONSE_OVERRIDES.items():
         if param in call.query:
             headers[header] = call.query[param]

@@ -1,7 +1,8 @@
 """Reading request bodies from WSGI input, without joining them.
 
 The body is read in blocks into a :class:`~s3emu.model.blob.Blob` (one segment per block); an
-in-process caller can hand the body over as ``environ["s3emu.body"]`` (bytes or memoryview) and
+in-process caller can hand the body over as ``environ["s3emu.body"]`` (bytes, a memoryview or a
+list of chunks) and
 skip the read altogether. aws-chunked bodies are decoded here (see :mod:`.chunked`).
 
 This module imports only the standard library, the model's Blob and the protocol package.
@@ -25,7 +26,7 @@ def read_raw(environ: Mapping[str, Any]) -> Blob:
     """The raw request body; IncompleteBody when fewer bytes than Content-Length arrive."""
     given = environ.get("s3emu.body")
     if given is not None:
-        return Blob([given])
+        return Blob(given if type(given) is list else [given])
     length_text = environ.get("CONTENT_LENGTH")
     stream = environ.get("wsgi.input")
     if stream is None:

@@ -98,6 +98,55 @@ def digest(algorithm: str, segments: Iterable[memoryview]) -> bytes:
     return _DIGESTS[algorithm](segments)
 
 
+#: Reflected polynomials of the CRCs whose values of two byte strings combine (init == xorout).
+_REFLECTED = {"CRC32": (0xEDB88320, 32), "CRC32C": (0x82F63B78, 32),
+              "CRC64NVME": (0x9A6C9329AC4BC9B5, 64)}
+#: per algorithm: the operator matrices that append 2**k zero bytes to a CRC, k = 0, 1, ...
+_ZEROS: dict[str, list[list[int]]] = {}
+
+
+def _times(matrix: list[int], vector: int) -> int:
+    out, i = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[i]
+        vector >>= 1
+        i += 1
+    return out
+
+
+def _zero_operators(algorithm: str, count: int) -> list[list[int]]:
+    found = _ZEROS.get(algorithm)
+    if found is None:
+        poly, width = _REFLECTED[algorithm]
+        bit = [poly] + [1 << i for i in range(width - 1)]        # one zero bit
+        for _ in range(3):                                         # 2, 4, 8 bits: one byte
+            bit = [_times(bit, row) for row in bit]
+        found = _ZEROS[algorithm] = [bit]
+    while len(found) < count:
+        last = found[-1]
+        found.append([_times(last, row) for row in last])
+    return found
+
+
+def combine(algorithm: str, first: bytes, second: bytes, second_length: int) -> bytes:
+    """The CRC of ``A + B`` from the raw CRCs of ``A`` and ``B`` and the length of ``B``.
+
+    For CRC32, CRC32C and CRC64NVME (S3's full-object checksums of multipart uploads); no byte
+    of ``A`` or ``B`` is read again.
+    """
+    width = _REFLECTED[algorithm][1] // 8
+    crc = int.from_bytes(first, "big")
+    operators = _zero_operators(algorithm, second_length.bit_length())
+    k = 0
+    while second_length:
+        if second_length & 1:
+            crc = _times(operators[k], crc)
+        second_length >>= 1
+        k += 1
+    return (crc ^ int.from_bytes(second, "big")).to_bytes(width, "big")
+
+
 def checksum(algorithm: str, segments: Iterable[memoryview]) -> str:
     """Base64 checksum, as sent in ``x-amz-checksum-<algorithm>``."""
     return base64.b64encode(digest(algorithm, segments)).decode()

@@ -1,0 +1,231 @@
+"""Benchmark: the cost of s3emu's in-process path, per request and per test.
+
+Per request (put / get / head / list of a small object), side by side:
+
+- ``botocore``: botocore's own client-side cost, with a ``before-send`` hook that reads the
+  request body (as sending does) and returns the very response s3emu gave (recorded first),
+  so both parse the same bytes;
+- ``s3emu``: ``s3emu.mock_s3`` serving the request in-process (signature checked);
+- ``moto``: moto's ``mock_aws``, when moto is installed.
+
+Per test: mock on, a client, a bucket, mock off (the plugin's ``s3emu`` + ``s3_client``
+fixtures do the same), with its parts timed separately, and moto's equivalent.
+
+Calls (and test cycles) alternate between the implementations and medians are reported, so a
+busy machine slows every column alike. Prints a table; ``--json PATH`` also writes the numbers. Asserts nothing about time.
+Run with ``python bench/inprocess.py [--quick]``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from typing import Any, Callable
+
+import boto3
+import botocore.config
+from botocore.awsrequest import AWSResponse
+
+import s3emu
+from s3emu.mock import MockS3
+
+BUCKET = "bench-inprocess"
+BODY = b"x" * 1024
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+OPERATIONS: dict[str, Callable[[Any], Any]] = {
+    "put": lambda s3: s3.put_object(Bucket=BUCKET, Key="key", Body=BODY),
+    "get": lambda s3: s3.get_object(Bucket=BUCKET, Key="key")["Body"].read(),
+    "head": lambda s3: s3.head_object(Bucket=BUCKET, Key="key"),
+    "list": lambda s3: s3.list_objects_v2(Bucket=BUCKET),
+}
+
+
+def client(session: boto3.Session | None = None) -> Any:
+    maker = session.client if session is not None else boto3.client
+    return maker("s3", region_name="us-east-1", config=botocore.config.Config(
+        retries={"total_max_attempts": 1}), **CREDENTIALS)
+
+
+class _Raw:
+    """A canned raw body for AWSResponse (what botocore reads from urllib3)."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, amt: int = 1 << 16, decode_content: bool = True) -> Any:
+        if self._body:
+            yield self._body
+
+    def read(self, amt: int | None = None, decode_content: bool = True) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def recorded_responses(s3: Any) -> dict[str, tuple[int, list[tuple[str, str]], bytes]]:
+    """s3emu's response to each operation: (status, headers, body), for replaying."""
+    seen: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
+
+    def record(response_dict: Any, **kwargs: Any) -> None:
+        name = kwargs["event_name"].rsplit(".", 1)[-1]
+        body = response_dict["body"]
+        seen[name] = (response_dict["status_code"], list(response_dict["headers"].items()),
+                      body if isinstance(body, bytes) else BODY)
+
+    s3.meta.events.register("before-parse.s3", record)
+    for run in OPERATIONS.values():
+        run(s3)
+    s3.meta.events.unregister("before-parse.s3", record)
+    return seen
+
+
+def canned_client(responses: dict[str, tuple[int, list[tuple[str, str]], bytes]]) -> Any:
+    s3 = client()
+
+    def before_send(request: Any, **kwargs: Any) -> AWSResponse:
+        if hasattr(request.body, "read"):  # sending reads the body (aws-chunked, checksum)
+            request.body.read()
+        status, headers, body = responses[kwargs["event_name"].rsplit(".", 1)[-1]]
+        return AWSResponse(request.url, status, dict(headers), _Raw(body))
+
+    s3.meta.events.register("before-send.s3", before_send)
+    return s3
+
+
+def bench_requests(calls: int) -> dict[str, dict[str, float]]:
+    """Median microseconds per call, by implementation and operation.
+
+    All implementations stay active together (each client reaches only its own), and single
+    calls alternate between them, so a busy machine slows every column alike.
+    """
+    clients: dict[str, Any] = {}
+    mocks: list[Any] = []
+    emulator_mock = MockS3()
+    emulator_mock.start()
+    mocks.append(emulator_mock)
+    s3 = client()
+    s3.create_bucket(Bucket=BUCKET)
+    clients["botocore"] = canned_client(recorded_responses(s3))
+    clients["s3emu"] = s3
+    try:
+        try:
+            from moto import mock_aws
+        except ImportError:
+            pass
+        else:
+            moto_mock = mock_aws()
+            moto_mock.start()
+            mocks.append(moto_mock)
+            moto_s3 = client(boto3.Session())  # a session made under moto has its hook
+            moto_s3.create_bucket(Bucket=BUCKET)
+            clients["moto"] = moto_s3
+        samples: dict[str, dict[str, list[float]]] = {name: {op: [] for op in OPERATIONS}
+                                                      for name in clients}
+        clock = time.perf_counter
+        for op, run in OPERATIONS.items():
+            for s3 in clients.values():
+                for _ in range(20):  # warm
+                    run(s3)
+            for _ in range(calls):
+                for name, s3 in clients.items():
+                    started = clock()
+                    run(s3)
+                    samples[name][op].append(clock() - started)
+    finally:
+        for mock in reversed(mocks):
+            mock.stop()
+    return {name: {op: statistics.median(v) * 1e6 for op, v in ops.items()}
+            for name, ops in samples.items()}
+
+
+def s3emu_test_cycle() -> dict[str, float]:
+    """One test's worth of work with s3emu, each part timed (seconds)."""
+    t0 = time.perf_counter()
+    mock = MockS3()
+    mock.start()
+    t1 = time.perf_counter()
+    s3 = boto3.client("s3")
+    t2 = time.perf_counter()
+    s3.create_bucket(Bucket=BUCKET)
+    t3 = time.perf_counter()
+    mock.stop()
+    t4 = time.perf_counter()
+    return {"start": t1 - t0, "client": t2 - t1, "bucket": t3 - t2, "stop": t4 - t3,
+            "total": t4 - t0}
+
+
+def moto_test_cycle() -> dict[str, float]:
+    from moto import mock_aws
+
+    t0 = time.perf_counter()
+    mock = mock_aws()
+    mock.start()
+    t1 = time.perf_counter()
+    s3 = boto3.client("s3", region_name="us-east-1")
+    t2 = time.perf_counter()
+    s3.create_bucket(Bucket=BUCKET)
+    t3 = time.perf_counter()
+    mock.stop()
+    t4 = time.perf_counter()
+    return {"start": t1 - t0, "client": t2 - t1, "bucket": t3 - t2, "stop": t4 - t3,
+            "total": t4 - t0}
+
+
+def bench_tests(cycles: int) -> dict[str, dict[str, float]]:
+    """Median milliseconds per part of a test cycle, by implementation (cycles alternate)."""
+    runners = {"s3emu": s3emu_test_cycle}
+    try:
+        import moto  # noqa: F401
+        runners["moto"] = moto_test_cycle
+    except ImportError:
+        pass
+    boto3.client("s3", region_name="us-east-1")  # the default session exists in a test run
+    for runner in runners.values():
+        runner()  # warm: service models are loaded once per process
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in runners}
+    for _ in range(cycles):
+        for name, runner in runners.items():
+            samples[name].append(runner())
+    return {name: {part: statistics.median(c[part] for c in runs) * 1e3 for part in runs[0]}
+            for name, runs in samples.items()}
+
+
+def report(requests: dict[str, dict[str, float]], tests: dict[str, dict[str, float]]) -> str:
+    names = list(requests)
+    lines = ["Per request (µs, median; ratio to botocore's own cost)",
+             f"{'op':<6}" + "".join(f"{n:>12}" for n in names) +
+             "".join(f"{n + '/botocore':>18}" for n in names if n != "botocore")]
+    for op in OPERATIONS:
+        base = requests["botocore"][op]
+        lines.append(f"{op:<6}" + "".join(f"{requests[n][op]:>12.0f}" for n in names) +
+                     "".join(f"{requests[n][op] / base:>18.2f}" for n in names
+                             if n != "botocore"))
+    lines += ["", "Per test: mock on, client, bucket, mock off (ms, median)",
+              f"{'':<8}" + "".join(f"{p:>9}" for p in ("start", "client", "bucket", "stop",
+                                                        "total"))]
+    for name, parts in tests.items():
+        lines.append(f"{name:<8}" + "".join(f"{parts[p]:>9.2f}" for p in (
+            "start", "client", "bucket", "stop", "total")))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer calls (a smoke run)")
+    parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
+    args = parser.parse_args(argv)
+    calls, cycles = (100, 5) if args.quick else (1500, 40)
+    requests = bench_requests(calls)
+    tests = bench_tests(cycles)
+    print(f"s3emu {s3emu.__version__}, botocore {botocore.__version__}, "
+          f"Python {sys.version.split()[0]}")
+    print(report(requests, tests))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"per_request_us": requests, "per_test_ms": tests}, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

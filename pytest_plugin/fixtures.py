@@ -1,0 +1,167 @@
+"""The fixtures of s3emu's pytest plugin.
+
+- ``s3emu`` (function): a new Emulator with botocore, requests and urllib3 patched to it
+  (``s3emu.mock_s3``); ``s3_client`` (function): a boto3 S3 client for it.
+- ``s3emu_server`` (function): a live ``s3emu.Server`` on 127.0.0.1 and a free port, with
+  ``AWS_ENDPOINT_URL_S3``, the emulator's credentials and region exported to the environment
+  (for subprocesses) while it runs.
+- ``s3emu_session`` / ``s3emu_server_session`` (session): one patched Emulator / one live Server
+  for the whole session; state is shared between tests (``emulator.reset()`` empties it).
+
+The ``s3emu`` marker configures the function-scoped fixtures; options (``--s3emu-*``, ini
+``s3emu_*``) set the defaults. s3emu and boto3 are imported when a fixture is first used.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from .plugin import JOURNALS, option
+
+#: Keyword arguments the ``s3emu`` marker accepts.
+MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth"})
+#: Environment the server fixture exports while it runs.
+SERVER_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+              "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+
+
+def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Emulator settings: options first, then ``s3emu`` markers (the closest one wins)."""
+    config = request.config
+    settings: dict[str, Any] = {
+        "region": option(config, "region"), "clock": None,
+        "default_clock": option(config, "clock") or None,
+        "auth": option(config, "auth"), "seed": option(config, "seed") or None,
+        "buckets": (), "credentials": None}
+    if request.scope == "function":
+        for mark in reversed(list(request.node.iter_markers("s3emu"))):
+            unknown = set(mark.kwargs) - MARKER_KEYS
+            if mark.args or unknown:
+                pytest.fail(f"@pytest.mark.s3emu takes keyword arguments "
+                            f"{', '.join(sorted(MARKER_KEYS))}; got "
+                            f"{list(mark.args) + sorted(unknown)}", pytrace=False)
+            settings.update(mark.kwargs)
+    return settings
+
+
+def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
+                   live: bool = False) -> Any:
+    """A new Emulator per ``settings``, seeded and with its buckets created.
+
+    ``live`` (the server fixtures): unless the marker sets the clock, the emulator follows real
+    time, so that clients in other processes, signing with the system clock, are not skewed;
+    the ``--s3emu-clock`` default applies to the in-process fixtures only.
+    """
+    from s3emu import Clock, Emulator
+
+    start = settings.get("clock") or (None if live else settings.get("default_clock"))
+    clock = Clock(start) if start else (Clock.system() if live else Clock())
+    emulator = Emulator(region=settings["region"], credentials=settings.get("credentials"),
+                        clock=clock, auth=settings.get("auth") or "on")
+    seeds = settings.get("seed") or ()
+    for seed in [seeds] if isinstance(seeds, (str, os.PathLike)) else seeds:
+        emulator.load(seed_path(config, seed))
+    owner = emulator.default_user.account_id
+    for name in settings.get("buckets") or ():
+        bucket, _ = emulator.store.create_bucket(name, emulator.region, owner)
+        bucket.config.setdefault("LocationConstraint", None if emulator.region == "us-east-1"
+                                 else emulator.region)
+    return emulator
+
+
+def seed_path(config: pytest.Config, seed: str | os.PathLike[str]) -> Path:
+    """Where seed data set ``seed`` is: a path (relative to the rootdir), or a name in the
+    seed directory (``--s3emu-seed-dir``, default ``fixtures``)."""
+    text = os.fspath(seed)
+    root = Path(str(config.rootpath))
+    if os.path.isabs(text) or "/" in text or os.sep in text:
+        path = root / text
+    else:
+        path = root / option(config, "seed_dir") / text
+    if not path.is_dir():
+        pytest.fail(f"s3emu: seed data set {text!r} not found (looked for {str(path)!r})",
+                    pytrace=False)
+    return path
+
+
+def track(request: pytest.FixtureRequest, label: str, emulator: Any) -> None:
+    """Show ``emulator``'s requests from now on if the current test fails."""
+    node = request.node
+    if isinstance(node, pytest.Item):
+        node.stash.setdefault(JOURNALS, []).append((label, emulator, len(emulator.journal)))
+
+
+@pytest.fixture
+def s3emu(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A new Emulator serving botocore, requests and urllib3 in-process (no sockets)."""
+    from s3emu.mock import MockS3
+
+    emulator = build_emulator(request.config, settings_for(request))
+    track(request, "s3emu", emulator)
+    with MockS3(emulator):
+        yield emulator
+
+
+@pytest.fixture
+def s3_client(s3emu: Any) -> Any:
+    """A boto3 S3 client for the ``s3emu`` emulator (its region and first user's keys)."""
+    return client_for(s3emu)
+
+
+def client_for(emulator: Any, endpoint_url: str | None = None) -> Any:
+    import boto3
+
+    user = emulator.default_user
+    return boto3.client("s3", region_name=emulator.region, endpoint_url=endpoint_url,
+                        aws_access_key_id=user.access_key, aws_secret_access_key=user.secret)
+
+
+@pytest.fixture
+def s3emu_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A live Server (127.0.0.1, a free port) with a new Emulator; while it runs,
+    ``AWS_ENDPOINT_URL_S3``, credentials and region are exported for subprocesses."""
+    from s3emu import Server
+
+    emulator = build_emulator(request.config, settings_for(request), live=True)
+    track(request, "s3emu_server", emulator)
+    with Server(emulator) as server:
+        user = emulator.default_user
+        saved = {name: os.environ.get(name) for name in SERVER_ENV}
+        _set_env({"AWS_ENDPOINT_URL_S3": server.endpoint_url,
+                  "AWS_ACCESS_KEY_ID": user.access_key, "AWS_SECRET_ACCESS_KEY": user.secret,
+                  "AWS_DEFAULT_REGION": emulator.region, "AWS_SESSION_TOKEN": None,
+                  "AWS_SECURITY_TOKEN": None})
+        try:
+            yield server
+        finally:
+            _set_env(saved)
+
+
+@pytest.fixture(scope="session")
+def s3emu_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One patched Emulator for the whole session (options apply, markers do not)."""
+    from s3emu.mock import MockS3
+
+    emulator = build_emulator(request.config, settings_for(request))
+    with MockS3(emulator):
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def s3emu_server_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One live Server for the whole session (no environment is exported)."""
+    from s3emu import Server
+
+    with Server(build_emulator(request.config, settings_for(request), live=True)) as server:
+        yield server
+
+
+def _set_env(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

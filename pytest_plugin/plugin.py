@@ -1,0 +1,99 @@
+"""The pytest hooks of s3emu: command-line and ini options (group ``s3emu``), the ``s3emu``
+marker, and the emulator's request log added to the report of a failed test.
+
+Hooks only: the fixtures are in :mod:`.fixtures` (loaded through ``pytest_plugins``). Nothing
+here imports s3emu, boto3 or botocore, so a test run that uses no s3emu fixture pays nothing.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+
+pytest_plugins = [f"{__package__}.fixtures"]
+
+#: Per test item: ``[(label, emulator, first journal index), ...]`` of the fixtures it used.
+JOURNALS: pytest.StashKey[list[tuple[str, Any, int]]] = pytest.StashKey()
+
+#: The most requests shown in a failure report (the last ones).
+REPORT_LIMIT = 200
+
+#: option name -> (metavar, help, default); each is ``--s3emu-NAME`` and ini ``s3emu_NAME``.
+OPTIONS = {
+    "region": ("REGION", "region of the emulator (default: us-east-1)", "us-east-1"),
+    "clock": ("ISO8601", "instant the emulator's clock starts at, for the in-process fixtures "
+              "(default: 2025-01-01T00:00:00Z; the server fixtures follow real time)", ""),
+    "auth": ("on|off", "'on' verifies request signatures, 'off' accepts any (default: on)",
+             "on"),
+    "seed": ("NAME|PATH", "seed data set loaded into every emulator fixture: a name in the "
+             "seed directory, or a path (default: none)", ""),
+    "seed_dir": ("DIR", "where seed data set names are looked up, relative to the rootdir "
+                 "(default: fixtures)", "fixtures"),
+    "report": ("failed|never", "'failed' adds the emulator's request log to the report of a "
+               "failed test, 'never' does not (default: failed)", "failed"),
+}
+#: The values an option may take, where they are few.
+CHOICES = {"auth": ("on", "off"), "report": ("failed", "never")}
+
+MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=None, auth=None): "
+          "configure the s3emu, s3_client and s3emu_server fixtures for this test: the "
+          "emulator's region, buckets to create, a seed data set to load (name or path), the "
+          "clock's start (ISO 8601), credentials {access_key: secret}, 'on'/'off' signature "
+          "checks")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("s3emu", "s3emu: an in-process S3 emulator")
+    for name, (metavar, text, default) in OPTIONS.items():
+        flag = "--s3emu-" + name.replace("_", "-")
+        group.addoption(flag, dest="s3emu_" + name, default=None, metavar=metavar, help=text)
+        parser.addini("s3emu_" + name, text, default=default)
+
+
+def option(config: pytest.Config, name: str) -> str:
+    """An s3emu option's value: the command line's if given, else the ini file's."""
+    value = config.getoption("s3emu_" + name)
+    text = str(value if value is not None else config.getini("s3emu_" + name)).strip()
+    if name in CHOICES and text not in CHOICES[name]:
+        raise pytest.UsageError(f"s3emu: {name} must be one of {', '.join(CHOICES[name])}, "
+                                f"not {text!r}")
+    return text
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
+    for name in CHOICES:
+        option(config, name)  # a bad value is a usage error now, not in every test
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.failed or option(item.config, "report") == "never":
+        return
+    for label, emulator, start in item.stash.get(JOURNALS, []):
+        report.sections.append((f"s3emu requests ({label})",
+                                format_journal(list(emulator.journal)[start:])))
+
+
+def format_journal(entries: list[Any]) -> str:
+    """The requests as a table: operation, bucket, key, status, error code."""
+    if not entries:
+        return "(no requests)"
+    shown = entries[-REPORT_LIMIT:]
+    rows = [("#", "operation", "bucket", "key", "status", "error")]
+    first = len(entries) - len(shown) + 1
+    for number, entry in enumerate(shown, first):
+        rows.append((str(number), entry.operation or entry.method, entry.bucket or "-",
+                     _short(entry.key or "-"), str(entry.status), entry.error_code or ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
+             for row in rows]
+    if len(entries) > len(shown):
+        lines.insert(1, f"... {len(entries) - len(shown)} earlier requests not shown")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _short(key: str, limit: int = 80) -> str:
+    return key if len(key) <= limit else key[:limit - 3] + "..."

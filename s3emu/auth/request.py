@@ -1,0 +1,47 @@
+"""The request as the signers see it, and what a verified signature yields.
+
+:class:`Request` carries the raw path and query (signatures are computed over what the client
+sent, not over decoded values), the lower-case headers, the emulator's current time and the
+region a signature must be scoped to. :class:`Verified` is a successful check: the user, and for
+SigV4 what streaming chunk signatures chain from.
+
+This module imports only the standard library.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from .users import User
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request, for signature checks."""
+
+    method: str
+    raw_path: str
+    raw_query: str
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    bucket: str | None
+    virtual_host: bool
+    now: datetime
+    #: the region a SigV4 scope must name; None accepts any region
+    expected_region: str | None = None
+    #: True when ``expected_region`` is the addressed bucket's region
+    region_from_bucket: bool = False
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A signature that checked out."""
+
+    user: User
+    #: SigV4 only: signing key, credential scope, request timestamp and seed signature
+    key: bytes | None = None
+    scope: str = ""
+    timestamp: str = ""
+    signature: str = ""

@@ -1,0 +1,171 @@
+"""What every signer shares: S3's URI encoding, SigV4 signing keys, timestamps, comparisons.
+
+- :func:`canonical_uris` and :func:`canonical_query` turn the raw request target into SigV4's
+  canonical form (S3 encodes the path only once and never normalises it; query names and
+  values are decoded once and re-encoded with the unreserved set, then sorted).
+- :func:`signing_key` derives (and caches, in memory only) the SigV4 key for ``(secret, date,
+  region, service)``.
+- :func:`mismatch` builds S3's SignatureDoesNotMatch with the string to sign (and the canonical
+  request) and their hex bytes. The secret never appears in any error.
+
+This module imports only the standard library and errors.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import threading
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Iterable, Mapping
+from urllib.parse import quote, unquote, unquote_to_bytes
+
+from ..errors import SignatureDoesNotMatch
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+STREAMING_SIGNED_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+STREAMING_ECDSA = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+STREAMING_ECDSA_TRAILER = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
+#: Every x-amz-content-sha256 value S3 accepts besides a hex SHA-256.
+PAYLOAD_TOKENS = (UNSIGNED_PAYLOAD, STREAMING_UNSIGNED_TRAILER, STREAMING_SIGNED,
+                  STREAMING_SIGNED_TRAILER, STREAMING_ECDSA, STREAMING_ECDSA_TRAILER)
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+#: S3 refuses requests whose time is more than this far from its own clock.
+MAX_SKEW_SECONDS = 15 * 60
+SIGV4_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/]*\Z")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}\Z")
+_AMZ_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z\Z")
+_KEYS: dict[tuple[str, str, str, str], bytes] = {}
+_KEYS_LOCK = threading.Lock()
+_KEYS_MAX = 256
+
+
+def is_sha256_hex(value: str) -> bool:
+    return bool(_HEX64.match(value))
+
+
+def canonical_uris(raw_path: str) -> tuple[str, ...]:
+    """The SigV4 canonical URI of a raw (still percent-encoded) request path: the path as
+    sent and, when it differs, the path decoded once and re-encoded with S3's rules (clients
+    differ in which characters they escape on the wire; either form is accepted)."""
+    if not raw_path:
+        return ("/",)
+    if _PLAIN_PATH.match(raw_path):
+        return (raw_path,)
+    encoded = quote(unquote_to_bytes(raw_path), safe="/~")
+    return (raw_path,) if encoded == raw_path else (raw_path, encoded)
+
+
+def _encode(text: str, plus: str = "+") -> str:
+    if plus != "+":
+        text = text.replace("+", plus)
+    return quote(unquote(text, errors="surrogateescape"), safe="-_.~",
+                 errors="surrogateescape")
+
+
+def query_pairs(raw_query: str) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs of a raw query string, still encoded, in order."""
+    if not raw_query:
+        return []
+    return [pair.partition("=")[::2] for pair in raw_query.split("&") if pair]
+
+
+def canonical_query(raw_query: str, *, without: str | None = None, plus: str = "+") -> str:
+    """The SigV4 canonical query string (``without`` names a parameter to leave out; ``plus``
+    is what a raw ``+`` stands for)."""
+    pairs = []
+    for name, value in query_pairs(raw_query):
+        name = _encode(name, plus)
+        if name != without:
+            pairs.append((name, _encode(value, plus)))
+    pairs.sort()
+    return "&".join(f"{name}={value}" for name, value in pairs)
+
+
+def canonical_queries(raw_query: str, *, without: str | None = None) -> tuple[str, ...]:
+    """The canonical query; when the raw query holds a ``+``, both readings of it (a literal
+    plus, and a space as form encoding writes it; which one a client signed varies)."""
+    first = canonical_query(raw_query, without=without)
+    if "+" not in raw_query:
+        return (first,)
+    return (first, canonical_query(raw_query, without=without, plus=" "))
+
+
+def trim(value: str) -> str:
+    """A header value with outer space removed and inner runs of space made single."""
+    return " ".join(value.split())
+
+
+def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
+    """``name:value\\n`` for each signed header name (values trimmed)."""
+    return "".join(f"{name}:{trim(headers.get(name, ''))}\n" for name in names)
+
+
+def sha256_hex(text: str | bytes) -> str:
+    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()
+
+
+def signing_key(secret: str, date: str, region: str, service: str = "s3") -> bytes:
+    """The SigV4 signing key for ``date`` (YYYYMMDD), ``region`` and ``service``; cached."""
+    cache_key = (secret, date, region, service)
+    key = _KEYS.get(cache_key)
+    if key is None:
+        key = hmac.new(f"AWS4{secret}".encode(), date.encode(), hashlib.sha256).digest()
+        for part in (region, service, "aws4_request"):
+            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+        with _KEYS_LOCK:
+            if len(_KEYS) >= _KEYS_MAX:
+                _KEYS.clear()
+            _KEYS[cache_key] = key
+    return key
+
+
+def sign_hex(key: bytes, text: str) -> str:
+    """Lower-case hex HMAC-SHA256 of ``text`` under ``key``."""
+    return hmac.new(key, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+
+def same(given: str, expected: str) -> bool:
+    """Constant-time string comparison."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
+                               expected.encode("utf-8", "surrogateescape"))
+
+
+def hex_bytes(text: str) -> str:
+    """``"41 57 53 ..."``: the bytes of ``text`` as S3 lists them in SignatureDoesNotMatch."""
+    return " ".join(f"{b:02x}" for b in text.encode("utf-8", "surrogateescape"))
+
+
+def mismatch(access_key: str, string_to_sign: str, provided: str,
+             canonical_request: str | None = None) -> SignatureDoesNotMatch:
+    """S3's SignatureDoesNotMatch, with what S3 computed (never the secret)."""
+    fields = {"AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
+              "SignatureProvided": provided, "StringToSignBytes": hex_bytes(string_to_sign)}
+    if canonical_request is not None:
+        fields["CanonicalRequest"] = canonical_request
+        fields["CanonicalRequestBytes"] = hex_bytes(canonical_request)
+    return SignatureDoesNotMatch(**fields)
+
+
+@lru_cache(maxsize=256)
+def parse_amz_date(text: str) -> datetime | None:
+    """An ISO 8601 basic timestamp (``20250101T000000Z``) or None."""
+    match = _AMZ_DATE.match(text)
+    if match is None:
+        return None
+    try:
+        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def iso_seconds(when: datetime) -> str:
+    """``2025-01-01T00:00:00Z``: how S3 writes ServerTime and Expires in auth errors."""
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

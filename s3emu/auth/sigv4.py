@@ -1,0 +1,179 @@
+"""AWS Signature Version 4 in the Authorization header, and the canonical request both SigV4
+forms (header and presigned query) share.
+
+``Authorization: AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/s3/aws4_request,
+SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=<hex>`` is checked in S3's order:
+header syntax (AuthorizationHeaderMalformed), a valid ``x-amz-date`` or ``Date`` (AccessDenied),
+the credential scope (date, region, service, terminal: AuthorizationHeaderMalformed, with
+``Region`` when the region is wrong), the access key (InvalidAccessKeyId), the time against the
+emulator clock (RequestTimeTooSkewed beyond 15 minutes), ``x-amz-content-sha256`` (required;
+a hex digest, ``UNSIGNED-PAYLOAD`` or a ``STREAMING-*`` token), then the signature
+(SignatureDoesNotMatch, carrying StringToSign and CanonicalRequest).
+
+This module imports only the standard library, errors and the auth package.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Mapping
+
+from ..errors import (AccessDenied, AuthorizationHeaderMalformed, InvalidAccessKeyId,
+                      InvalidArgument, InvalidRequest, NotImplemented_, RequestTimeTooSkewed,
+                      S3Error)
+from .request import Request, Verified
+from .signing import (ALGORITHM, MAX_SKEW_SECONDS, PAYLOAD_TOKENS, STREAMING_ECDSA,
+                      STREAMING_ECDSA_TRAILER, SIGV4_TIME_FORMAT, canonical_headers,
+                      canonical_queries, canonical_uris, is_sha256_hex, iso_seconds, mismatch,
+                      parse_amz_date, same, sha256_hex, sign_hex, signing_key)
+
+if TYPE_CHECKING:
+    from .users import Users
+
+_MALFORMED = "The authorization header is malformed; "
+_CREDENTIAL_FORM = ('the Credential is mal-formed; expecting '
+                    '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+NO_DATE = "AWS authentication requires a valid Date or x-amz-date header"
+
+
+def canonical_request(method: str, uri: str, query: str, headers: Mapping[str, str],
+                      signed: list[str], payload_hash: str) -> str:
+    """SigV4's canonical request (``uri`` and ``query`` are already canonical)."""
+    return (f"{method}\n{uri}\n{query}\n"
+            f"{canonical_headers(signed, headers)}\n{';'.join(signed)}\n{payload_hash}")
+
+
+def check_signature(request: Request, key: bytes, access_key: str, provided: str,
+                    timestamp: str, scope: str, queries: tuple[str, ...], signed: list[str],
+                    content_hash: str) -> None:
+    """Compare ``provided`` with the signature of the request; SignatureDoesNotMatch.
+
+    Each reading of the raw path and query (see :func:`canonical_uris`) is tried; the error
+    shows the first."""
+    first = None
+    for uri in canonical_uris(request.raw_path):
+        for query in queries:
+            canonical = canonical_request(request.method, uri, query, request.headers, signed,
+                                          content_hash)
+            to_sign = string_to_sign(timestamp, scope, canonical)
+            if same(provided, sign_hex(key, to_sign)):
+                return
+            first = first or (to_sign, canonical)
+    assert first is not None
+    raise mismatch(access_key, first[0], provided, first[1])
+
+
+def string_to_sign(timestamp: str, scope: str, request: str) -> str:
+    return f"{ALGORITHM}\n{timestamp}\n{scope}\n{sha256_hex(request)}"
+
+
+def split_credential(credential: str) -> list[str] | None:
+    """``[access key, date, region, service, terminal]``, or None if malformed."""
+    parts = credential.split("/")
+    if len(parts) != 5 or not parts[0] or len(parts[1]) != 8 or not parts[1].isdigit():
+        return None
+    return parts
+
+
+def check_scope(parts: list[str], timestamp: str, request: Request,
+                error: type[S3Error], prefix: str) -> None:
+    """The credential scope against the request date, expected region and service."""
+    _, date, region, service, terminal = parts
+    if date != timestamp[:8]:
+        raise error(f'{prefix}Invalid credential date "{date}". This date is not the same as '
+                    f'X-Amz-Date: "{timestamp[:8]}".')
+    expected = request.expected_region
+    if expected is not None and region != expected:
+        headers = {"x-amz-bucket-region": expected} if request.region_from_bucket else None
+        raise error(f"{prefix}the region '{region}' is wrong; expecting '{expected}'",
+                    headers=headers, Region=expected)
+    if service != "s3":
+        raise error(f'{prefix}incorrect service "{service}". This endpoint belongs to "s3".')
+    if terminal != "aws4_request":
+        raise error(f'{prefix}incorrect terminal "{terminal}". This endpoint uses '
+                    '"aws4_request".')
+
+
+def parse_authorization(value: str) -> tuple[list[str], list[str], str]:
+    """``(credential parts, signed header names, signature)`` of a SigV4 header."""
+    rest = value[len(ALGORITHM):]
+    if not rest.startswith(" "):
+        raise AuthorizationHeaderMalformed(
+            f"{_MALFORMED}the authorization header requires three components: Credential, "
+            "SignedHeaders, and Signature.")
+    found: dict[str, str] = {}
+    for component in rest.split(","):
+        name, sep, val = component.strip().partition("=")
+        if not sep:
+            raise AuthorizationHeaderMalformed(
+                f'{_MALFORMED}the authorization component "{component.strip()}" is '
+                "malformed.")
+        found[name] = val
+    if not all(found.get(k) for k in ("Credential", "SignedHeaders", "Signature")):
+        raise AuthorizationHeaderMalformed(
+            f"{_MALFORMED}the authorization header requires three components: Credential, "
+            "SignedHeaders, and Signature.")
+    parts = split_credential(found["Credential"])
+    if parts is None:
+        raise AuthorizationHeaderMalformed(_MALFORMED + _CREDENTIAL_FORM)
+    return parts, found["SignedHeaders"].split(";"), found["Signature"]
+
+
+def request_time(headers: Mapping[str, str]) -> tuple[datetime, str, str]:
+    """``(time, timestamp for the string to sign, header value as sent)``; AccessDenied if
+    neither ``x-amz-date`` nor ``Date`` is a valid date."""
+    given = headers.get("x-amz-date")
+    if given is not None:
+        when = parse_amz_date(given.strip())
+        if when is None:
+            raise AccessDenied(NO_DATE)
+        return when, given.strip(), given
+    given = headers.get("date")
+    if given:
+        try:
+            when = parsedate_to_datetime(given)
+        except (TypeError, ValueError, IndexError):
+            raise AccessDenied(NO_DATE) from None
+        when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+        return when, when.astimezone(timezone.utc).strftime(SIGV4_TIME_FORMAT), given
+    raise AccessDenied(NO_DATE)
+
+
+def check_skew(when: datetime, given: str, now: datetime) -> None:
+    if abs((now - when).total_seconds()) > MAX_SKEW_SECONDS:
+        raise RequestTimeTooSkewed(RequestTime=given, ServerTime=iso_seconds(now),
+                                   MaxAllowedSkewMilliseconds=str(MAX_SKEW_SECONDS * 1000))
+
+
+def payload_hash(headers: Mapping[str, str]) -> str:
+    """The ``x-amz-content-sha256`` a header-signed request must carry."""
+    value = headers.get("x-amz-content-sha256")
+    if value is None:
+        raise InvalidRequest("Missing required header for this request: x-amz-content-sha256")
+    if value in PAYLOAD_TOKENS or is_sha256_hex(value):
+        if value in (STREAMING_ECDSA, STREAMING_ECDSA_TRAILER):
+            raise NotImplemented_("s3emu does not implement SigV4a (ECDSA) chunk signing.",
+                                  Header="x-amz-content-sha256")
+        return value
+    raise InvalidArgument(
+        "x-amz-content-sha256 must be " + ", ".join(PAYLOAD_TOKENS) + " or a valid sha256 "
+        "value.",
+        ArgumentName="x-amz-content-sha256", ArgumentValue=value)
+
+
+def verify_header(request: Request, users: Users) -> Verified:
+    """Check a request signed with SigV4 in its Authorization header."""
+    headers = request.headers
+    parts, signed, provided = parse_authorization(headers["authorization"])
+    when, timestamp, given = request_time(headers)
+    check_scope(parts, timestamp, request, AuthorizationHeaderMalformed, _MALFORMED)
+    user = users.get(parts[0])
+    if user is None:
+        raise InvalidAccessKeyId(AWSAccessKeyId=parts[0])
+    check_skew(when, given, request.now)
+    content_hash = payload_hash(headers)
+    scope = "/".join(parts[1:])
+    key = signing_key(user.secret, parts[1], parts[2])
+    check_signature(request, key, user.access_key, provided, timestamp, scope,
+                    canonical_queries(request.raw_query), signed, content_hash)
+    return Verified(user, key, scope, timestamp, provided)

@@ -1,0 +1,118 @@
+"""Authenticating a request: pick the signer its credential names, verify, and arrange the
+payload checks that can only run once the body has been read.
+
+:func:`authenticate` is what ``Emulator.authenticate`` delegates to. It returns the user the
+request comes from (``ANONYMOUS`` for unsigned requests that :mod:`.access` lets through) or
+raises the error S3 answers. When the payload is covered by the signature it leaves a check in
+``environ["s3emu.payload_check"]``, which ``Call.decoded()`` runs on the decoded body:
+
+- a hex ``x-amz-content-sha256`` is compared with the SHA-256 of the body
+  (XAmzContentSHA256Mismatch);
+- ``STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`` chunk signatures are verified along the
+  chain (:mod:`.streaming`).
+
+With ``auth="off"`` nothing is checked: a request acts as the user whose access key it names,
+or as the emulator's default user (unsigned requests too).
+
+This module imports the standard library, errors, the protocol package and the auth package.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
+from ..protocol.addressing import raw_path
+from . import presign, sigv2, sigv4
+from .access import authorize_anonymous
+from .request import Request, Verified
+from .signing import STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, is_sha256_hex
+from .streaming import chunk_verifier
+from .users import ANONYMOUS, User
+
+if TYPE_CHECKING:
+    from ..emulator import Emulator
+    from ..protocol.addressing import Address
+    from ..protocol.chunked import Decoded
+    from .identify import Credential
+
+#: The environ key of the check ``Call.decoded()`` runs on the decoded body.
+PAYLOAD_CHECK = "s3emu.payload_check"
+
+_SIGNERS: dict[str, Callable[[Request, Any], Verified]] = {
+    "sigv4": sigv4.verify_header,
+    "sigv4-query": presign.verify_query,
+    "sigv2": sigv2.verify_header,
+    "sigv2-query": sigv2.verify_query,
+}
+#: Operations whose SigV4 scope may name any region (S3 answers them from anywhere).
+_ANY_REGION = frozenset({"ListBuckets", "CreateBucket", "GetBucketLocation"})
+_QUERY_AUTH = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "AWSAccessKeyId",
+               "Signature")
+
+
+def authenticate(emu: Emulator, credential: Credential, method: str, where: Address,
+                 headers: Mapping[str, str], query: Mapping[str, str],
+                 environ: dict[str, Any], op: str | None = None) -> User:
+    """The user a request comes from, its signature verified against the emulator clock."""
+    if emu.auth == "off":
+        found = emu.users.get(credential.access_key) if credential.access_key else None
+        return found or emu.default_user
+    scheme = credential.scheme
+    if scheme == "anonymous":
+        authorize_anonymous(op, where.bucket, where.key,
+                            lambda name: emu.bucket_region(name) is not None)
+        return ANONYMOUS
+    authorization = headers.get("authorization")
+    if scheme == "sigv4a":
+        raise NotImplemented_("s3emu does not implement SigV4a (AWS4-ECDSA-P256-SHA256).",
+                              Header="Authorization")
+    if scheme not in _SIGNERS:
+        raise InvalidArgument("Unsupported Authorization Type", ArgumentName="Authorization",
+                              ArgumentValue=authorization)
+    if authorization and any(name in query for name in _QUERY_AUTH):
+        raise InvalidArgument(
+            "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
+            "Signature query string parameter or the Authorization header should be specified",
+            ArgumentName="Authorization", ArgumentValue=authorization)
+    expected, from_bucket = _expected_region(emu, op, where)
+    request = Request(method, raw_path(environ), environ.get("QUERY_STRING", ""), headers,
+                      query, where.bucket, where.virtual_host, emu.clock.now(), expected,
+                      from_bucket)
+    verified = _SIGNERS[scheme](request, emu.users)
+    check = _payload_check(headers.get("x-amz-content-sha256"), scheme, verified)
+    if check is not None:
+        environ[PAYLOAD_CHECK] = check
+    return verified.user
+
+
+def _expected_region(emu: Emulator, op: str | None, where: Address) -> tuple[str | None, bool]:
+    """The region a SigV4 scope must name (None: any) and whether it is the bucket's."""
+    if where.bucket and op not in _ANY_REGION:
+        region = emu.bucket_region(where.bucket)
+        if region is not None:
+            return region, True
+    return where.region, False
+
+
+def _payload_check(content_hash: str | None, scheme: str,
+                   verified: Verified) -> Callable[[Decoded], None] | None:
+    if not content_hash:
+        return None
+    if is_sha256_hex(content_hash):
+        return _hash_check(content_hash.lower())
+    if scheme == "sigv4" and content_hash in (STREAMING_SIGNED, STREAMING_SIGNED_TRAILER):
+        return chunk_verifier(verified, trailer=content_hash == STREAMING_SIGNED_TRAILER)
+    return None
+
+
+def _hash_check(claimed: str) -> Callable[[Decoded], None]:
+    def check(decoded: Decoded) -> None:
+        digest = hashlib.sha256()
+        for segment in decoded.payload.segments:
+            digest.update(segment)
+        computed = digest.hexdigest()
+        if computed != claimed:
+            raise XAmzContentSHA256Mismatch(ClientComputedContentSHA256=claimed,
+                                            S3ComputedContentSHA256=computed)
+    return check

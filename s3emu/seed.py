@@ -1,0 +1,224 @@
+"""Seed data: load an Emulator's buckets and objects from a directory tree, and dump them back.
+
+The format (what :func:`load` reads and :func:`dump` writes)::
+
+    seed/
+      photos/                        a bucket (created if missing)
+        2024/cat.jpg                 object "2024/cat.jpg"; its bytes are the file's
+        2024/cat.jpg.s3emu.json      optional sidecar: how the object was stored
+      photos.s3emu.json              optional bucket sidecar: {"Region": "eu-west-1"}
+
+An object sidecar is a JSON object with any of ``ContentType``, ``ContentEncoding``,
+``ContentDisposition``, ``ContentLanguage``, ``CacheControl``, ``Expires``,
+``WebsiteRedirectLocation`` (strings), ``Metadata`` and ``Tags`` (string maps),
+``StorageClass``, ``LastModified`` (ISO 8601) and ``Key``. Without a sidecar the content type
+is guessed from the file name (as ``aws s3 cp`` does, with Python's built-in table), else
+``binary/octet-stream``.
+
+A key that cannot be a relative file path (one ending in ``/``, with an empty, ``.`` or ``..``
+segment, or naming both an object and a folder) is stored as ``<bucket>/.s3emu-keys/<sha1>``
+with the real key in its sidecar's ``Key``. Files named ``.gitkeep`` or ``.DS_Store`` are not
+objects. Only current object versions are dumped; ``LastModified`` is read but not written.
+
+This module imports only the standard library, errors and the model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .errors import S3Error
+from .model.blob import Blob
+from .model.naming import check_bucket_name
+from .model.objects import CONTENT_FIELDS, STORAGE_CLASSES, ObjectVersion
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+SIDECAR = ".s3emu.json"
+ESCAPED = ".s3emu-keys"
+IGNORED = frozenset({".gitkeep", ".DS_Store"})
+DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+#: Python's built-in table only (system mime.types files differ between machines).
+_TYPES = mimetypes.MimeTypes()
+_SIDECAR_FIELDS = frozenset(CONTENT_FIELDS) | {"Metadata", "Tags", "StorageClass",
+                                               "LastModified", "Key"}
+
+
+class SeedError(ValueError):
+    """A seed tree that does not follow the format."""
+
+
+def load(emu: Emulator, path: str | os.PathLike[str]) -> list[str]:
+    """Create the buckets and objects of the seed tree at ``path`` in ``emu``.
+
+    The whole tree is read and checked first (SeedError), so a bad tree changes nothing.
+    Existing buckets of the emulator's default account are added to; objects with the same
+    key are replaced. Returns the names of the buckets loaded.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise SeedError(f"seed data {str(root)!r} is not a directory")
+    owner = emu.default_user.account_id
+    plan = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        try:
+            check_bucket_name(folder.name)
+        except S3Error as error:
+            raise SeedError(f"{str(folder)!r}: {error.message}") from None
+        config = _read_json(root / (folder.name + SIDECAR))
+        region = config.get("Region", emu.region)
+        versions = [_version(emu, key, data_file.read_bytes(), meta, owner)
+                    for key, data_file, meta in _objects(folder)]
+        plan.append((folder.name, region, versions))
+    for name, region, versions in plan:
+        bucket, _ = emu.store.create_bucket(name, region, owner)
+        bucket.config.setdefault("LocationConstraint", None if region == "us-east-1"
+                                 else region)
+        for version in versions:
+            bucket.put(version)
+    return [name for name, _, _ in plan]
+
+
+def _objects(folder: Path) -> Iterator[tuple[str, Path, dict[str, Any]]]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    data = {p for p in files if not p.name.endswith(SIDECAR) and p.name not in IGNORED}
+    for sidecar in files:
+        if sidecar.name.endswith(SIDECAR) and \
+                sidecar.with_name(sidecar.name[:-len(SIDECAR)]) not in data:
+            raise SeedError(f"sidecar {str(sidecar)!r} has no object file beside it")
+    for data_file in sorted(data):
+        meta = _read_json(data_file.with_name(data_file.name + SIDECAR))
+        unknown = set(meta) - _SIDECAR_FIELDS
+        if unknown:
+            raise SeedError(f"unknown fields {sorted(unknown)} in the sidecar of "
+                            f"{str(data_file)!r}")
+        key = meta.get("Key") or data_file.relative_to(folder).as_posix()
+        yield key, data_file, meta
+
+
+def _version(emu: Emulator, key: str, body: bytes, meta: dict[str, Any],
+             owner: str) -> ObjectVersion:
+    content = {name: str(meta[name]) for name in CONTENT_FIELDS if name in meta}
+    content.setdefault("ContentType", _guess_type(key))
+    storage_class = meta.get("StorageClass", "STANDARD")
+    if storage_class not in STORAGE_CLASSES:
+        raise SeedError(f"invalid StorageClass {storage_class!r} for key {key!r}")
+    when = meta.get("LastModified")
+    last_modified = _parse_time(when) if when else emu.clock.now()
+    return ObjectVersion(
+        key=key, blob=Blob([body]), etag=f'"{hashlib.md5(body).hexdigest()}"',
+        last_modified=last_modified.replace(microsecond=0),
+        metadata={str(k).lower(): str(v) for k, v in meta.get("Metadata", {}).items()},
+        content=content, storage_class=storage_class,
+        tags={str(k): str(v) for k, v in meta.get("Tags", {}).items()}, owner=owner)
+
+
+def dump(emu: Emulator, path: str | os.PathLike[str], *, overwrite: bool = False) -> list[str]:
+    """Write every bucket and current object of ``emu`` to ``path`` in the seed format.
+
+    ``path`` is created if missing. A non-empty ``path`` is refused unless ``overwrite``; then
+    only the folders and sidecars of the dumped buckets are replaced. Returns bucket names.
+    """
+    root = Path(path)
+    if root.exists() and any(root.iterdir()) and not overwrite:
+        raise FileExistsError(f"{str(root)!r} is not empty (use overwrite=True)")
+    root.mkdir(parents=True, exist_ok=True)
+    names = []
+    for bucket in emu.store.list_buckets():
+        folder = root / bucket.name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        sidecar = root / (bucket.name + SIDECAR)
+        if bucket.region != "us-east-1":
+            _write_json(sidecar, {"Region": bucket.region})
+        elif sidecar.exists():
+            sidecar.unlink()
+        versions = [v for v in (bucket.find(k) for k in list(bucket.keys))
+                    if v is not None and not getattr(v, "delete_marker", False)]
+        _dump_objects(folder, versions)
+        names.append(bucket.name)
+    return names
+
+
+def _dump_objects(folder: Path, versions: list[ObjectVersion]) -> None:
+    plain = {v.key for v in versions if _is_plain(v.key)}
+    folders = {k.rsplit("/", i)[0] for k in plain for i in range(1, k.count("/") + 1)}
+    for version in versions:
+        meta = _sidecar_of(version)
+        if version.key in plain and version.key not in folders:
+            target = folder / version.key
+        else:
+            target = folder / ESCAPED / hashlib.sha1(version.key.encode("utf-8",
+                                                                      "surrogatepass")).hexdigest()
+            meta["Key"] = version.key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            for chunk in version.blob.iter_range():
+                out.write(chunk)
+        if meta:
+            _write_json(target.with_name(target.name + SIDECAR), meta)
+
+
+def _is_plain(key: str) -> bool:
+    parts = key.split("/")
+    return (all(p not in ("", ".", "..") for p in parts) and "\0" not in key
+            and not key.endswith(SIDECAR) and parts[0] != ESCAPED
+            and parts[-1] not in IGNORED and _encodable(key))
+
+
+def _encodable(key: str) -> bool:
+    try:
+        os.fsencode(key)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _sidecar_of(version: ObjectVersion) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for name in CONTENT_FIELDS:
+        value = version.content.get(name)
+        if value is not None and not (name == "ContentType" and value == _guess_type(
+                version.key)):
+            meta[name] = value
+    if version.metadata:
+        meta["Metadata"] = dict(version.metadata)
+    if version.tags:
+        meta["Tags"] = dict(version.tags)
+    if version.storage_class != "STANDARD":
+        meta["StorageClass"] = version.storage_class
+    return meta
+
+
+def _guess_type(key: str) -> str:
+    return _TYPES.guess_type(key.rsplit("/", 1)[-1])[0] or DEFAULT_CONTENT_TYPE
+
+
+def _parse_time(text: str) -> datetime:
+    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except ValueError as error:
+        raise SeedError(f"{str(path)!r} is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise SeedError(f"{str(path)!r} must hold a JSON object")
+    return data
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    "utf-8")
