@@ -12,12 +12,13 @@ Per test: mock on, a client, a bucket, mock off (the plugin's ``s3emu`` + ``s3_c
 fixtures do the same), with its parts timed separately, and moto's equivalent.
 
 Calls (and test cycles) alternate between the implementations and medians are reported, so a
-busy machine slows every column alike. Prints a table; ``--json PATH`` also writes the numbers. Asserts nothing about time.
-Run with ``python bench/inprocess.py [--quick]``.
+busy machine slows every column alike. Prints a table; ``--json PATH`` also writes the
+numbers. Asserts nothing about time. Run with ``python bench/inprocess.py [--quick]``.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import sys
@@ -175,11 +176,8 @@ def moto_test_cycle() -> dict[str, float]:
 def bench_tests(cycles: int) -> dict[str, dict[str, float]]:
     """Median milliseconds per part of a test cycle, by implementation (cycles alternate)."""
     runners = {"s3emu": s3emu_test_cycle}
-    try:
-        import moto  # noqa: F401
+    if importlib.util.find_spec("moto") is not None:
         runners["moto"] = moto_test_cycle
-    except ImportError:
-        pass
     boto3.client("s3", region_name="us-east-1")  # the default session exists in a test run
     for runner in runners.values():
         runner()  # warm: service models are loaded once per process

@@ -15,7 +15,8 @@ from typing import Any, Iterable
 SUMMARY_KEY = "summaries/latest.json"
 
 
-def upload_reports(s3: Any, bucket: str, paths: Iterable[Path], prefix: str = "incoming/") -> list[str]:
+def upload_reports(s3: Any, bucket: str, paths: Iterable[Path],
+                   prefix: str = "incoming/") -> list[str]:
     """Upload local CSV exports under ``prefix``; returns the keys written."""
     keys = []
     for path in paths:

@@ -97,6 +97,7 @@ def handle(emu: Emulator, environ: dict[str, Any],
                     secure=environ.get("wsgi.url_scheme") == "https"
                     or bool(environ.get("s3emu.in_process")),
                     virtual_host=where.virtual_host)
+        emu.authorize(call)  # ACLs, bucket policy, Object Ownership, Block Public Access
         reply = handler(call)
     except S3Error as error:
         reply = error_reply(error)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from .access.enforce import authorize
 from .app import handle
 from .auth import verify
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
@@ -15,6 +16,7 @@ from .throttle import Throttle
 
 if TYPE_CHECKING:
     from .auth.identify import Credential
+    from .ops.registry import Call
     from .protocol.addressing import Address
 
 #: S3's minimum size for every part of a multipart upload but the last.
@@ -57,6 +59,8 @@ class Emulator:
         self.seed = seed
         self.block_sse_c = block_sse_c
         self.users = Users()
+        #: account e-mail addresses (lower-case) -> account id, for ACL grants by e-mail
+        self.account_emails: dict[str, str] = {}
         for access_key, secret in (credentials or {"testing": "testing"}).items():
             self.users.add(access_key, secret)
         self.ids = Ids(seed)
@@ -69,8 +73,11 @@ class Emulator:
 
     # -- configuration -------------------------------------------------------------------
     def add_user(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
-                 name: str | None = None) -> User:
-        """Add a user (access key and secret) belonging to ``account_id``."""
+                 name: str | None = None, email: str | None = None) -> User:
+        """Add a user (access key and secret) belonging to ``account_id``; ``email`` is the
+        account's e-mail address, for ACL grants by ``emailAddress``."""
+        if email is not None:
+            self.account_emails[email.lower()] = account_id
         return self.users.add(access_key, secret, account_id=account_id, name=name)
 
     @property
@@ -104,6 +111,11 @@ class Emulator:
         :mod:`s3emu.auth.verify`); anonymous requests get ``ANONYMOUS`` where allowed."""
         return verify.authenticate(self, credential, method, where, headers, query, environ,
                                    op)
+
+    def authorize(self, call: Call) -> None:
+        """Raise AccessDenied unless the request may do what it asks (ACLs, bucket policy,
+        Object Ownership, Block Public Access; see :mod:`s3emu.access`)."""
+        authorize(call)
 
     def bucket_region(self, name: str) -> str | None:
         """The region of bucket ``name``, or None if there is no such bucket."""

@@ -29,7 +29,8 @@ _NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 _EMPTY = memoryview(b"")
 #: Hosts of S3 endpoints (not S3 Control, S3 on Outposts' control plane or other services).
 _S3_HOST = re.compile(
-    r"(?:^|\.)s3(?:-accelerate)?(?:[.-](?:dualstack|fips|(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)))*"
+    r"(?:^|\.)s3(?:-accelerate)?"
+    r"(?:[.-](?:dualstack|fips|(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)))*"
     r"\.amazonaws\.com(?:\.cn)?(?::\d+)?$", re.I)
 
 

@@ -44,8 +44,15 @@ _EXPLICIT = frozenset({"explicit", "s3emu"})
 
 def current() -> Emulator | None:
     """The Emulator of the innermost active mock, or None."""
-    active = _ACTIVE
-    return active[-1].emulator if active else None
+    top = _top()
+    return top.emulator if top is not None else None
+
+
+def _top() -> MockS3 | None:
+    try:
+        return _ACTIVE[-1]
+    except IndexError:  # none active (or the last one stopped meanwhile, in another thread)
+        return None
 
 
 class MockS3:
@@ -287,7 +294,7 @@ def _patch_credentials(done: Installation) -> None:
         chosen = session._credentials
         if chosen is not None and getattr(chosen, "method", None) in _EXPLICIT:
             return chosen
-        top = _ACTIVE[-1] if _ACTIVE else None
+        top = _top()
         if top is None:
             return real_get_credentials(session)
         return top.botocore_credentials()
@@ -295,10 +302,11 @@ def _patch_credentials(done: Installation) -> None:
     def get_auth_instance(signer: Any, signing_name: str, region_name: str,
                           signature_version: Any = None, request_credentials: Any = None,
                           **kwargs: Any) -> Any:
-        if signing_name == "s3" and _ACTIVE:
+        top = _top() if signing_name == "s3" else None
+        if top is not None:
             chosen = request_credentials or signer._credentials
             if chosen is None or getattr(chosen, "method", None) not in _EXPLICIT:
-                request_credentials = _ACTIVE[-1].botocore_credentials()
+                request_credentials = top.botocore_credentials()
         return real_get_auth_instance(signer, signing_name, region_name, signature_version,
                                       request_credentials, **kwargs)
 

@@ -1,15 +1,18 @@
-"""PutBucketEncryption / GetBucketEncryption / DeleteBucketEncryption and default encryption."""
+"""PutBucketEncryption / GetBucketEncryption / DeleteBucketEncryption and default encryption;
+each test runs in-process and against the standalone server over TLS."""
 from __future__ import annotations
 
 import hashlib
 
+import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
 
 import s3emu
 
-from conftest import error_of, make_client
+from conftest import error_of
+from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{KEY_ID}"
@@ -33,9 +36,9 @@ def test_a_new_bucket_has_sse_s3_and_blocks_sse_c(s3, bucket):
         "BucketKeyEnabled": False, "BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]}}
 
 
-def test_get_bucket_encryption_xml(emu, s3, bucket):
+def test_get_bucket_encryption_xml(s3, bucket, verify):
     url = s3.generate_presigned_url("get_bucket_encryption", Params={"Bucket": bucket})
-    body = requests.get(url).content.decode()
+    body = requests.get(url, verify=verify).content.decode()
     assert body.endswith(
         '<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
         "<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm>"
@@ -44,16 +47,28 @@ def test_get_bucket_encryption_xml(emu, s3, bucket):
         "</BlockedEncryptionTypes></Rule></ServerSideEncryptionConfiguration>")
 
 
-def test_middle_east_and_legacy_buckets_allow_sse_c(emu):
+def test_middle_east_and_legacy_buckets_allow_sse_c(emu, make_client):
     s3 = make_client("me-central-1")
     s3.create_bucket(Bucket="uae", CreateBucketConfiguration={"LocationConstraint":
                                                               "me-central-1"})
     assert rule_of(s3, "uae")["BlockedEncryptionTypes"] == {"EncryptionType": ["NONE"]}
-    with s3emu.mock_s3(block_sse_c=False):
-        legacy = make_client()
-        legacy.create_bucket(Bucket="legacy")
+    legacy = make_client()
+    legacy.create_bucket(Bucket="legacy")
+    emu.block_sse_c = False
+    try:
         assert rule_of(legacy, "legacy")["BlockedEncryptionTypes"] == {
             "EncryptionType": ["NONE"]}
+    finally:
+        emu.block_sse_c = True
+    assert rule_of(legacy, "legacy")["BlockedEncryptionTypes"] == {"EncryptionType": ["SSE-C"]}
+
+
+def test_mock_option_block_sse_c():
+    with s3emu.mock_s3(block_sse_c=False) as emulator:
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="legacy")
+        assert emulator.block_sse_c is False
+        assert rule_of(s3, "legacy")["BlockedEncryptionTypes"] == {"EncryptionType": ["NONE"]}
 
 
 def test_kms_default_applies_to_new_objects(s3, bucket):
@@ -150,7 +165,7 @@ def test_missing_bucket_is_404(s3, call):
     [{"BlockedEncryptionTypes": {"EncryptionType": ["SSE-KMS"]}}],
     [{"BlockedEncryptionTypes": {"EncryptionType": []}}],
 ], ids=["no-rule", "two-rules", "bad-algorithm", "no-algorithm", "bad-type", "no-type"])
-def test_invalid_configurations_are_malformed_xml(emu, bucket, rules):
+def test_invalid_configurations_are_malformed_xml(emu, make_client, bucket, rules):
     s3 = make_client(parameter_validation=False)
     with pytest.raises(ClientError) as exc:
         s3.put_bucket_encryption(Bucket=bucket,

@@ -9,7 +9,6 @@ import os
 import socket
 import time
 import unittest
-from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -33,7 +32,6 @@ from s3emu import errors
 from s3emu.mock import MockS3, current, mock_s3
 from s3emu.ops.registry import OPERATIONS
 
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
             "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
 

@@ -11,7 +11,6 @@ import importlib.metadata
 import importlib.util
 import os
 import pathlib
-import sys
 
 import pytest
 import requests  # noqa: F401  (imported here: pytester drops modules an inner run imports)
@@ -379,7 +378,8 @@ def test_dump_then_load_round_trips_every_object(tmp_path):
     emu = s3emu.Emulator()
     mock, s3 = seeded_client(emu)
     keys = {"plain.txt": b"plain", "dir/": b"", "a": b"file a", "a/b": b"under a",
-            "x//y": b"double", "../up": b"dots", "./here": b"dot", "uni/ключ é.bin": b"\x00\xff",
+            "x//y": b"double", "../up": b"dots", "./here": b"dot",
+            "uni/ключ é.bin": b"\x00\xff",
             "trap.s3emu.json": b"{}", "data.unknownext": b"raw"}
     try:
         s3.create_bucket(Bucket="round-trip")

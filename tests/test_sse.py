@@ -1,4 +1,5 @@
-"""SSE-S3 and SSE-KMS through boto3: accepted, validated, stored and echoed as S3 does."""
+"""SSE-S3 and SSE-KMS through boto3: accepted, validated, stored and echoed as S3 does; each
+test runs in-process and against the standalone server over TLS."""
 from __future__ import annotations
 
 import base64
@@ -11,7 +12,8 @@ from botocore.exceptions import ClientError
 
 from s3emu.ops import sse
 
-from conftest import error_of, make_client
+from conftest import error_of
+from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401
 
 BODY = b"kms or not"
 MD5_ETAG = f'"{hashlib.md5(BODY).hexdigest()}"'
@@ -38,7 +40,7 @@ def test_explicit_sse_s3(s3, bucket):
 
 
 @pytest.mark.parametrize("value", ["ROT13", "aes256", "", "aws:fsx"])
-def test_unsupported_values_are_invalid_argument(emu, bucket, value):
+def test_unsupported_values_are_invalid_argument(make_client, bucket, value):
     s3 = make_client(parameter_validation=False)
     with pytest.raises(ClientError) as exc:
         s3.put_object(Bucket=bucket, Key="k", Body=BODY, ServerSideEncryption=value)
@@ -150,7 +152,7 @@ def add_header(name: str, value: str):
 
 
 @pytest.mark.parametrize("operation", ["GetObject", "HeadObject"])
-def test_sse_header_on_a_read_is_400(emu, bucket, operation):
+def test_sse_header_on_a_read_is_400(make_client, bucket, operation):
     s3 = make_client()
     s3.put_object(Bucket=bucket, Key="k", Body=BODY)
     s3.meta.events.register(f"before-sign.s3.{operation}",
@@ -164,7 +166,7 @@ def test_sse_header_on_a_read_is_400(emu, bucket, operation):
         assert message_of(exc) == sse.NOT_FOR_READS
 
 
-def test_kms_needs_signature_version_4(emu, bucket):
+def test_kms_needs_signature_version_4(make_client, bucket, verify):
     v4 = make_client()
     v4.put_object(Bucket=bucket, Key="k", Body=BODY, ServerSideEncryption="aws:kms")
     v2 = make_client(signature_version="s3")
@@ -176,10 +178,10 @@ def test_kms_needs_signature_version_4(emu, bucket):
     v2.put_object(Bucket=bucket, Key="plain", Body=BODY)          # SigV2 itself works
     url = v2.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
     assert "AWSAccessKeyId=" in url
-    response = requests.get(url)
+    response = requests.get(url, verify=verify)
     assert response.status_code == 400 and b"Signature Version 4" in response.content
     assert requests.get(v2.generate_presigned_url(
-        "get_object", Params={"Bucket": bucket, "Key": "plain"})).content == BODY
+        "get_object", Params={"Bucket": bucket, "Key": "plain"}), verify=verify).content == BODY
 
 
 def test_copy_sets_the_target_encryption(s3, bucket):

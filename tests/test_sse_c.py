@@ -1,4 +1,5 @@
-"""SSE-C (customer-provided keys) through boto3, served in-process: S3's rules, key by key.
+"""SSE-C (customer-provided keys) through boto3: S3's rules, key by key, each test run twice,
+served in-process and by the standalone server over TLS.
 
 Buckets made since April 2026 block SSE-C writes; the ``bucket`` fixture here allows them the
 way S3 users must (PutBucketEncryption with BlockedEncryptionTypes NONE).
@@ -10,12 +11,14 @@ import hashlib
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 import s3emu
 from s3emu.ops import sse
 
-from conftest import error_of, make_client
+from conftest import error_of
+from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
@@ -158,7 +161,7 @@ def strip_md5(request, **kwargs):
      "method specified"),
 ], ids=["algorithm", "no-algorithm", "no-key", "short-key", "md5-mismatch", "not-base64",
         "with-sse-s3"])
-def test_invalid_sse_c_writes(emu, bucket, kwargs, code, message):
+def test_invalid_sse_c_writes(make_client, emu, bucket, kwargs, code, message):
     s3 = make_client(parameter_validation=False)
     with pytest.raises(ClientError) as exc:
         s3.put_object(Bucket=bucket, Key="obj", Body=BODY, **kwargs)
@@ -169,7 +172,7 @@ def test_invalid_sse_c_writes(emu, bucket, kwargs, code, message):
     assert "obj" not in emu.store.bucket(bucket).objects
 
 
-def test_md5_is_checked_before_the_key_length(emu, bucket):
+def test_md5_is_checked_before_the_key_length(make_client, emu, bucket):
     s3 = make_client()
     short = base64.b64encode(b"k" * 24).decode()
     with pytest.raises(ClientError) as exc:
@@ -178,7 +181,7 @@ def test_md5_is_checked_before_the_key_length(emu, bucket):
     assert message_of(exc) == sse.MD5_MISMATCH
 
 
-def test_missing_key_md5_is_400(emu, bucket):
+def test_missing_key_md5_is_400(make_client, emu, bucket):
     s3 = make_client()
     s3.meta.events.register("before-sign.s3.PutObject", strip_md5)
     with pytest.raises(ClientError) as exc:
@@ -187,7 +190,7 @@ def test_missing_key_md5_is_400(emu, bucket):
     assert message_of(exc) == sse.NO_KEY_MD5
 
 
-def test_invalid_algorithm_on_read_is_400(emu, bucket, stored):
+def test_invalid_algorithm_on_read_is_400(make_client, emu, bucket, stored):
     s3 = make_client(parameter_validation=False)
     with pytest.raises(ClientError) as exc:
         s3.get_object(Bucket=bucket, Key=stored, SSECustomerAlgorithm="AES512",
@@ -196,7 +199,7 @@ def test_invalid_algorithm_on_read_is_400(emu, bucket, stored):
     assert exc.value.response["Error"]["ArgumentValue"] == "AES512"
 
 
-def test_the_key_is_never_stored_journaled_or_echoed(emu, s3, bucket, stored):
+def test_the_key_is_never_stored_journaled_or_echoed(make_client, emu, s3, bucket, stored):
     secrets = [KEY.hex(), base64.b64encode(KEY).decode()]
     version = emu.store.bucket(bucket).objects[stored]
     assert not any(secret in repr(version) for secret in secrets)
@@ -242,7 +245,7 @@ def test_blocking_keeps_existing_objects_readable(s3, bucket, stored):
     assert "s3:CopyObject" in message_of(exc)
 
 
-def test_middle_east_buckets_allow_sse_c(emu):
+def test_middle_east_buckets_allow_sse_c(make_client, emu):
     s3 = make_client("me-south-1")
     s3.create_bucket(Bucket="bahrain",
                      CreateBucketConfiguration={"LocationConstraint": "me-south-1"})
@@ -250,32 +253,34 @@ def test_middle_east_buckets_allow_sse_c(emu):
         == KEY_MD5
 
 
-def test_emulator_option_for_accounts_that_kept_sse_c():
-    with s3emu.mock_s3(block_sse_c=False):
-        s3 = make_client()
+def test_emulator_option_for_accounts_that_kept_sse_c(emu, s3):
+    emu.block_sse_c = False
+    try:
         s3.create_bucket(Bucket="legacy")
         assert s3.put_object(Bucket="legacy", Key="k", Body=BODY, **SSEC)[
             "SSECustomerAlgorithm"] == "AES256"
+    finally:
+        emu.block_sse_c = True
 
 
-def test_in_process_mock_counts_as_https_even_for_an_http_endpoint(emu):
-    s3 = boto3.client("s3", endpoint_url="http://localhost:4566", region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
-    s3.create_bucket(Bucket="plain-http")
-    allow_sse_c(s3, "plain-http")
-    s3.put_object(Bucket="plain-http", Key="k", Body=BODY, **SSEC)
-    assert s3.get_object(Bucket="plain-http", Key="k", **SSEC)["Body"].read() == BODY
+def test_in_process_mock_counts_as_https_even_for_an_http_endpoint():
+    with s3emu.mock_s3():
+        s3 = boto3.client("s3", endpoint_url="http://localhost:4566", region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3.create_bucket(Bucket="plain-http")
+        allow_sse_c(s3, "plain-http")
+        s3.put_object(Bucket="plain-http", Key="k", Body=BODY, **SSEC)
+        assert s3.get_object(Bucket="plain-http", Key="k", **SSEC)["Body"].read() == BODY
 
 
-def test_presigned_get_with_the_key_headers(emu, s3, bucket, stored):
-    import requests
+def test_presigned_get_with_the_key_headers(s3, bucket, stored, verify):
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": stored,
                                                           **SSEC})
     headers = {"x-amz-server-side-encryption-customer-algorithm": "AES256",
                "x-amz-server-side-encryption-customer-key": base64.b64encode(KEY).decode(),
                "x-amz-server-side-encryption-customer-key-MD5": KEY_MD5}
-    assert requests.get(url, headers=headers).content == BODY
-    assert requests.get(url).status_code in (400, 403)
+    assert requests.get(url, headers=headers, verify=verify).content == BODY
+    assert requests.get(url, verify=verify).status_code in (400, 403)
 
 
 # -- copies -------------------------------------------------------------------------------
@@ -323,7 +328,7 @@ def test_copy_of_a_plain_source_into_sse_c(s3, bucket):
     assert message_of(exc) == sse.NOT_APPLICABLE
 
 
-def test_copy_source_key_is_validated(emu, bucket, stored):
+def test_copy_source_key_is_validated(make_client, emu, bucket, stored):
     s3 = make_client(parameter_validation=False)
     with pytest.raises(ClientError) as exc:
         s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/{stored}",
@@ -485,14 +490,14 @@ def test_s3transfer_multipart_upload_download_and_copy_with_sse_c(emu, s3, bucke
     assert copied["Body"].read() == data and copied["SSECustomerKeyMD5"] == OTHER_MD5
 
 
-def test_presigned_post_with_sse_c_fields(emu, s3, bucket):
-    import requests
+def test_presigned_post_with_sse_c_fields(s3, bucket, verify):
     fields = {"x-amz-server-side-encryption-customer-algorithm": "AES256",
               "x-amz-server-side-encryption-customer-key": base64.b64encode(KEY).decode(),
               "x-amz-server-side-encryption-customer-key-MD5": KEY_MD5}
     post = s3.generate_presigned_post(bucket, "posted", Fields=fields,
                                       Conditions=[{k: v} for k, v in fields.items()])
-    response = requests.post(post["url"], data=post["fields"], files={"file": ("a", BODY)})
+    response = requests.post(post["url"], data=post["fields"], files={"file": ("a", BODY)},
+                             verify=verify)
     assert response.status_code == 204
     assert response.headers["x-amz-server-side-encryption-customer-key-MD5"] == KEY_MD5
     assert s3.get_object(Bucket=bucket, Key="posted", **SSEC)["Body"].read() == BODY

@@ -1,10 +1,13 @@
-"""Who may do what without signing: the one decision about anonymous requests.
+"""Who may do what without signing: the one decision about anonymous requests at
+authentication time.
 
-S3 serves an unsigned request only where access is public (a bucket policy or ACL granting
-``AllUsers``); everything else is 403 AccessDenied. A request naming a bucket that does not
-exist is 404 NoSuchBucket (S3 says so even to anonymous callers), and ``PostObject`` passes
-here because its form carries its own signed policy (checked by the handler). Public access
-(ACLs, bucket policies) extends :func:`authorize_anonymous`.
+An unsigned request is the anonymous principal (``ANONYMOUS``). It may not list buckets or
+create one (403 AccessDenied); a request naming a bucket that does not exist is 404
+NoSuchBucket (S3 says so even to anonymous callers); anything else on a bucket goes on to the
+access decision (:mod:`s3emu.access`), which serves it only where a bucket policy or an ACL
+grants it to everyone (``"Principal": "*"``, the AllUsers group) and answers 403
+AccessDenied otherwise. ``PostObject`` passes here because its form carries its own signed
+policy (checked by the handler).
 
 This module imports only the standard library and errors.
 """
@@ -20,9 +23,10 @@ SELF_AUTHENTICATED = frozenset({"PostObject"})
 
 def authorize_anonymous(op: str | None, bucket: str | None, key: str | None,
                         bucket_exists: Callable[[str], bool]) -> None:
-    """Let an unsigned request through, or raise what S3 answers it."""
+    """Let an unsigned request through to the access decision, or raise what S3 answers."""
     if op in SELF_AUTHENTICATED:
         return
-    if bucket and op != "CreateBucket" and not bucket_exists(bucket):
+    if not bucket or op == "CreateBucket":
+        raise AccessDenied()
+    if not bucket_exists(bucket):
         raise NoSuchBucket(BucketName=bucket)
-    raise AccessDenied()

@@ -60,6 +60,8 @@ class ObjectVersion:
     tags: Mapping[str, str] = field(default_factory=dict)
     owner: str = ""
     delete_marker: bool = False
+    #: the object's ACL (an ``s3emu.access.acl.Acl``); None: private to its owner
+    acl: Any = None
 
     @property
     def size(self) -> int:

@@ -24,6 +24,7 @@ from ..protocol import xml
 from ..protocol.checksums import HEADER_OF, check_content_md5, md5_hex, verify_checksums
 from .copysource import is_version_id
 from .registry import Call, Reply, operation
+from ..access.enforce import allowed
 
 #: The most keys one DeleteObjects request may name.
 MAX_KEYS = 1000
@@ -93,6 +94,11 @@ def delete_objects(call: Call) -> Reply:
     results: dict[str, list[dict[str, Any]]] = {"Deleted": [], "Error": []}
     with bucket.lock:
         for key, version_id in entries:
+            if not allowed(call, bucket, "DeleteObject", key,
+                           {"versionId": version_id} if version_id else {}):
+                results["Error"].append({"Key": key, "VersionId": version_id,
+                                         "Code": "AccessDenied", "Message": "Access Denied"})
+                continue
             kind, entry = _delete_one(bucket, key, version_id)
             results[kind].append(entry)
     if quiet:

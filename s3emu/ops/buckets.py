@@ -7,6 +7,7 @@ import binascii
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
                       InvalidLocationConstraint)
 from ..model.store import REGIONS
+from .acl import apply_bucket_settings, bucket_settings
 from .registry import Call, Reply, operation
 
 
@@ -40,7 +41,10 @@ def create_bucket(call: Call) -> Reply:
         raise AccessDenied()
     constraint = _location_constraint(call)
     region = _bucket_region(constraint, call.region)
-    bucket, _ = call.store.create_bucket(call.bucket, region, call.user.account_id)
+    settings = bucket_settings(call)           # x-amz-object-ownership, x-amz-acl, grants
+    bucket, created = call.store.create_bucket(call.bucket, region, call.user.account_id)
+    if created:
+        apply_bucket_settings(bucket, settings)
     bucket.config.setdefault("LocationConstraint", constraint)
     location = f"/{bucket.name}" if region == "us-east-1" else \
         f"http://{bucket.name}.s3.amazonaws.com/"

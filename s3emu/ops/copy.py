@@ -30,6 +30,8 @@ from .copysource import HEADER, find_source, parse_copy_source
 from .bucket_encryption import is_configured
 from .headers import content_from, metadata_from, sse_headers, storage_class_from, tags_from
 from .registry import Call, Reply, operation
+from .acl import written_by
+from ..access.enforce import require
 from . import sse
 
 #: S3's limit on the source of a CopyObject: 5 GiB.
@@ -65,7 +67,7 @@ def _requested(call: Call, metadata_directive: str, tagging_directive: str) -> d
     headers = call.headers
     sse.customer_key(call, sse.COPY_SOURCE_CUSTOMER, read=True)   # validated before lookups
     wanted: dict = {"storage_class": storage_class_from(headers), "sse": sse.from_request(call),
-                    "algorithm": _checksum_algorithm(headers)}
+                    "algorithm": _checksum_algorithm(headers), "made": written_by(call)}
     if metadata_directive == "REPLACE":
         wanted["metadata"], wanted["content"] = metadata_from(headers), content_from(headers)
     if tagging_directive == "REPLACE":
@@ -102,7 +104,7 @@ def _copy_of(call: Call, source: ObjectVersion, wanted: dict) -> ObjectVersion:
         metadata=wanted.get("metadata", source.metadata),
         content=wanted["content"] if "content" in wanted else _content_of(source, call.headers),
         storage_class=wanted["storage_class"], checksums=checksums, checksum_type=checksum_type,
-        sse=wanted["sse"], tags=wanted.get("tags", source.tags), owner=call.user.account_id)
+        sse=wanted["sse"], tags=wanted.get("tags", source.tags), **wanted["made"])
 
 
 def _reply(version: ObjectVersion, source: ObjectVersion) -> Reply:
@@ -126,6 +128,10 @@ def copy_object(call: Call) -> Reply:
     metadata_directive = _directive(headers, "metadata")
     wanted = _requested(call, metadata_directive, _directive(headers, "tagging"))
     bucket = call.store.bucket(call.bucket)
+    source_bucket = call.store.buckets.get(src_bucket)
+    if source_bucket is not None:              # s3:GetObject on the source
+        require(call, source_bucket, "GetObject", src_key,
+                {"versionId": src_version} if src_version else {})
     with bucket.lock:
         source = find_source(call.store, src_bucket, src_key, src_version)
         check_copy_source_conditions(headers, source)

@@ -21,7 +21,6 @@ HTTP. What it adds, from S3's references of these operations:
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -44,6 +43,8 @@ from .copysource import find_source, parse_copy_source
 from .headers import content_from, metadata_from, storage_class_from, tags_from
 from .listing import encoder_of, owner_of
 from .registry import Call, Reply, operation
+from .acl import written_by
+from ..access.enforce import require
 
 #: S3's largest part: 5 GiB.
 MAX_PART_SIZE = 5 * 1024 ** 3
@@ -116,11 +117,13 @@ def create_multipart_upload(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     check_key(call.key)
     algorithm, kind = _checksum_choice(headers)
+    made = written_by(call)                    # x-amz-acl / grants, Object Ownership
     upload = Upload(call.emulator.ids.upload_id(), call.key, call.clock.now(),
                     owner=call.user.account_id, storage_class=storage_class_from(headers),
                     metadata=metadata_from(headers), content=content_from(headers),
                     tags=tags_from(headers), sse=sse.from_request(call),
                     checksum_algorithm=algorithm, checksum_type=kind)
+    upload.made = made
     with bucket.lock:
         bucket.uploads[upload.upload_id] = upload
     out = sse.echo(upload.sse, context=True)
@@ -216,6 +219,10 @@ def upload_part_copy(call: Call) -> Reply:
     sse.check_part_key(call, upload.sse)
     bad_version = InvalidArgument("Invalid version id specified", ArgumentName="versionId",
                                   ArgumentValue=src_version)
+    source_bucket = call.store.buckets.get(src_bucket)
+    if source_bucket is not None:              # s3:GetObject on the source
+        require(call, source_bucket, "GetObject", src_key,
+                {"versionId": src_version} if src_version else {})
     with bucket.lock:
         source = find_source(call.store, src_bucket, src_key, src_version,
                              malformed_version=bad_version)
@@ -337,7 +344,8 @@ def complete_multipart_upload(call: Call) -> Reply:
             last_modified=upload.initiated.replace(microsecond=0), metadata=upload.metadata,
             content=upload.content, storage_class=upload.storage_class, checksums=sums,
             checksum_type=upload.checksum_type if sums else None, parts=assembled.infos,
-            sse=upload.sse, tags=upload.tags, owner=upload.owner)
+            sse=upload.sse, tags=upload.tags,
+            **getattr(upload, "made", {"owner": upload.owner}))
         bucket.put(version)
         upload.complete(requested, version)
     return _completed(call, version)

@@ -11,6 +11,7 @@ from .headers import (content_from, metadata_from, object_headers, sse_headers,
 from .multipart import part_read
 from .ranges import byte_range
 from .registry import Call, Reply, operation
+from .acl import written_by
 from . import sse
 
 #: S3's limit on a single PUT: 5 GiB.
@@ -39,6 +40,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     """Read, validate and describe the request body as a new object version (not stored)."""
     key = key or call.key
     check_key(key)
+    made = written_by(call)                    # owner and ACL (x-amz-acl, Object Ownership)
     size = declared_size(call)
     if size is not None and size > MAX_PUT_SIZE:
         raise EntityTooLarge(ProposedSize=str(size), MaxSizeAllowed=str(MAX_PUT_SIZE))
@@ -57,7 +59,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
         last_modified=call.clock.now().replace(microsecond=0), metadata=metadata,
         content=content, storage_class=storage_class, checksums=checksums,
         checksum_type="FULL_OBJECT" if checksums else None, sse=encryption, tags=tags,
-        owner=call.user.account_id)
+        **made)
 
 
 def write_reply(version: ObjectVersion) -> Reply:

@@ -26,6 +26,7 @@ from ..model.blob import Blob
 from ..protocol import chunked, xml
 from .objects import new_version, write_reply
 from .registry import Call, Reply, operation
+from ..access.enforce import require
 
 #: S3's limit on the form fields preceding the file: 20 KB.
 MAX_FIELDS_SIZE = 20 * 1024
@@ -132,6 +133,7 @@ def post_object(call: Call) -> Reply:
     key = fields["key"].replace("${filename}", filename)
     as_put = replace(call, headers=form_headers(fields), user=user,
                      _decoded=chunked.Decoded(Blob([data])))
+    require(as_put, bucket, "PostObject", key, {})    # s3:PutObject as the form's signer
     version = new_version(as_put, key=key)
     with bucket.lock:
         bucket.put(version)

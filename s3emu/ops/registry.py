@@ -12,7 +12,7 @@ Handlers translate HTTP to and from the model; they never parse raw bytes themse
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import MissingContentLength, NotImplemented_
@@ -54,15 +54,15 @@ class Call:
     method: str
     bucket: str | None
     key: str | None
-    query: dict[str, str]
-    headers: dict[str, str]
-    environ: dict[str, Any]
+    query: dict[str, str] = field(repr=False)       # may hold presigned signatures
+    headers: dict[str, str] = field(repr=False)     # may hold SSE-C keys: never shown
+    environ: dict[str, Any] = field(repr=False)
     request_id: str
     region: str
     user: User
     secure: bool = True
     virtual_host: bool = False
-    _decoded: chunked.Decoded | None = None
+    _decoded: chunked.Decoded | None = field(default=None, repr=False)
 
     @property
     def store(self) -> Store:

@@ -1,0 +1,128 @@
+"""The access decision, in the order S3 documents ("How Amazon S3 authorizes a request").
+
+A bucket's access settings live in ``bucket.config``:
+
+- :data:`POLICY`: the compiled :class:`~s3emu.access.policy.Policy` (absent: none);
+- :data:`OWNERSHIP`: ``BucketOwnerEnforced`` (also when absent: S3's default for new buckets),
+  ``BucketOwnerPreferred`` or ``ObjectWriter``; None after DeleteBucketOwnershipControls
+  (the bucket then behaves as ObjectWriter);
+- :data:`PUBLIC_ACCESS_BLOCK`: the four flags (absent: all true, S3's default for new
+  buckets; None after DeletePublicAccessBlock);
+- :data:`BUCKET_ACL`: the bucket's :class:`~s3emu.access.acl.Acl` (absent: private).
+
+:func:`decide` answers one request (an action on a resource) for one requester:
+
+1. an explicit Deny in the bucket policy wins (the bucket owner's account may still get, put
+   and delete the policy itself, as S3's root user can);
+2. object context: in a bucket with ACLs enabled, an object owned by another account than the
+   bucket's is readable only by its owner's account or through its ACL;
+3. users of the bucket owner's account are allowed (identity policies are out of scope: every
+   user has full permissions within its own account);
+4. other accounts and anonymous requests need an Allow from the policy (ignored for them when
+   RestrictPublicBuckets is on and the policy is public) or, when ACLs are enabled, an ACL grant
+   of the permission the operation needs (bucket ACL for bucket operations and object writes,
+   the object's ACL for object reads; public grants ignored under IgnorePublicAcls).
+
+This module imports only the standard library and the access package.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .acl import Acl, private
+from .actions import OBJECT_READ
+from .conditions import Context
+from .policy import Policy, Who
+
+POLICY = "Policy"
+OWNERSHIP = "OwnershipControls"
+PUBLIC_ACCESS_BLOCK = "PublicAccessBlockConfiguration"
+BUCKET_ACL = "AccessControlPolicy"
+ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
+OWNERSHIPS = (ENFORCED, PREFERRED, WRITER)
+BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+               "RestrictPublicBuckets")
+#: New buckets block all public access (S3 since April 2023).
+DEFAULT_BLOCK: Mapping[str, bool] = dict.fromkeys(BLOCK_FLAGS, True)
+NO_BLOCK: Mapping[str, bool] = dict.fromkeys(BLOCK_FLAGS, False)
+#: What the bucket owner's account may always do, whatever the policy says.
+_ROOT_OPS = frozenset({"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"})
+
+
+def ownership(config: Mapping[str, Any]) -> str:
+    """The bucket's Object Ownership in effect."""
+    value = config.get(OWNERSHIP, ENFORCED)
+    return WRITER if value is None else value
+
+
+def acls_enabled(config: Mapping[str, Any]) -> bool:
+    return ownership(config) != ENFORCED
+
+
+def block(config: Mapping[str, Any]) -> Mapping[str, bool]:
+    """The bucket's Block Public Access flags in effect."""
+    value = config.get(PUBLIC_ACCESS_BLOCK, DEFAULT_BLOCK)
+    return NO_BLOCK if value is None else value
+
+
+def bucket_acl(owner: str, config: Mapping[str, Any]) -> Acl:
+    """The bucket's ACL as stored (private unless set)."""
+    return config.get(BUCKET_ACL) or private(owner)
+
+
+def object_owner(bucket_owner: str, config: Mapping[str, Any], version: Any) -> str:
+    """Who owns an object version: with ACLs disabled, always the bucket owner."""
+    if not acls_enabled(config) or not version.owner:
+        return bucket_owner
+    return version.owner
+
+
+def object_acl(bucket_owner: str, config: Mapping[str, Any], version: Any) -> Acl:
+    """An object version's ACL in effect (private to its owner unless one was set)."""
+    owner = object_owner(bucket_owner, config, version)
+    acl = getattr(version, "acl", None)
+    if acl is None or not acls_enabled(config):
+        return private(owner)
+    return acl
+
+
+def decide(*, bucket_owner: str, config: Mapping[str, Any], who: Who, op: str, action: str,
+           resource: str, kind: str, permission: str | None, context: Context,
+           target: Any = None) -> bool:
+    """Whether ``who`` may do ``action`` on ``resource`` (see the module docstring).
+
+    :param kind: the operation's kind (:mod:`s3emu.access.actions`).
+    :param permission: the ACL permission that would grant it (None: no ACL can).
+    :param target: the object version an object read acts on (None if there is none).
+    """
+    policy: Policy | None = config.get(POLICY)
+    same = who.account == bucket_owner
+    verdict = policy.evaluate(who, action, resource, context) if policy is not None else None
+    if verdict == "Deny":
+        return same and op in _ROOT_OPS
+    flags = block(config)
+    if verdict == "Allow" and not same and flags["RestrictPublicBuckets"] and \
+            policy is not None and policy.is_public:
+        verdict = None
+    enabled = acls_enabled(config)
+    authenticated = who.account is not None
+    if kind == OBJECT_READ and target is not None and enabled:
+        owner = object_owner(bucket_owner, config, target)
+        if owner != bucket_owner:                     # object context: only its owner grants
+            if who.account == owner:
+                return True
+            return permission is not None and object_acl(bucket_owner, config, target).permits(
+                who.canonical_id, permission, authenticated=authenticated,
+                ignore_public=flags["IgnorePublicAcls"])
+    if same or verdict == "Allow":
+        return True
+    if not enabled or permission is None:
+        return False
+    if kind == OBJECT_READ:
+        if target is None:
+            return False
+        acl = object_acl(bucket_owner, config, target)
+    else:
+        acl = bucket_acl(bucket_owner, config)
+    return acl.permits(who.canonical_id, permission, authenticated=authenticated,
+                       ignore_public=flags["IgnorePublicAcls"])

@@ -1,0 +1,186 @@
+"""Enforcement: the access decision applied to a request (a handler's ``Call``).
+
+:func:`authorize` runs once per request, after authentication and before the handler; it
+raises 403 AccessDenied when :func:`s3emu.access.decide.decide` says no. When the requester's
+account owns the bucket, the bucket has no policy and ACLs are disabled (the default), it
+costs two dictionary look-ups. Operations that authorize themselves call in here:
+CopyObject and UploadPartCopy check the source with :func:`require` (``s3:GetObject``),
+DeleteObjects asks :func:`allowed` for each key, PostObject checks the form's signer with
+:func:`require`. Reading a key that does not exist (GetObject, HeadObject,
+GetObjectAttributes) is AccessDenied rather than NoSuchKey unless the requester may list the
+bucket (``s3:ListBucket``), as S3 answers. ``x-amz-expected-bucket-owner`` naming another
+account is AccessDenied.
+
+The request context offered to policy conditions (keys are case-insensitive):
+``aws:SourceIp``, ``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:EpochTime``,
+``aws:UserAgent``, ``aws:Referer``, ``aws:PrincipalAccount``, ``aws:PrincipalArn``,
+``aws:PrincipalType``, ``aws:username``, ``aws:userid``; ``s3:prefix``, ``s3:delimiter``,
+``s3:max-keys`` (listings), ``s3:VersionId``, ``s3:x-amz-acl``, ``s3:x-amz-grant-*`` and the
+other ``s3:x-amz-*`` request headers, ``s3:ExistingObjectTag/<key>`` (the object's tags),
+``s3:RequestObjectTag/<key>`` and ``s3:RequestObjectTagKeys`` (``x-amz-tagging``),
+``s3:signatureversion``, ``s3:authType``, ``s3:ResourceAccount``.
+
+This module imports the standard library, errors, the auth package's users and the access
+package; it reads a Call's attributes but does not import ops.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+from urllib.parse import parse_qsl
+
+from ..errors import AccessDenied
+from .acl import canonical_id
+from .actions import (BUCKET_OP, OBJECT_READ, acl_permission, action_of, kind_of,
+                      resource_arn)
+from .decide import ENFORCED, OWNERSHIP, POLICY, decide
+from .policy import Who
+
+if TYPE_CHECKING:
+    from ..auth.users import User
+    from ..model.bucket import Bucket
+
+#: Operations not checked before their handler (they check themselves, or name no bucket).
+_SELF_CHECKED = frozenset({"PostObject", "DeleteObjects", "ListBuckets", "CreateBucket",
+                           "WriteGetObjectResponse"})
+#: Reads whose missing key is AccessDenied unless the requester may list the bucket.
+_NEEDS_LIST = frozenset({"GetObject", "HeadObject", "GetObjectAttributes"})
+_LISTINGS = frozenset({"ListObjects", "ListObjectsV2", "ListObjectVersions",
+                       "ListMultipartUploads"})
+#: Request headers offered as ``s3:<header>`` condition keys.
+_HEADER_KEYS = (
+    "x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp",
+    "x-amz-grant-write-acp", "x-amz-grant-full-control", "x-amz-server-side-encryption",
+    "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-storage-class",
+    "x-amz-copy-source", "x-amz-metadata-directive", "x-amz-content-sha256",
+    "x-amz-website-redirect-location", "x-amz-object-ownership",
+    "x-amz-server-side-encryption-customer-algorithm", "x-amz-checksum-algorithm",
+    "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
+    "x-amz-object-lock-legal-hold")
+
+
+def who_of(user: User) -> Who:
+    """The requester as policies see it (anonymous: no account)."""
+    if not user.access_key:
+        return Who(None)
+    return Who(user.account_id, canonical_id(user.account_id),
+               (user.display_name, user.access_key),
+               f"arn:aws:iam::{user.account_id}:user/{user.display_name}")
+
+
+def _signature(headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, str] | None:
+    auth = headers.get("authorization", "")
+    if auth.startswith("AWS4-"):
+        return "AWS4-HMAC-SHA256", "REST-HEADER"
+    if auth.startswith("AWS "):
+        return "AWS", "REST-HEADER"
+    if "X-Amz-Algorithm" in query:
+        return "AWS4-HMAC-SHA256", "REST-QUERY-STRING"
+    if "AWSAccessKeyId" in query:
+        return "AWS", "REST-QUERY-STRING"
+    return None
+
+
+def context_of(call: Any, bucket: Bucket, op: str, target: Any = None) -> dict[str, list[str]]:
+    """The condition keys of a request (lower-case names, lists of values)."""
+    headers, query, user = call.headers, call.query, call.user
+    now = call.clock.now()
+    context: dict[str, list[str]] = {
+        "aws:sourceip": [str(call.environ.get("REMOTE_ADDR") or "127.0.0.1")],
+        "aws:securetransport": ["true" if call.secure else "false"],
+        "aws:currenttime": [now.strftime("%Y-%m-%dT%H:%M:%SZ")],
+        "aws:epochtime": [str(int(now.timestamp()))],
+        "s3:resourceaccount": [bucket.owner],
+    }
+    for header, key in (("user-agent", "aws:useragent"), ("referer", "aws:referer")):
+        if header in headers:
+            context[key] = [headers[header]]
+    if user.access_key:
+        who = who_of(user)
+        context.update({"aws:principalaccount": [user.account_id],
+                        "aws:principalarn": [who.arn or ""], "aws:principaltype": ["User"],
+                        "aws:username": [user.display_name], "aws:userid": [user.access_key]})
+    else:
+        context["aws:principaltype"] = ["Anonymous"]
+    signed = _signature(headers, query)
+    if op == "PostObject" or call.op == "PostObject":
+        signed = ("AWS4-HMAC-SHA256", "POST") if user.access_key else None
+    if signed is not None:
+        context["s3:signatureversion"], context["s3:authtype"] = [signed[0]], [signed[1]]
+    if op in _LISTINGS:
+        context["s3:prefix"] = [query.get("prefix", "")]
+        for name in ("delimiter", "max-keys"):
+            if name in query:
+                context[f"s3:{name}"] = [query[name]]
+    if query.get("versionId"):
+        context["s3:versionid"] = [query["versionId"]]
+    for header in _HEADER_KEYS:
+        if header in headers:
+            context[f"s3:{header}"] = [headers[header]]
+    if "x-amz-tagging" in headers:
+        pairs = parse_qsl(headers["x-amz-tagging"], keep_blank_values=True)
+        context["s3:requestobjecttagkeys"] = [k for k, _ in pairs]
+        for tag, value in pairs:
+            context[f"s3:requestobjecttag/{tag.lower()}"] = [value]
+    if target is not None:
+        for tag, value in target.tags.items():
+            context[f"s3:existingobjecttag/{tag.lower()}"] = [value]
+    return context
+
+
+def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:
+    """The object version a read would act on, or None if there is none."""
+    version = bucket.find(key)
+    if version is None or version.delete_marker:
+        return None
+    if version_id and (version.version_id or "null") != version_id:
+        return None
+    return version
+
+
+def allowed(call: Any, bucket: Bucket, op: str, key: str | None,
+            query: Mapping[str, str] | None = None, *, target: Any = None) -> bool:
+    """Whether ``call``'s requester may do ``op`` on ``bucket`` / ``key``."""
+    query = call.query if query is None else query
+    kind = kind_of(op)
+    config = bucket.config
+    return decide(
+        bucket_owner=bucket.owner, config=config, who=who_of(call.user), op=op,
+        action=action_of(op, query),
+        resource=resource_arn(bucket.name, None if kind == BUCKET_OP else key), kind=kind,
+        permission=acl_permission(op),
+        context=context_of(call, bucket, op, target) if POLICY in config else {},
+        target=target)
+
+
+def require(call: Any, bucket: Bucket, op: str, key: str | None,
+            query: Mapping[str, str] | None = None) -> None:
+    """Raise AccessDenied unless ``call``'s requester may do ``op`` on ``bucket`` / ``key``."""
+    query = call.query if query is None else query
+    target = None
+    if kind_of(op) == OBJECT_READ and key is not None:
+        target = _current(bucket, key, query.get("versionId"))
+    if not allowed(call, bucket, op, key, query, target=target):
+        raise AccessDenied()
+    if target is None and op in _NEEDS_LIST and \
+            not allowed(call, bucket, "ListObjects", None, {}):
+        raise AccessDenied()
+
+
+def authorize(call: Any) -> None:
+    """The access check of one request, before its handler runs."""
+    if not call.bucket:
+        return
+    bucket = call.store.buckets.get(call.bucket)
+    if bucket is None:
+        return                                        # the handler answers NoSuchBucket
+    expected = call.headers.get("x-amz-expected-bucket-owner")
+    if expected is not None and expected != bucket.owner:
+        raise AccessDenied()
+    op = call.op
+    if op in _SELF_CHECKED:
+        return
+    config = bucket.config
+    if call.user.account_id == bucket.owner and POLICY not in config and \
+            config.get(OWNERSHIP, ENFORCED) == ENFORCED:
+        return                                        # the owner's account, nothing to apply
+    require(call, bucket, op, call.key)
