@@ -51,14 +51,18 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
                    live: bool = False) -> Any:
     """A new Emulator per ``settings``, seeded and with its buckets created.
 
-    ``live`` (the server fixtures): unless the marker sets the clock, the emulator follows real
-    time, so that clients in other processes, signing with the system clock, are not skewed;
-    the ``--s3emu-clock`` default applies to the in-process fixtures only.
+    ``live`` (the server fixtures): the clock ticks with real time (from the marker's ``clock``
+    if given, else from now), so that clients in other processes, signing with the system
+    clock, are not skewed; the ``--s3emu-clock`` default applies to the in-process fixtures
+    only, whose clock is frozen until the test moves it.
     """
     from s3emu import Clock, Emulator
 
     start = settings.get("clock") or (None if live else settings.get("default_clock"))
-    clock = Clock(start) if start else (Clock.system() if live else Clock())
+    if live:
+        clock = Clock(start, ticking=True) if start else Clock.system()
+    else:
+        clock = Clock(start) if start else Clock()
     emulator = Emulator(region=settings["region"], credentials=settings.get("credentials"),
                         clock=clock, auth=settings.get("auth") or "on")
     seeds = settings.get("seed") or ()

@@ -235,3 +235,11 @@ def test_regional_virtual_hosted_addressing(emu):
     s3.create_bucket(Bucket="regional-one",
                      CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     assert s3.head_bucket(Bucket="regional-one")["BucketRegion"] == "eu-central-1"
+
+
+def test_accelerate_endpoint_addressing(emu):
+    s3 = make_client(s3={"use_accelerate_endpoint": True})
+    make_client().create_bucket(Bucket="fast-bucket")
+    s3.put_object(Bucket="fast-bucket", Key="k", Body=b"quick")
+    assert s3.get_object(Bucket="fast-bucket", Key="k")["Body"].read() == b"quick"
+    assert emu.journal[-1].bucket == "fast-bucket" and emu.journal[-1].key == "k"

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,10 @@ def test_awscli(endpoint: Endpoint, big: bytes, tmp_path: Path) -> None:
     (tree / "sub").mkdir(parents=True)
     (tree / "one.txt").write_bytes(b"1")
     (tree / "sub" / "two words.txt").write_bytes(b"22")
+    for path in [tree / "one.txt", tree / "sub" / "two words.txt"]:
+        # S3 keeps LastModified to the second: a file changed in the second of its upload
+        # looks newer than its copy (on S3 too) and is uploaded again. Files made a minute ago.
+        os.utime(path, (time.time() - 60, time.time() - 60))
     assert aws("s3", "sync", str(tree), f"s3://{bucket}/tree").count("upload: ") == 2
     assert aws("s3", "sync", str(tree), f"s3://{bucket}/tree") == ""    # nothing the 2nd time
 

@@ -159,11 +159,22 @@ def require(call: Any, bucket: Bucket, op: str, key: str | None,
     target = None
     if kind_of(op) == OBJECT_READ and key is not None:
         target = _current(bucket, key, query.get("versionId"))
+        if target is None and op in _NEEDS_LIST:
+            # no such key: 404 for whoever may list the bucket (unless explicitly denied)
+            if _explicitly_denied(call, bucket, op, key, query) or \
+                    not allowed(call, bucket, "ListObjects", None, {}):
+                raise AccessDenied()
+            return
     if not allowed(call, bucket, op, key, query, target=target):
         raise AccessDenied()
-    if target is None and op in _NEEDS_LIST and \
-            not allowed(call, bucket, "ListObjects", None, {}):
-        raise AccessDenied()
+
+
+def _explicitly_denied(call: Any, bucket: Bucket, op: str, key: str,
+                       query: Mapping[str, str]) -> bool:
+    policy = bucket.config.get(POLICY)
+    return policy is not None and policy.evaluate(
+        who_of(call.user), action_of(op, query), resource_arn(bucket.name, key),
+        context_of(call, bucket, op)) == "Deny"
 
 
 def authorize(call: Any) -> None:

@@ -40,7 +40,6 @@ SIGV4_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/]*\Z")
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}\Z")
-_AMZ_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z\Z")
 _KEYS: dict[tuple[str, str, str, str], bytes] = {}
 _KEYS_LOCK = threading.Lock()
 _KEYS_MAX = 256
@@ -157,11 +156,12 @@ def mismatch(access_key: str, string_to_sign: str, provided: str,
 @lru_cache(maxsize=256)
 def parse_amz_date(text: str) -> datetime | None:
     """An ISO 8601 basic timestamp (``20250101T000000Z``) or None."""
-    match = _AMZ_DATE.match(text)
-    if match is None:
+    if len(text) != 16 or not text.isascii() or text[8] != "T" or text[15] != "Z" or not (
+            text[:8].isdigit() and text[9:15].isdigit()):
         return None
     try:
-        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)
+        return datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]),
+                        int(text[11:13]), int(text[13:15]), tzinfo=timezone.utc)
     except ValueError:
         return None
 

@@ -16,8 +16,8 @@ from typing import Mapping
 from urllib.parse import unquote
 
 _AWS_HOST = re.compile(
-    r"^(?:(?P<bucket>.+)\.)?s3(?:[.-](?:dualstack\.)?(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?"
-    r"\.amazonaws\.com(?:\.cn)?$")
+    r"^(?:(?P<bucket>.+)\.)?s3(?:-accelerate(?:\.dualstack)?|[.-](?:dualstack\.)?"
+    r"(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?\.amazonaws\.com(?:\.cn)?$")
 _LOCAL_SUFFIXES = (".localhost",)
 
 
