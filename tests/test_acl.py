@@ -58,7 +58,7 @@ def grants(response):
     return sorted(found)
 
 
-# -- defaults: ACLs disabled -----------------------------------------------------------------------
+# -- defaults: ACLs disabled ----------------------------------------------------------------------
 def test_new_bucket_acl_is_owner_full_control(s3, bucket):
     response = s3.get_bucket_acl(Bucket=bucket)
     assert response["Owner"] == {"ID": OWNER_ID, "DisplayName": "s3emu"}
@@ -116,7 +116,7 @@ def test_acls_disabled_bucket_owner_owns_other_accounts_objects(emu, s3, bucket,
     assert owner["ID"] == OWNER_ID
 
 
-# -- canned ACLs -------------------------------------------------------------------------------------
+# -- canned ACLs ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("acl, expected", [
     ("private", []),
     ("public-read", [("Group", ALL_USERS, "READ")]),
@@ -172,7 +172,7 @@ def test_unknown_canned_acl(s3, acl_bucket):
     assert exc.value.response["Error"]["ArgumentName"] == "x-amz-acl"
 
 
-# -- explicit grants -----------------------------------------------------------------------------------
+# -- explicit grants ------------------------------------------------------------------------------
 def test_grant_headers_by_id_uri_and_email(s3, acl_bucket, other):
     s3.put_bucket_acl(Bucket=acl_bucket, GrantRead=f'id="{OTHER_ID}", uri="{AUTHENTICATED}"',
                       GrantWriteACP='emailAddress="Other@Example.com"',
@@ -284,7 +284,7 @@ def test_object_acl_of_missing_key_and_version(s3, acl_bucket):
     assert grants(s3.get_object_acl(Bucket=acl_bucket, Key="k", VersionId="null"))
 
 
-# -- ACLs grant access ------------------------------------------------------------------------------------
+# -- ACLs grant access ----------------------------------------------------------------------------
 def test_object_writer_owns_its_object(s3, acl_bucket, other):
     s3.put_bucket_acl(Bucket=acl_bucket, GrantWrite=f'id="{OTHER_ID}"')
     other.put_object(Bucket=acl_bucket, Key="theirs", Body=b"x")
@@ -327,7 +327,7 @@ def test_authenticated_read_is_for_signed_requests_only(s3, acl_bucket, other, a
     assert error_of(exc) == (403, "AccessDenied")
 
 
-# -- CreateBucket ----------------------------------------------------------------------------------------
+# -- CreateBucket ---------------------------------------------------------------------------------
 def test_create_bucket_private_acl_enables_acls(s3):
     s3.create_bucket(Bucket="with-private", ACL="private")
     controls = s3.get_bucket_ownership_controls(Bucket="with-private")["OwnershipControls"]

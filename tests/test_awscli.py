@@ -5,6 +5,7 @@ Each CLI invocation costs about half a second, so these tests are few and each d
 from __future__ import annotations
 
 import os
+import time
 import subprocess
 import sys
 
@@ -64,6 +65,11 @@ def test_sync_twice_transfers_nothing_the_second_time(server, tmp_path):
     (tree / "a.txt").write_bytes(b"a")
     (tree / "sub" / "b c.txt").write_bytes(b"bb")
     (tree / "sub" / "deeper" / "ü.bin").write_bytes(os.urandom(1000))
+    # S3 keeps LastModified to the second: a file written in the second of its upload would
+    # look newer than its copy and be uploaded again (on S3 too), so date the files back.
+    an_hour_ago = time.time() - 3600
+    for path in tree.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
     aws(server, "s3", "mb", "s3://sync-bucket")
     first = aws(server, "s3", "sync", str(tree), "s3://sync-bucket/tree")
     assert first.count("upload: ") == 3

@@ -59,7 +59,7 @@ def denied(call) -> None:
     assert error_of(exc)[0] == 403 and error_of(exc)[1] in ("AccessDenied", "403")
 
 
-# -- the policy itself -------------------------------------------------------------------------------
+# -- the policy itself ----------------------------------------------------------------------------
 def test_put_get_delete(s3, bucket):
     text = document(allow({"AWS": OTHER}, "s3:GetObject", f"arn:aws:s3:::{bucket}/*"))
     put = s3.put_bucket_policy(Bucket=bucket, Policy=text)
@@ -167,7 +167,7 @@ def test_valid_policy_forms(s3, open_bucket):
             "Action": ["s3:Get*", "s3:List*"], "Resource": [B, B + "/*"]}}))
 
 
-# -- evaluation ---------------------------------------------------------------------------------------
+# -- evaluation -----------------------------------------------------------------------------------
 def test_principal_account_and_user(s3, bucket, other, emu):
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     denied(lambda: other.get_object(Bucket=bucket, Key="k"))
@@ -194,7 +194,8 @@ def test_explicit_deny_beats_the_owner(s3, bucket):
 
 
 def test_owner_may_always_manage_the_policy(s3, bucket):
-    s3.put_bucket_policy(Bucket=bucket, Policy=document(deny({"AWS": OWNER}, "s3:*", [B, B + "/*"])))
+    s3.put_bucket_policy(Bucket=bucket, Policy=document(
+        deny({"AWS": OWNER}, "s3:*", [B, B + "/*"])))
     denied(lambda: s3.list_objects_v2(Bucket=bucket))
     denied(lambda: s3.get_bucket_acl(Bucket=bucket))
     assert s3.get_bucket_policy(Bucket=bucket)["Policy"]
@@ -293,7 +294,7 @@ def test_expected_bucket_owner(s3, bucket):
     assert error_of(exc) == (403, "AccessDenied")
 
 
-# -- conditions ------------------------------------------------------------------------------------------
+# -- conditions -----------------------------------------------------------------------------------
 def test_source_ip(s3, bucket, other):
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     s3.put_bucket_policy(Bucket=bucket, Policy=document(allow(
@@ -436,3 +437,63 @@ def test_browser_upload_is_checked_as_its_signer(s3, bucket, other):
     assert response.status_code == 204
     assert s3.get_object(Bucket=bucket, Key="up/a.txt")["Body"].read() == b"x"
     denied(lambda: other.put_object(Bucket=bucket, Key="up/b.txt", Body=b"x"))  # REST-HEADER
+
+
+def test_policy_calls_from_another_account_are_method_not_allowed(s3, bucket, other):
+    denied(lambda: other.get_bucket_policy(Bucket=bucket))
+    s3.put_bucket_policy(Bucket=bucket, Policy=document(allow(
+        {"AWS": OTHER}, ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                         "s3:GetBucketPolicyStatus"], B)))
+    for call in (lambda: other.get_bucket_policy(Bucket=bucket),
+                 lambda: other.delete_bucket_policy(Bucket=bucket)):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_of(exc) == (405, "MethodNotAllowed")
+    assert other.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"] == {"IsPublic": False}
+
+
+# -- the evaluator on its own (unit tests of the parser and the condition operators) ----------
+def _evaluate(condition, context, *, action="s3:GetObject"):
+    from s3emu.access.policy import Who, compile_policy
+    policy = compile_policy(document(allow("*", "s3:GetObject", B + "/*",
+                                           Condition=condition)), "test-bucket")
+    lowered = {k.lower(): v for k, v in context.items()}
+    return policy.evaluate(Who(OTHER), action, B + "/k", lowered)
+
+
+@pytest.mark.parametrize("condition, context, verdict", [
+    ({"ForAnyValue:StringEquals": {"s3:RequestObjectTagKeys": ["a", "b"]}},
+     {"s3:RequestObjectTagKeys": ["b", "z"]}, "Allow"),
+    ({"ForAnyValue:StringEquals": {"s3:RequestObjectTagKeys": ["a"]}}, {}, None),
+    ({"ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["a", "b"]}},
+     {"s3:RequestObjectTagKeys": ["b", "z"]}, None),
+    ({"ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["a"]}}, {}, "Allow"),
+    ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/o*"}},
+     {"aws:PrincipalArn": [f"arn:aws:iam::{OTHER}:user/olga"]}, "Allow"),
+    ({"StringEqualsIgnoreCase": {"aws:UserAgent": "BOTO"}}, {"aws:UserAgent": ["boto"]},
+     "Allow"),
+    ({"DateGreaterThan": {"aws:CurrentTime": "1735689600"}},
+     {"aws:CurrentTime": ["2025-01-02T00:00:00Z"]}, "Allow"),
+    ({"NumericGreaterThan": {"s3:max-keys": 5}}, {"s3:max-keys": ["not a number"]}, None),
+    ({"BinaryEquals": {"aws:userid": "YWJj"}}, {"aws:userid": ["YWJj"]}, "Allow"),
+    ({"Null": {"aws:Referer": "false"}}, {"aws:Referer": ["x"]}, "Allow"),
+    ({"NotIpAddress": {"aws:SourceIp": "2001:db8::/32"}}, {"aws:SourceIp": ["127.0.0.1"]},
+     "Allow"),
+    ({"StringNotLike": {"aws:Referer": ["*.evil.example"]}}, {}, "Allow"),
+])
+def test_condition_operators(condition, context, verdict):
+    assert _evaluate(condition, context) == verdict
+
+
+@pytest.mark.parametrize("condition", [
+    {"ForSomeValues:StringEquals": {"aws:Referer": "x"}},
+    {"NullIfExists": {"aws:Referer": "true"}},
+    {"NumericLessThan": {"s3:max-keys": "ten"}},
+    {"IpAddress": {"aws:SourceIp": "300.1.1.1/8"}},
+    {"StringEquals": {"aws:Referer": {"nested": "object"}}},
+    {"StringEquals": []},
+])
+def test_malformed_conditions(condition):
+    from s3emu.errors import MalformedPolicy
+    with pytest.raises(MalformedPolicy):
+        _evaluate(condition, {})

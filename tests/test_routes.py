@@ -48,8 +48,13 @@ def test_every_model_operation_is_routed_or_shadowed():
     assert not (routed & set(SHADOWED))
 
 
+#: Routed operations that older botocore models (before 1.44) do not have yet.
+NEWER_OPERATIONS = {"DeleteObjectAnnotation", "GetObjectAnnotation", "ListObjectAnnotations",
+                    "PutObjectAnnotation", "UpdateBucketMetadataAnnotationTableConfiguration"}
+
+
 def test_no_unknown_operations():
-    extra = {r.op for r in ROUTES} - set(OPERATIONS) - {"PostObject"}
+    extra = {r.op for r in ROUTES} - set(OPERATIONS) - {"PostObject"} - NEWER_OPERATIONS
     assert not extra
 
 

@@ -9,7 +9,8 @@ DeleteObjects asks :func:`allowed` for each key, PostObject checks the form's si
 :func:`require`. Reading a key that does not exist (GetObject, HeadObject,
 GetObjectAttributes) is AccessDenied rather than NoSuchKey unless the requester may list the
 bucket (``s3:ListBucket``), as S3 answers. ``x-amz-expected-bucket-owner`` naming another
-account is AccessDenied.
+account is AccessDenied. Get/Put/DeleteBucketPolicy granted to another account are 405
+MethodNotAllowed (only the bucket owner's account may make them).
 
 The request context offered to policy conditions (keys are case-insensitive):
 ``aws:SourceIp``, ``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:EpochTime``,
@@ -28,7 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import parse_qsl
 
-from ..errors import AccessDenied
+from ..errors import AccessDenied, MethodNotAllowed
 from .acl import canonical_id
 from .actions import (BUCKET_OP, OBJECT_READ, acl_permission, action_of, kind_of,
                       resource_arn)
@@ -44,6 +45,8 @@ _SELF_CHECKED = frozenset({"PostObject", "DeleteObjects", "ListBuckets", "Create
                            "WriteGetObjectResponse"})
 #: Reads whose missing key is AccessDenied unless the requester may list the bucket.
 _NEEDS_LIST = frozenset({"GetObject", "HeadObject", "GetObjectAttributes"})
+#: Calls only the bucket owner's account may make, whatever the policy grants (else 405).
+_OWNER_ACCOUNT_ONLY = frozenset({"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"})
 _LISTINGS = frozenset({"ListObjects", "ListObjectsV2", "ListObjectVersions",
                        "ListMultipartUploads"})
 #: Request headers offered as ``s3:<header>`` condition keys.
@@ -167,6 +170,9 @@ def require(call: Any, bucket: Bucket, op: str, key: str | None,
             return
     if not allowed(call, bucket, op, key, query, target=target):
         raise AccessDenied()
+    if op in _OWNER_ACCOUNT_ONLY and call.user.account_id != bucket.owner:
+        # allowed, but not from the owner's account: S3's 405 for the policy calls
+        raise MethodNotAllowed(Method=call.method, ResourceType="BUCKETPOLICY")
 
 
 def _explicitly_denied(call: Any, bucket: Bucket, op: str, key: str,

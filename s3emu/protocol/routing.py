@@ -63,6 +63,7 @@ PUT    bucket  ?intelligent-tiering ?id                         PutBucketIntelli
 PUT    bucket  ?inventory ?id                                   PutBucketInventoryConfiguration
 PUT    bucket  ?lifecycle                                       PutBucketLifecycleConfiguration
 PUT    bucket  ?logging                                         PutBucketLogging
+PUT    bucket  ?metadataAnnotationTable                         UpdateBucketMetadataAnnotationTableConfiguration
 PUT    bucket  ?metadataInventoryTable                          UpdateBucketMetadataInventoryTableConfiguration
 PUT    bucket  ?metadataJournalTable                            UpdateBucketMetadataJournalTableConfiguration
 PUT    bucket  ?metrics ?id                                     PutBucketMetricsConfiguration
@@ -99,6 +100,8 @@ DELETE bucket  ?website                                         DeleteBucketWebs
 DELETE bucket                                                   DeleteBucket
 
 GET    object  ?acl                                             GetObjectAcl
+GET    object  ?annotation ?annotationName                      GetObjectAnnotation
+GET    object  ?annotation                                      ListObjectAnnotations
 GET    object  ?attributes !x-amz-object-attributes             GetObjectAttributes
 GET    object  ?legal-hold                                      GetObjectLegalHold
 GET    object  ?retention                                       GetObjectRetention
@@ -108,6 +111,7 @@ GET    object  ?uploadId                                        ListParts
 GET    object                                                   GetObject
 HEAD   object                                                   HeadObject
 PUT    object  ?acl                                             PutObjectAcl
+PUT    object  ?annotation ?annotationName                      PutObjectAnnotation
 PUT    object  ?encryption                                      UpdateObjectEncryption
 PUT    object  ?legal-hold                                      PutObjectLegalHold
 PUT    object  ?renameObject !x-amz-rename-source               RenameObject
@@ -121,6 +125,7 @@ POST   object  ?restore                                         RestoreObject
 POST   object  ?select ?select-type=2                           SelectObjectContent
 POST   object  ?uploads                                         CreateMultipartUpload
 POST   object  ?uploadId                                        CompleteMultipartUpload
+DELETE object  ?annotation ?annotationName                      DeleteObjectAnnotation
 DELETE object  ?tagging                                         DeleteObjectTagging
 DELETE object  ?uploadId                                        AbortMultipartUpload
 DELETE object                                                   DeleteObject
