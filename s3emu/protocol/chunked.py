@@ -30,27 +30,57 @@ class Decoded:
     trailer_signature: str | None = None
 
 
-def _line(raw: Blob, pos: int) -> tuple[str, int]:
-    """The CRLF-terminated line at ``pos`` (without CRLF) and the position after it."""
-    window = raw.tobytes(pos, pos + _MAX_LINE)
-    end = window.find(b"\r\n")
-    if end < 0:
-        if len(window) < _MAX_LINE:
-            raise IncompleteBody()
-        raise InvalidArgument("Malformed aws-chunked body: chunk header too long")
-    try:
-        return window[:end].decode("ascii"), pos + end + 2
-    except UnicodeDecodeError:
-        raise InvalidArgument("Malformed aws-chunked body: non-ASCII chunk header") from None
+class _Cursor:
+    """Reads framing lines and data slices out of the raw body.
+
+    A body held in one ``bytes`` object (every in-process request, most server ones) is
+    searched directly; a body of several segments goes through the Blob's range reads.
+    """
+
+    def __init__(self, raw: Blob) -> None:
+        self.raw = raw
+        self.size = raw.size
+        self.flat: bytes | None = None
+        if len(raw.segments) == 1:
+            view = raw.segments[0]
+            if isinstance(view.obj, bytes) and len(view.obj) == view.nbytes:
+                self.flat = view.obj
+
+    def line(self, pos: int) -> tuple[str, int]:
+        """The CRLF-terminated line at ``pos`` (without CRLF) and the position after it."""
+        if self.flat is not None:
+            window = self.flat[pos:pos + _MAX_LINE]
+        else:
+            window = self.raw.tobytes(pos, pos + _MAX_LINE)
+        end = window.find(b"\r\n")
+        if end < 0:
+            if len(window) < _MAX_LINE:
+                raise IncompleteBody()
+            raise InvalidArgument("Malformed aws-chunked body: chunk header too long")
+        try:
+            return window[:end].decode("ascii"), pos + end + 2
+        except UnicodeDecodeError:
+            raise InvalidArgument("Malformed aws-chunked body: non-ASCII chunk header") from None
+
+    def data(self, start: int, stop: int) -> Blob:
+        if self.flat is not None:
+            return Blob([self.raw.segments[0][start:stop]])
+        return self.raw.slice(start, stop)
+
+    def crlf_at(self, pos: int) -> bool:
+        if self.flat is not None:
+            return self.flat[pos:pos + 2] == b"\r\n"
+        return self.raw.tobytes(pos, pos + 2) == b"\r\n"
 
 
 def decode(raw: Blob) -> Decoded:
     """Decode ``raw``; IncompleteBody if it ends early, InvalidArgument if it is garbled."""
+    cursor = _Cursor(raw)
     pos = 0
     pieces: list[Blob] = []
     chunks: list[tuple[str | None, Blob]] = []
     while True:
-        header, pos = _line(raw, pos)
+        header, pos = cursor.line(pos)
         size_text, _, ext = header.partition(";")
         try:
             size = int(size_text.strip(), 16)
@@ -63,22 +93,22 @@ def decode(raw: Blob) -> Decoded:
             name, _, value = ext.partition("=")
             if name.strip() == "chunk-signature":
                 signature = value.strip()
-        if pos + size > raw.size:
+        if pos + size > cursor.size:
             raise IncompleteBody()
-        data = raw.slice(pos, pos + size)
+        data = cursor.data(pos, pos + size)
         pos += size
         chunks.append((signature, data))
         if size == 0:
             break
         pieces.append(data)
-        if raw.tobytes(pos, pos + 2) != b"\r\n":
-            raise IncompleteBody() if pos + 2 > raw.size else InvalidArgument(
+        if not cursor.crlf_at(pos):
+            raise IncompleteBody() if pos + 2 > cursor.size else InvalidArgument(
                 "Malformed aws-chunked body: chunk data not followed by CRLF")
         pos += 2
     trailers: dict[str, str] = {}
     trailer_signature = None
-    while pos < raw.size:
-        line, pos = _line(raw, pos)
+    while pos < cursor.size:
+        line, pos = cursor.line(pos)
         if not line:
             break
         name, sep, value = line.partition(":")
@@ -89,7 +119,8 @@ def decode(raw: Blob) -> Decoded:
             trailer_signature = value.strip()
         else:
             trailers[name] = value.strip()
-    return Decoded(Blob.concat(pieces), chunks, trailers, trailer_signature)
+    payload = pieces[0] if len(pieces) == 1 else Blob.concat(pieces)
+    return Decoded(payload, chunks, trailers, trailer_signature)
 
 
 def is_aws_chunked(headers: dict[str, str]) -> bool:
