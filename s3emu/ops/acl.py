@@ -42,7 +42,6 @@ from ..errors import (AccessControlListNotSupported, AccessDenied,
                       NoSuchVersion, UnexpectedContent)
 from ..model.bucket import Bucket
 from ..protocol import xml
-from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums
 from .copysource import is_version_id
 from .listing import owner_of
 from .registry import Call, Reply, operation
@@ -50,16 +49,6 @@ from .registry import Call, Reply, operation
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 BOTH = "Specifying both Canned ACLs and Header Grants is not allowed"
 _TYPES = ("CanonicalUser", "AmazonCustomerByEmail", "Group")
-
-
-def checked_body(call: Call) -> bytes:
-    """The request body, its Content-MD5 / flexible checksum verified when sent."""
-    payload = call.payload()
-    md5 = call.headers.get("content-md5")
-    if md5 is not None:
-        check_content_md5(md5, md5_hex(payload.segments))
-    verify_checksums(call.headers, call.trailers, lambda: payload.segments)
-    return payload.tobytes()
 
 
 def _email(call: Call):
@@ -120,7 +109,7 @@ def parse_policy(body: bytes, owner: str, emails) -> Acl:
 def requested_acl(call: Call, owner: str, bucket_owner: str) -> tuple[Acl, str | None]:
     """The ACL a PutBucketAcl / PutObjectAcl request sets, and its canned name if any."""
     acl, name = _canned(call, owner, bucket_owner)
-    body = checked_body(call)
+    body = call.verified_body()
     if acl is not None:
         if body.strip():
             raise UnexpectedContent()

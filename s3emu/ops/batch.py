@@ -17,11 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidRequest, MalformedXML, NotImplemented_
-from ..model.blob import Blob
+from ..errors import MalformedXML, NotImplemented_
 from ..model.bucket import Bucket
 from ..protocol import xml
-from ..protocol.checksums import HEADER_OF, check_content_md5, md5_hex, verify_checksums
 from .copysource import is_version_id
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
@@ -29,20 +27,9 @@ from ..access.enforce import allowed
 #: The most keys one DeleteObjects request may name.
 MAX_KEYS = 1000
 
-MISSING_DIGEST = "Missing required header for this request: Content-MD5"
 _QUIET = {"true": True, "1": True, "false": False, "0": False}
 #: Conditional-delete members of ObjectIdentifier that s3emu does not evaluate yet.
 _CONDITIONS = ("ETag", "LastModifiedTime", "Size")
-
-
-def _check_integrity(call: Call, payload: Blob) -> None:
-    headers, trailers = call.headers, call.trailers
-    md5 = headers.get("content-md5")
-    if md5 is None and not any(n in headers or n in trailers for n in HEADER_OF.values()):
-        raise InvalidRequest(MISSING_DIGEST)
-    if md5 is not None:
-        check_content_md5(md5, md5_hex(payload.segments))
-    verify_checksums(headers, trailers, lambda: payload.segments)
 
 
 def _entries(body: bytes) -> tuple[list[tuple[str, str | None]], bool]:
@@ -88,9 +75,7 @@ def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, 
 @operation("DeleteObjects")
 def delete_objects(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
-    payload = call.payload()
-    _check_integrity(call, payload)
-    entries, quiet = _entries(payload.tobytes())
+    entries, quiet = _entries(call.verified_body(digest_required=True))
     results: dict[str, list[dict[str, Any]]] = {"Deleted": [], "Error": []}
     with bucket.lock:
         for key, version_id in entries:

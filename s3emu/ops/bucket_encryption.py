@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgument, MalformedXML
 from ..protocol import xml
-from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums
 from .registry import Call, Reply, operation
 
 if TYPE_CHECKING:
@@ -124,19 +123,10 @@ def parse_configuration(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
             "BucketKeyEnabled": bucket_key}, blocked
 
 
-def _check_integrity(call: Call) -> bytes:
-    payload = call.payload()
-    md5 = call.headers.get("content-md5")
-    if md5 is not None:
-        check_content_md5(md5, md5_hex(payload.segments))
-    verify_checksums(call.headers, call.trailers, lambda: payload.segments)
-    return payload.tobytes()
-
-
 @operation("PutBucketEncryption")
 def put_bucket_encryption(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
-    rule, blocked = parse_configuration(_check_integrity(call))
+    rule, blocked = parse_configuration(call.verified_body())
     with bucket.lock:
         bucket.config[CONFIG] = rule
         if blocked is not None:

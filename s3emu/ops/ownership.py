@@ -21,7 +21,6 @@ from ..access.decide import BUCKET_ACL, ENFORCED, OWNERSHIP, OWNERSHIPS
 from ..errors import InvalidBucketAclWithObjectOwnership, MalformedXML, \
     OwnershipControlsNotFoundError
 from ..protocol import xml
-from .acl import checked_body
 from .registry import Call, Reply, operation
 
 
@@ -40,7 +39,7 @@ def parse_controls(body: bytes) -> str:
 @operation("PutBucketOwnershipControls")
 def put_bucket_ownership_controls(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
-    value = parse_controls(checked_body(call))
+    value = parse_controls(call.verified_body())
     with bucket.lock:
         acl = bucket.config.get(BUCKET_ACL)
         if value == ENFORCED and acl is not None and \

@@ -18,7 +18,6 @@ from __future__ import annotations
 from ..access.decide import POLICY, block
 from ..access.policy import compile_policy
 from ..errors import AccessDenied, MalformedPolicy, NoSuchBucketPolicy
-from .acl import checked_body
 from .registry import Call, Reply, operation
 
 
@@ -26,7 +25,7 @@ from .registry import Call, Reply, operation
 def put_bucket_policy(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     try:
-        text = checked_body(call).decode("utf-8")
+        text = call.verified_body().decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedPolicy("This policy contains invalid Json") from None
     policy = compile_policy(text, bucket.name)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from ..access.decide import BLOCK_FLAGS, DEFAULT_BLOCK, PUBLIC_ACCESS_BLOCK
 from ..errors import MalformedXML, NoSuchPublicAccessBlockConfiguration
 from ..protocol import xml
-from .acl import checked_body
 from .registry import Call, Reply, operation
 
 _BOOLEANS = {"true": True, "false": False}
@@ -43,7 +42,7 @@ def parse_block(body: bytes) -> dict[str, bool]:
 @operation("PutPublicAccessBlock")
 def put_public_access_block(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
-    flags = parse_block(checked_body(call))
+    flags = parse_block(call.verified_body())
     with bucket.lock:
         bucket.config[PUBLIC_ACCESS_BLOCK] = flags
     return Reply()

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import MissingContentLength, NotImplemented_
+from ..errors import InvalidRequest, MissingContentLength, NotImplemented_
 from ..model.blob import Blob
 from ..protocol import body as _body
-from ..protocol import chunked
+from ..protocol import checksums, chunked
 from ..protocol import xml
 from ..protocol.reply import Reply as Reply
 
@@ -102,6 +102,23 @@ class Call:
     def payload(self, *, required_length: bool = False) -> Blob:
         """The request body as a Blob, aws-chunked decoded; read at most once."""
         return self.decoded(required_length=required_length).payload
+
+    def verified_body(self, *, digest_required: bool = False) -> bytes:
+        """The body of a configuration request, its Content-MD5 and flexible checksum
+        verified when sent (InvalidDigest / BadDigest / InvalidRequest).
+
+        With ``digest_required`` (DeleteObjects, ...) a request carrying neither is
+        InvalidRequest "Missing required header for this request: Content-MD5".
+        """
+        payload = self.payload()
+        md5 = self.headers.get("content-md5")
+        if md5 is None and digest_required and not any(
+                n in self.headers or n in self.trailers for n in checksums.HEADER_OF.values()):
+            raise InvalidRequest("Missing required header for this request: Content-MD5")
+        if md5 is not None:
+            checksums.check_content_md5(md5, checksums.md5_hex(payload.segments))
+        checksums.verify_checksums(self.headers, self.trailers, lambda: payload.segments)
+        return payload.tobytes()
 
     @property
     def trailers(self) -> dict[str, str]:
