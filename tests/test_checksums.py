@@ -140,13 +140,22 @@ def test_raw_chunked_decoded_length_mismatch(emu, bucket):
     assert b"<Code>IncompleteBody</Code>" in response.read()
 
 
-def test_chunk_decoder_shares_bytes():
+def test_chunk_decoder_small_body_in_pieces():
     raw_bytes = framed(b"abc", b"defg", trailers="x-amz-checksum-crc32:AAAAAA==\r\n")
     raw = Blob([raw_bytes[:5], raw_bytes[5:]])            # a chunk straddles two segments
     decoded = chunked.decode(raw)
     assert decoded.payload.tobytes() == b"abcdefg"
     assert decoded.trailers == {"x-amz-checksum-crc32": "AAAAAA=="}
     assert [sig for sig, _ in decoded.chunks] == [None, None, None]
+
+
+def test_chunk_decoder_shares_bytes_of_large_bodies():
+    first, second = b"a" * 50_000, b"b" * 40_000
+    raw_bytes = framed(first, second)
+    cut = 30_000                                          # the first chunk straddles segments
+    raw = Blob([raw_bytes[:cut], raw_bytes[cut:]])
+    decoded = chunked.decode(raw)
+    assert decoded.payload.tobytes() == first + second
     assert all(seg.obj in (raw.segments[0].obj, raw.segments[1].obj)
                for seg in decoded.payload.segments)
 

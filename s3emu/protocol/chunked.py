@@ -16,6 +16,8 @@ from ..errors import IncompleteBody, InvalidArgument
 from ..model.blob import Blob
 
 _MAX_LINE = 4096
+#: Bodies up to this size made of several pieces are joined once before decoding.
+_SMALL = 64 * 1024
 
 
 @dataclass
@@ -45,6 +47,9 @@ class _Cursor:
             view = raw.segments[0]
             if isinstance(view.obj, bytes) and len(view.obj) == view.nbytes:
                 self.flat = view.obj
+        elif raw.size <= _SMALL:       # a few small pieces: one copy beats walking segments
+            self.flat = raw.tobytes()
+        self._view = memoryview(self.flat) if self.flat is not None else None
 
     def line(self, pos: int) -> tuple[str, int]:
         """The CRLF-terminated line at ``pos`` (without CRLF) and the position after it."""
@@ -63,8 +68,8 @@ class _Cursor:
             raise InvalidArgument("Malformed aws-chunked body: non-ASCII chunk header") from None
 
     def data(self, start: int, stop: int) -> Blob:
-        if self.flat is not None:
-            return Blob([self.raw.segments[0][start:stop]])
+        if self._view is not None:
+            return Blob([self._view[start:stop]])
         return self.raw.slice(start, stop)
 
     def crlf_at(self, pos: int) -> bool:
