@@ -16,6 +16,7 @@ def http_date(when: datetime) -> str:
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)
 
 
+@lru_cache(maxsize=4096)
 def iso8601(when: datetime) -> str:
     """S3's timestamp format in XML bodies: ``2025-01-01T00:00:00.000Z``."""
     when = when.astimezone(timezone.utc)

@@ -22,25 +22,39 @@ S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 _HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def _escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` escaped (text content; most strings need nothing)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.translate(_ESCAPES)
+    return text
+
+
 def _text(value: Any) -> str:
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
+    if kind is bool:
         return "true" if value else "false"
+    if kind is int:
+        return str(value)
     if isinstance(value, datetime):
         return iso8601(value)
-    return escape(str(value))
+    return _escape(str(value))
 
 
 def _emit(out: list[str], name: str, value: Any) -> None:
-    if value is None:
+    kind = type(value)
+    if kind is str or kind is int:                  # the common cases first: this is hot
+        out.append(f"<{name}>{_escape(value) if kind is str else value}</{name}>")
+    elif value is None:
         return
-    if isinstance(value, str):                       # the common case first: it is hot
-        out.append(f"<{name}>{escape(value)}</{name}>")
-        return
-    if isinstance(value, (list, tuple)):
+    elif kind is list or kind is tuple:
         for item in value:
             _emit(out, name, item)
-        return
-    if isinstance(value, dict):
+    elif isinstance(value, dict):
         attrs = value.get("@attrs")
         head = name if not attrs else name + "".join(
             f' {k}="{escape(str(v), {chr(34): "&quot;"})}"' for k, v in attrs.items())
@@ -49,8 +63,8 @@ def _emit(out: list[str], name: str, value: Any) -> None:
             if child != "@attrs":
                 _emit(out, child, sub)
         out.append(f"</{name}>")
-        return
-    out.append(f"<{name}>{_text(value)}</{name}>")
+    else:
+        out.append(f"<{name}>{_text(value)}</{name}>")
 
 
 def render(root: str, body: Mapping[str, Any] | str | None, *,
@@ -61,7 +75,7 @@ def render(root: str, body: Mapping[str, Any] | str | None, *,
     """
     out = [_HEADER, f'<{root} xmlns="{S3_NAMESPACE}">' if namespace else f"<{root}>"]
     if isinstance(body, str):
-        out.append(escape(body))
+        out.append(_escape(body))
     else:
         for name, value in (body or {}).items():
             _emit(out, name, value)
