@@ -337,3 +337,33 @@ def test_last_modified_follows_clock(s3, bucket, emu):
     s3.put_object(Bucket=bucket, Key="later", Body=b"x")
     assert s3.head_object(Bucket=bucket, Key="later")["LastModified"] == \
         datetime(2025, 1, 3, 0, 0, 5, tzinfo=timezone.utc)
+
+
+class _NonSeekable(__import__("io").RawIOBase):
+    """A body botocore cannot measure: it is sent with Transfer-Encoding: chunked."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = __import__("io").BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self._data.readinto(buffer)
+
+
+def test_unmeasured_streaming_put_is_not_implemented_as_on_s3(s3, bucket):
+    """S3 answers an upload of unknown length (Transfer-Encoding: chunked) with 501."""
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="stream", Body=_NonSeekable(b"hello world"))
+    assert error_of(exc) == (501, "NotImplemented")
+    assert exc.value.response["Error"]["Header"] == "Transfer-Encoding"
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="stream")
+
+
+def test_streaming_put_with_declared_length(s3, bucket):
+    """With ContentLength botocore declares x-amz-decoded-content-length: S3 accepts it."""
+    s3.put_object(Bucket=bucket, Key="stream", Body=_NonSeekable(b"hello world"),
+                  ContentLength=11)
+    assert s3.get_object(Bucket=bucket, Key="stream")["Body"].read() == b"hello world"
