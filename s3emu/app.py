@@ -53,78 +53,100 @@ def parse_query(text: str) -> dict[str, str]:
     return dict(parse_qsl(text, keep_blank_values=True))
 
 
+class _Seen:
+    """What is known of a request so far, for its journal entry (whatever fails)."""
+
+    __slots__ = ("method", "op", "bucket", "key", "access_key", "call", "fault", "throttled")
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.op = self.bucket = self.key = self.access_key = None
+        self.call: Call | None = None
+        self.fault: Any = None
+        self.throttled = False
+
+
 def handle(emu: Emulator, environ: dict[str, Any],
            start_response: Callable[..., Any]) -> Iterable[bytes]:
     """Serve one WSGI request with ``emu``."""
     if environ.get("PATH_INFO", "").startswith(ADMIN_PATH) and is_admin(environ):
         return serve_admin(emu, environ, start_response)
     request_id = emu.ids.request_id()
-    method = environ.get("REQUEST_METHOD", "GET").upper()
-    op = bucket = key = None
-    access_key = None
-    call = fault = None
-    throttled = False
+    seen = _Seen(environ.get("REQUEST_METHOD", "GET").upper())
     try:
-        where = address(environ)
-        bucket, key = where.bucket, where.key
-        headers = request_headers(environ)
-        query = parse_query(environ.get("QUERY_STRING", ""))
-        target = target_of(bucket, key)
-        op = resolve(method, target, query, headers)
-        if op is None:
-            log.info("no route for %s %s; near: %s", method, target, near_misses(method, target))
-            raise MethodNotAllowed(Method=method, ResourceType=target.upper())
-        credential = claimed_credential(headers, query)
-        access_key = credential.access_key or None
-        user = emu.authenticate(credential, method, where, headers, query, environ, op)
-        if emu.throttle.enabled and bucket is not None:
-            spent = key if key is not None else query.get("prefix")  # listings: their prefix
-            throttled = not emu.throttle.check(bucket, spent, kind_of(method))
-            if throttled:
-                raise SlowDown()
-        if emu.faults.active:
-            fault = emu.faults.match(op, bucket, key)
-            if fault is not None:
-                fault.apply(emu.clock)  # virtual latency, then the injected error if any
-                if fault.connection == "reset":
-                    raise ConnectionReset(f"s3emu fault {fault.id}: connection reset")
-        handler = OPERATIONS.get(op)
-        if handler is None:
-            raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
-        call = Call(emulator=emu, op=op, method=method, bucket=bucket, key=key, query=query,
-                    headers=headers, environ=environ, request_id=request_id,
-                    region=where.region or credential.region or emu.region, user=user,
-                    secure=environ.get("wsgi.url_scheme") == "https"
-                    or bool(environ.get("s3emu.in_process")),
-                    virtual_host=where.virtual_host)
-        emu.authorize(call)  # ACLs, bucket policy, Object Ownership, Block Public Access
-        reply = handler(call)
+        reply = _serve(emu, environ, seen, request_id)
     except S3Error as error:
         reply = error_reply(error)
     except ConnectionReset:  # journaled, then raised for the server to drop the connection
-        emu.journal.record(Entry(
-            time=emu.clock.now(), operation=op, method=method, bucket=bucket, key=key,
-            access_key=access_key, status=0, error_code=None, bytes_in=0, bytes_out=0,
-            request_id=request_id, faulted=True))
+        _journal(emu, seen, request_id, emu.clock.now(), status=0, error_code=None,
+                 bytes_in=0, bytes_out=0)
         environ["s3emu.fault"] = "reset"
         raise
     except Exception:  # the one place unexpected errors are caught
-        log.exception("internal error serving %s %s", method, op)
+        log.exception("internal error serving %s %s", seen.method, seen.op)
         reply = error_reply(InternalError())
-    error_code = reply.xml[1].get("Code") if reply.xml and reply.xml[0] == "Error" else None
     now = emu.clock.now()
-    body = respond(reply, start_response, head=method == "HEAD", request_id=request_id,
+    body = respond(reply, start_response, head=seen.method == "HEAD", request_id=request_id,
                    host_id=Ids.host_id(request_id), now=now)
+    call = seen.call
     bytes_in = call._decoded.payload.size if call is not None and call._decoded else 0
-    bytes_out = 0 if method == "HEAD" else _size_of(reply)
-    if fault is not None and fault.connection == "truncate":
+    bytes_out = 0 if seen.method == "HEAD" else _size_of(reply)
+    if seen.fault is not None and seen.fault.connection == "truncate":
         environ["s3emu.fault"] = "truncate"
-        body, bytes_out = truncated(body, bytes_out, fault.truncate_at)
-    emu.journal.record(Entry(
-        time=now, operation=op, method=method, bucket=bucket, key=key, access_key=access_key,
-        status=reply.status, error_code=error_code, bytes_in=bytes_in, bytes_out=bytes_out,
-        request_id=request_id, throttled=throttled, faulted=fault is not None))
+        body, bytes_out = truncated(body, bytes_out, seen.fault.truncate_at)
+    error_code = reply.xml[1].get("Code") if reply.xml and reply.xml[0] == "Error" else None
+    _journal(emu, seen, request_id, now, status=reply.status, error_code=error_code,
+             bytes_in=bytes_in, bytes_out=bytes_out)
     return body
+
+
+def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str) -> Reply:
+    """Route, authenticate, throttle, inject faults, authorize, then run the handler."""
+    method = seen.method
+    where = address(environ)
+    seen.bucket, seen.key = bucket, key = where.bucket, where.key
+    headers = request_headers(environ)
+    query = parse_query(environ.get("QUERY_STRING", ""))
+    target = target_of(bucket, key)
+    seen.op = op = resolve(method, target, query, headers)
+    if op is None:
+        log.info("no route for %s %s; near: %s", method, target, near_misses(method, target))
+        raise MethodNotAllowed(Method=method, ResourceType=target.upper())
+    credential = claimed_credential(headers, query)
+    seen.access_key = credential.access_key or None
+    user = emu.authenticate(credential, method, where, headers, query, environ, op)
+    if emu.throttle.enabled and bucket is not None:
+        spent = key if key is not None else query.get("prefix")  # listings: their prefix
+        seen.throttled = not emu.throttle.check(bucket, spent, kind_of(method))
+        if seen.throttled:
+            raise SlowDown()
+    if emu.faults.active:
+        seen.fault = fault = emu.faults.match(op, bucket, key)
+        if fault is not None:
+            fault.apply(emu.clock)  # virtual latency, then the injected error if any
+            if fault.connection == "reset":
+                raise ConnectionReset(f"s3emu fault {fault.id}: connection reset")
+    handler = OPERATIONS.get(op)
+    if handler is None:
+        raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
+    seen.call = call = Call(
+        emulator=emu, op=op, method=method, bucket=bucket, key=key, query=query,
+        headers=headers, environ=environ, request_id=request_id,
+        region=where.region or credential.region or emu.region, user=user,
+        secure=environ.get("wsgi.url_scheme") == "https"
+        or bool(environ.get("s3emu.in_process")),
+        virtual_host=where.virtual_host)
+    emu.authorize(call)
+    return handler(call)
+
+
+def _journal(emu: Emulator, seen: _Seen, request_id: str, when: Any, *, status: int,
+             error_code: str | None, bytes_in: int, bytes_out: int) -> None:
+    emu.journal.record(Entry(
+        time=when, operation=seen.op, method=seen.method, bucket=seen.bucket, key=seen.key,
+        access_key=seen.access_key, status=status, error_code=error_code, bytes_in=bytes_in,
+        bytes_out=bytes_out, request_id=request_id, throttled=seen.throttled,
+        faulted=seen.fault is not None))
 
 
 def _size_of(reply: Reply) -> int:
