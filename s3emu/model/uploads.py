@@ -83,8 +83,9 @@ class Assembled:
 class Upload:
     """A multipart upload: what CreateMultipartUpload said about the object, and its parts.
 
-    ``owner`` is the account id of the initiator. ``checksum_algorithm`` / ``checksum_type``
-    are None for an upload created without a checksum algorithm.
+    ``owner`` is the account id of the initiator; ``object_owner`` and ``acl`` are those of
+    the object it makes. ``checksum_algorithm`` / ``checksum_type`` are None for an upload
+    created without a checksum algorithm.
     """
 
     def __init__(self, upload_id: str, key: str, initiated: datetime, *, owner: str,
@@ -92,7 +93,8 @@ class Upload:
                  content: Mapping[str, str] | None = None,
                  tags: Mapping[str, str] | None = None, sse: Mapping[str, Any] | None = None,
                  checksum_algorithm: str | None = None,
-                 checksum_type: str | None = None) -> None:
+                 checksum_type: str | None = None, object_owner: str | None = None,
+                 acl: Any = None) -> None:
         self.upload_id = upload_id
         self.key = key
         self.initiated = initiated
@@ -104,6 +106,9 @@ class Upload:
         self.sse = dict(sse or {})
         self.checksum_algorithm = checksum_algorithm
         self.checksum_type = checksum_type
+        #: owner and ACL of the object the upload makes (Object Ownership decides the owner)
+        self.object_owner = object_owner or owner
+        self.acl = acl
         self.parts: dict[int, Part] = {}
         self.sequence = next(_sequence)
         #: set once completed: the parts list that completed it and a weak reference to the

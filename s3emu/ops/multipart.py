@@ -122,8 +122,8 @@ def create_multipart_upload(call: Call) -> Reply:
                     owner=call.user.account_id, storage_class=storage_class_from(headers),
                     metadata=metadata_from(headers), content=content_from(headers),
                     tags=tags_from(headers), sse=sse.from_request(call),
-                    checksum_algorithm=algorithm, checksum_type=kind)
-    upload.made = made
+                    checksum_algorithm=algorithm, checksum_type=kind,
+                    object_owner=made["owner"], acl=made["acl"])
     with bucket.lock:
         bucket.uploads[upload.upload_id] = upload
     out = sse.echo(upload.sse, context=True)
@@ -344,8 +344,7 @@ def complete_multipart_upload(call: Call) -> Reply:
             last_modified=upload.initiated.replace(microsecond=0), metadata=upload.metadata,
             content=upload.content, storage_class=upload.storage_class, checksums=sums,
             checksum_type=upload.checksum_type if sums else None, parts=assembled.infos,
-            sse=upload.sse, tags=upload.tags,
-            **getattr(upload, "made", {"owner": upload.owner}))
+            sse=upload.sse, tags=upload.tags, owner=upload.object_owner, acl=upload.acl)
         bucket.put(version)
         upload.complete(requested, version)
     return _completed(call, version)
