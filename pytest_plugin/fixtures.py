@@ -22,7 +22,10 @@ import pytest
 from .plugin import JOURNALS, option
 
 #: Keyword arguments the ``s3emu`` marker accepts.
-MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth"})
+MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth",
+                         "throttle", "min_part_size", "block_sse_c"})
+#: Marker arguments passed to the Emulator as they are, when given.
+EMULATOR_KEYS = ("throttle", "min_part_size", "block_sse_c")
 #: Environment the server fixture exports while it runs.
 SERVER_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
               "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -63,8 +66,9 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
         clock = Clock(start, ticking=True) if start else Clock.system()
     else:
         clock = Clock(start) if start else Clock()
+    extra = {name: settings[name] for name in EMULATOR_KEYS if name in settings}
     emulator = Emulator(region=settings["region"], credentials=settings.get("credentials"),
-                        clock=clock, auth=settings.get("auth") or "on")
+                        clock=clock, auth=settings.get("auth") or "on", **extra)
     seeds = settings.get("seed") or ()
     for seed in [seeds] if isinstance(seeds, (str, os.PathLike)) else seeds:
         emulator.load(seed_path(config, seed))

@@ -455,3 +455,21 @@ def test_seed_load_skips_placeholders_and_needs_a_directory(tmp_path):
     assert len(emu.store.bucket("empty-bucket")) == 0
     with pytest.raises(SeedError, match="not a directory"):
         emu.load(tmp_path / "missing")
+
+
+def test_marker_passes_emulator_options(pytester):
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.s3emu(throttle="s3", min_part_size=1, block_sse_c=False)
+        def test_options(s3emu):
+            assert s3emu.throttle.enabled
+            assert s3emu.min_part_size == 1
+            assert s3emu.block_sse_c is False
+
+        def test_defaults(s3emu):
+            assert not s3emu.throttle.enabled
+            assert s3emu.min_part_size == 5 * 1024 * 1024
+            assert s3emu.block_sse_c is True
+    """)
+    run(pytester).assert_outcomes(passed=2)
