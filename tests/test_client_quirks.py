@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 
 from s3emu.protocol.checksums import checksum
 from tests.conftest import error_of
+from rawhttp import read_head
 
 
 @pytest.fixture
@@ -62,15 +63,6 @@ def http_chunked(data: bytes, size: int = 100_000) -> bytes:
     """``data`` framed with HTTP/1.1 Transfer-Encoding: chunked."""
     pieces = [data[i:i + size] for i in range(0, len(data), size)]
     return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
-
-
-def read_head(sock: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\r\n\r\n"):
-        byte = sock.recv(1)
-        assert byte, f"connection closed after {data!r}"
-        data += byte
-    return data
 
 
 def cpp_sdk_put(server, key: str, payload: bytes, trailer_value: str) -> tuple[bytes, int, bytes]:

@@ -33,6 +33,7 @@ import s3emu
 from conftest import error_of
 from s3emu import cli
 from s3emu import server as server_module
+from rawhttp import read_head
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -67,16 +68,6 @@ def send(conn: http.client.HTTPConnection, method: str, path: str, body: bytes =
     conn.request(method, path, body=body or None, headers=signed(method, url, body, headers))
     response = conn.getresponse()
     return response, response.read()
-
-
-def read_head(sock: socket.socket) -> bytes:
-    """Bytes up to and including the first blank line (read one byte at a time)."""
-    data = b""
-    while not data.endswith(b"\r\n\r\n"):
-        byte = sock.recv(1)
-        assert byte, f"connection closed after {data!r}"
-        data += byte
-    return data
 
 
 def raw_head(method: str, path: str, headers: dict) -> bytes:
