@@ -51,7 +51,16 @@ _NEXT = re.compile(rb"<NextContinuationToken>([^<]*)</NextContinuationToken>")
 
 
 def run_direct(emu: s3emu.Emulator, query: str = "") -> tuple[int, int, float]:
-    """List everything with unsigned ListObjectsV2 calls straight to the WSGI app."""
+    """List everything with unsigned ListObjectsV2 calls straight to the WSGI app (with
+    ``auth="off"`` for the run, so they act as the default user: the listing's own cost)."""
+    previous, emu.auth = emu.auth, "off"
+    try:
+        return _list_direct(emu, query)
+    finally:
+        emu.auth = previous
+
+
+def _list_direct(emu: s3emu.Emulator, query: str) -> tuple[int, int, float]:
     started = time.perf_counter()
     pages = size = 0
     token = None
