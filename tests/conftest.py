@@ -6,9 +6,18 @@ through these real clients.
 """
 from __future__ import annotations
 
+import os
+
 import boto3
 import botocore.config
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the property tests with a fixed seed so that a landing never depends on luck; local
+# runs keep exploring new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 import s3emu
 
