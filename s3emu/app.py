@@ -105,7 +105,9 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
     method = seen.method
     where = address(environ)
     seen.bucket, seen.key = bucket, key = where.bucket, where.key
-    headers = request_headers(environ)
+    headers = environ.get("s3emu.headers")   # in-process: already read off the request
+    if headers is None:
+        headers = request_headers(environ)
     query = parse_query(environ.get("QUERY_STRING", ""))
     target = target_of(bucket, key)
     seen.op = op = resolve(method, target, query, headers)

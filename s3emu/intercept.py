@@ -67,12 +67,14 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
+    fields = {"host": netloc}       # the headers as app.request_headers would read them
     keys = _ENV_KEYS
     for name, value in headers:
-        key = keys.get(name)
-        if key is None:
-            key = _env_key(name)
-        environ[key] = value.decode("latin-1") if type(value) is bytes else str(value)
+        names = keys.get(name)
+        if names is None:
+            names = _env_key(name)
+        text = value.decode("latin-1") if type(value) is bytes else str(value)
+        environ[names[0]] = fields[names[1]] = text
     data = _body_bytes(body)
     environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
@@ -83,6 +85,12 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
     environ["wsgi.input"] = _ChunksInput(data) if type(data) is list else io.BytesIO(data)
     environ["wsgi.errors"] = _ERRORS
     environ["s3emu.in_process"] = True
+    for key, name in (("CONTENT_LENGTH", "content-length"), ("CONTENT_TYPE", "content-type")):
+        if environ.get(key):
+            fields[name] = environ[key]
+        else:
+            fields.pop(name, None)
+    environ["s3emu.headers"] = fields
     return environ
 
 
@@ -107,18 +115,21 @@ class _ChunksInput(io.RawIOBase):
         return done
 
 
-#: header name as sent -> WSGI environ key (header names repeat: User-Agent, X-Amz-Date ...)
-_ENV_KEYS: dict[Any, str] = {}
+#: header name as sent -> (WSGI environ key, lower-case header name as the app reads it);
+#: header names repeat (User-Agent, X-Amz-Date ...), so they are worked out once
+_ENV_KEYS: dict[Any, tuple[str, str]] = {}
 
 
-def _env_key(name: Any) -> str:
+def _env_key(name: Any) -> tuple[str, str]:
     text = name.decode("latin-1") if isinstance(name, bytes) else str(name)
     key = text.upper().replace("-", "_")
     if key not in _NO_PREFIX:
         key = "HTTP_" + key
+    names = (key, key[5:].replace("_", "-").lower() if key.startswith("HTTP_")
+             else key.replace("_", "-").lower())
     if len(_ENV_KEYS) < 4096:
-        _ENV_KEYS[name] = key
-    return key
+        _ENV_KEYS[name] = names
+    return names
 
 
 class _Errors(io.StringIO):

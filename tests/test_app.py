@@ -71,3 +71,17 @@ def test_reset_empties_state_and_keeps_config(s3, bucket, emu):
     assert s3.list_buckets()["Buckets"] == []
     assert len(emu.journal) == 1
     assert emu.users.get("extra") is not None
+
+
+@pytest.mark.parametrize("headers,body", [
+    ({}, None),
+    ({"Content-Type": "text/plain", "X-Amz-Meta-Some_Name": "v", "x-amz-date": b"20250101"}, b"abc"),
+    ({"Content-Length": "3", "Content-MD5": "x", "Host": "other.example"}, b"abc"),
+    ({"Transfer-Encoding": "chunked", "Content-Type": ""}, [b"a", b"b"]),
+])
+def test_in_process_headers_read_as_a_server_reads_them(headers, body):
+    from s3emu.app import request_headers
+    from s3emu.intercept import environ_for
+    environ = environ_for("PUT", "https://bkt.s3.amazonaws.com/k?x=1", list(headers.items()), body)
+    fields = environ.pop("s3emu.headers")
+    assert fields == request_headers(environ)
