@@ -140,13 +140,13 @@ def bench_requests(calls: int) -> dict[str, dict[str, float]]:
             for name, ops in samples.items()}
 
 
-def s3emu_test_cycle() -> dict[str, float]:
-    """One test's worth of work with s3emu, each part timed (seconds)."""
+def _timed_cycle(make_mock: Callable[[], Any], make_client: Callable[[], Any]) -> dict[str, float]:
+    """One test's worth of work (mock on, client, bucket, mock off), each part timed (s)."""
     t0 = time.perf_counter()
-    mock = MockS3()
+    mock = make_mock()
     mock.start()
     t1 = time.perf_counter()
-    s3 = boto3.client("s3")
+    s3 = make_client()
     t2 = time.perf_counter()
     s3.create_bucket(Bucket=BUCKET)
     t3 = time.perf_counter()
@@ -154,23 +154,16 @@ def s3emu_test_cycle() -> dict[str, float]:
     t4 = time.perf_counter()
     return {"start": t1 - t0, "client": t2 - t1, "bucket": t3 - t2, "stop": t4 - t3,
             "total": t4 - t0}
+
+
+def s3emu_test_cycle() -> dict[str, float]:
+    return _timed_cycle(MockS3, lambda: boto3.client("s3"))
 
 
 def moto_test_cycle() -> dict[str, float]:
     from moto import mock_aws
 
-    t0 = time.perf_counter()
-    mock = mock_aws()
-    mock.start()
-    t1 = time.perf_counter()
-    s3 = boto3.client("s3", region_name="us-east-1")
-    t2 = time.perf_counter()
-    s3.create_bucket(Bucket=BUCKET)
-    t3 = time.perf_counter()
-    mock.stop()
-    t4 = time.perf_counter()
-    return {"start": t1 - t0, "client": t2 - t1, "bucket": t3 - t2, "stop": t4 - t3,
-            "total": t4 - t0}
+    return _timed_cycle(mock_aws, lambda: boto3.client("s3", region_name="us-east-1"))
 
 
 def bench_tests(cycles: int) -> dict[str, dict[str, float]]:

@@ -121,24 +121,22 @@ def _matcher(operator: str, values: list[str]) -> Callable[[str], bool]:
             return any(address in n for n in networks if n.version == address.version)
         return in_network
     if operator.startswith("Numeric"):
-        compare = _NUMERIC[operator[len("Numeric"):]]
-        numbers = [_number(v) for v in values]
-        if any(n is None for n in numbers):
-            raise MalformedPolicy(f"Invalid numeric value in condition {operator}")
+        return _ordered(operator, "Numeric", values, _number, "numeric")
+    return _ordered(operator, "Date", values, _date, "date")
 
-        def numeric(value: str) -> bool:
-            got = _number(value)
-            return got is not None and any(compare(got, n) for n in numbers)
-        return numeric
-    compare = _NUMERIC[operator[len("Date"):]]
-    dates = [_date(v) for v in values]
-    if any(d is None for d in dates):
-        raise MalformedPolicy(f"Invalid date value in condition {operator}")
 
-    def dated(value: str) -> bool:
-        got = _date(value)
-        return got is not None and any(compare(got, d) for d in dates)
-    return dated
+def _ordered(operator: str, family: str, values: list[str], parse: Callable[[str], Any],
+             kind: str) -> Callable[[str], bool]:
+    """A Numeric* / Date* test: ``parse`` each side, compare with the operator's relation."""
+    compare = _NUMERIC[operator[len(family):]]
+    bounds = [parse(v) for v in values]
+    if any(b is None for b in bounds):
+        raise MalformedPolicy(f"Invalid {kind} value in condition {operator}")
+
+    def test(value: str) -> bool:
+        got = parse(value)
+        return got is not None and any(compare(got, b) for b in bounds)
+    return test
 
 
 def _base_operator(name: str) -> tuple[str, str | None, bool]:
