@@ -38,14 +38,6 @@ class S3Error(Exception):
         return f"{type(self).__name__}({self.message!r}, {self.fields!r})"
 
 
-def error_for(code: str, status: int, message: str) -> type[S3Error]:
-    """Return the class for ``code``, making a new one if the code is not yet known."""
-    known = S3Error.by_code.get(code)
-    if known is not None:
-        return known
-    return type(code, (S3Error,), {"code": code, "status": status, "message": message})
-
-
 def _define(code: str, status: int, message: str) -> type[S3Error]:
     return type(code, (S3Error,), {"code": code, "status": status, "message": message,
                                    "__module__": __name__})

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
@@ -433,8 +433,3 @@ def _netloc(pool: Any) -> str:
     host = pool.host if ":" not in pool.host else f"[{pool.host}]"
     default = 443 if pool.scheme == "https" else 80
     return host if pool.port in (None, default) else f"{host}:{pool.port}"
-
-
-def header_dict(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Headers as a dict keyed by lower-case name (the last value of a repeated name wins)."""
-    return {str(k).lower(): v for k, v in header_pairs(headers)}

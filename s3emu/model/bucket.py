@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import threading
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import NoSuchKey
 from .objects import ObjectVersion
@@ -70,8 +70,3 @@ class Bucket:
                 i = bisect.bisect_left(self._keys, key)
                 del self._keys[i]
             return previous
-
-    def iter_keys(self, start: int = 0) -> Iterator[str]:
-        keys = self._keys
-        for i in range(start, len(keys)):
-            yield keys[i]
