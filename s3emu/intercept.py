@@ -98,12 +98,16 @@ class _ChunksInput(io.RawIOBase):
     """``wsgi.input`` over a body held as a list of chunks (read without joining them)."""
 
     def __init__(self, chunks: list[bytes]) -> None:
-        self._views = [memoryview(c) for c in reversed(chunks)]
+        self._chunks: list[bytes] | None = chunks
+        self._views: list[memoryview] = []
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
+        if self._chunks is not None:   # the app reads s3emu.body instead, mostly: views on demand
+            self._views = [memoryview(c) for c in reversed(self._chunks)]
+            self._chunks = None
         out, done = memoryview(buffer).cast("B"), 0
         while done < len(out) and self._views:
             head = self._views.pop()

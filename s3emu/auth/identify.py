@@ -1,16 +1,16 @@
 """Who signed a request and for which region, read from its Authorization header or query.
 
 This only reads the credential; verifying the signature is the job of the signers
-(``sigv4``/``sigv2``). This module imports only the standard library and errors.
+(``sigv4``/``sigv2``). This module imports only the standard library, errors and :mod:`.sigv4`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
+
+from .sigv4 import usual_form
 
 
-@dataclass(frozen=True)
-class Credential:
+class Credential(NamedTuple):
     """The access key a request claims, the scheme it uses, and its scope's region (SigV4)."""
 
     access_key: str
@@ -32,6 +32,10 @@ def claimed_credential(headers: Mapping[str, str], query: Mapping[str, str]) -> 
     auth = headers.get("authorization")
     if auth:
         if auth.startswith("AWS4-HMAC-SHA256"):
+            usual = usual_form(auth)
+            if usual is not None:
+                key, region = _scope_parts(usual[0])
+                return Credential(key, "sigv4", region)
             for part in auth[len("AWS4-HMAC-SHA256"):].split(","):
                 name, _, value = part.strip().partition("=")
                 if name == "Credential":

@@ -9,16 +9,14 @@ This module imports only the standard library.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping, NamedTuple, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .users import User
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """One request, for signature checks."""
 
     method: str
@@ -35,8 +33,7 @@ class Request:
     region_from_bucket: bool = False
 
 
-@dataclass(frozen=True)
-class Verified:
+class Verified(NamedTuple):
     """A signature that checked out."""
 
     user: User

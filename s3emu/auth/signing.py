@@ -18,7 +18,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from ..errors import SignatureDoesNotMatch
@@ -39,6 +39,7 @@ MAX_SKEW_SECONDS = 15 * 60
 SIGV4_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/]*\Z")
+_UNRESERVED = re.compile(r"[A-Za-z0-9\-_.~]*\Z")
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}\Z")
 _KEYS: dict[tuple[str, str, str, str], bytes] = {}
 _KEYS_LOCK = threading.Lock()
@@ -62,6 +63,8 @@ def canonical_uris(raw_path: str) -> tuple[str, ...]:
 
 
 def _encode(text: str, plus: str = "+") -> str:
+    if _UNRESERVED.match(text):     # decoding and re-encoding would give it back as it is
+        return text
     if plus != "+":
         text = text.replace("+", plus)
     return quote(unquote(text, errors="surrogateescape"), safe="-_.~",
@@ -90,6 +93,8 @@ def canonical_query(raw_query: str, *, without: str | None = None, plus: str = "
 def canonical_queries(raw_query: str, *, without: str | None = None) -> tuple[str, ...]:
     """The canonical query; when the raw query holds a ``+``, both readings of it (a literal
     plus, and a space as form encoding writes it; which one a client signed varies)."""
+    if not raw_query:
+        return ("",)
     first = canonical_query(raw_query, without=without)
     if "+" not in raw_query:
         return (first,)
@@ -98,12 +103,14 @@ def canonical_queries(raw_query: str, *, without: str | None = None) -> tuple[st
 
 def trim(value: str) -> str:
     """A header value with outer space removed and inner runs of space made single."""
+    if value.isprintable() and "  " not in value and value.strip(" ") == value:
+        return value     # no whitespace but single inner spaces: nothing to change
     return " ".join(value.split())
 
 
 def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
     """``name:value\\n`` for each signed header name (values trimmed)."""
-    return "".join(f"{name}:{trim(headers.get(name, ''))}\n" for name in names)
+    return "".join([f"{name}:{trim(headers.get(name, ''))}\n" for name in names])
 
 
 def sha256_hex(text: str | bytes) -> str:
@@ -127,12 +134,37 @@ def signing_key(secret: str, date: str, region: str, service: str = "s3") -> byt
 
 
 def sign_hex(key: bytes, text: str) -> str:
-    """Lower-case hex HMAC-SHA256 of ``text`` under ``key``."""
-    return hmac.new(key, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+    """Lower-case hex HMAC-SHA256 of ``text`` under ``key`` (RFC 2104, with the key's inner
+    and outer pad states hashed once per key and copied per message)."""
+    pads = _PADS.get(key)
+    if pads is None:
+        pads = _pads(key)
+    inner = pads[0].copy()
+    inner.update(text.encode("utf-8", "surrogateescape"))
+    outer = pads[1].copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
+
+
+_PADS: dict[bytes, tuple[Any, Any]] = {}
+_INNER = bytes(b ^ 0x36 for b in range(256))
+_OUTER = bytes(b ^ 0x5C for b in range(256))
+
+
+def _pads(key: bytes) -> tuple[Any, Any]:
+    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+    pads = (hashlib.sha256(block.translate(_INNER)), hashlib.sha256(block.translate(_OUTER)))
+    with _KEYS_LOCK:
+        if len(_PADS) >= _KEYS_MAX:
+            _PADS.clear()
+        _PADS[key] = pads
+    return pads
 
 
 def same(given: str, expected: str) -> bool:
     """Constant-time string comparison."""
+    if given.isascii() and expected.isascii():
+        return hmac.compare_digest(given, expected)
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
                                expected.encode("utf-8", "surrogateescape"))
 

@@ -14,7 +14,7 @@ This module imports only the standard library, errors and the auth package.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Mapping
 
@@ -34,6 +34,9 @@ _MALFORMED = "The authorization header is malformed; "
 _CREDENTIAL_FORM = ('the Credential is mal-formed; expecting '
                     '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
 NO_DATE = "AWS authentication requires a valid Date or x-amz-date header"
+_CREDENTIAL_PREFIX = ALGORITHM + " Credential="
+_last_usual: tuple[str | None, tuple[str, str, str] | None] = (None, None)
+_MAX_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
 
 
 def canonical_request(method: str, uri: str, query: str, headers: Mapping[str, str],
@@ -96,6 +99,11 @@ def check_scope(parts: list[str], timestamp: str, request: Request,
 
 def parse_authorization(value: str) -> tuple[list[str], list[str], str]:
     """``(credential parts, signed header names, signature)`` of a SigV4 header."""
+    usual = usual_form(value)
+    if usual is not None:
+        parts = split_credential(usual[0])
+        if parts is not None:
+            return parts, usual[1].split(";"), usual[2]
     rest = value[len(ALGORITHM):]
     if not rest.startswith(" "):
         raise AuthorizationHeaderMalformed(
@@ -119,6 +127,37 @@ def parse_authorization(value: str) -> tuple[list[str], list[str], str]:
     return parts, found["SignedHeaders"].split(";"), found["Signature"]
 
 
+def usual_form(value: str) -> tuple[str, str, str] | None:
+    """``(credential, signed headers, signature)`` of a header written as SDKs write it
+    (``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``); None otherwise.
+
+    Reading a request's credential and then verifying its signature read the same header: the
+    last answer is kept for that one string."""
+    global _last_usual
+    last = _last_usual
+    if last[0] is value:
+        return last[1]
+    found = _usual_form(value)
+    _last_usual = (value, found)
+    return found
+
+
+def _usual_form(value: str) -> tuple[str, str, str] | None:
+    if not value.startswith(_CREDENTIAL_PREFIX):
+        return None
+    credential, _, rest = value[len(_CREDENTIAL_PREFIX):].partition(",")
+    signed, _, signature = rest.partition(",")
+    signed, signature = signed.lstrip(" "), signature.lstrip(" ")
+    if not (signed.startswith("SignedHeaders=") and signature.startswith("Signature=")):
+        return None
+    signed, signature = signed[14:], signature[10:]
+    joined = credential + signed + signature
+    if not (credential and signed and signature) or " " in joined or "," in signature or \
+            not joined.isprintable():
+        return None
+    return credential, signed, signature
+
+
 def request_time(headers: Mapping[str, str]) -> tuple[datetime, str, str]:
     """``(time, timestamp for the string to sign, header value as sent)``; AccessDenied if
     neither ``x-amz-date`` nor ``Date`` is a valid date."""
@@ -140,7 +179,7 @@ def request_time(headers: Mapping[str, str]) -> tuple[datetime, str, str]:
 
 
 def check_skew(when: datetime, given: str, now: datetime) -> None:
-    if abs((now - when).total_seconds()) > MAX_SKEW_SECONDS:
+    if abs(now - when) > _MAX_SKEW:
         raise RequestTimeTooSkewed(RequestTime=given, ServerTime=iso_seconds(now),
                                    MaxAllowedSkewMilliseconds=str(MAX_SKEW_SECONDS * 1000))
 

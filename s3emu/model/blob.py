@@ -4,14 +4,37 @@ A :class:`Blob` is a sequence of segments (bytes or memoryviews over bytes). A s
 one-segment blob; a completed multipart upload makes a blob over its parts' segments without
 copying them. Reads hand out memoryview slices; nothing ever joins the segments.
 
+:meth:`Blob.kept` moves a large blob that is about to be stored into memory of its own, mapped
+with transparent huge pages where Linux offers them: a client's request chunks, kept as they
+are, cost the interpreter one page fault per 4 KiB (under the GIL, in whichever thread touched
+them first); one copy into huge pages costs one fault per 2 MiB and lets the chunks' memory be
+reused for the next request.
+
 This module imports only the standard library.
 """
 from __future__ import annotations
 
 import bisect
+import mmap
 from typing import Iterable, Iterator, Sequence
 
 _EMPTY = memoryview(b"")
+#: Blobs at least this large are worth copying into huge pages by :meth:`Blob.kept`.
+KEEP_MIN = 2 << 20
+
+
+def _huge_pages() -> bool:
+    """Whether anonymous memory can be given transparent huge pages (``madvise`` or ``always``)."""
+    if getattr(mmap, "MADV_HUGEPAGE", None) is None or not hasattr(mmap, "MAP_PRIVATE"):
+        return False
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled", encoding="ascii") as f:
+            return "[never]" not in f.read()
+    except OSError:
+        return False
+
+
+_HUGE_PAGES = _huge_pages()
 
 
 class Blob:
@@ -37,12 +60,42 @@ class Blob:
         self.size = at
 
     @classmethod
+    def of(cls, data: bytes | bytearray | memoryview) -> Blob:
+        """A one-segment blob over ``data`` (the common case, made without the general loop)."""
+        view = data if type(data) is memoryview else memoryview(data)
+        if view.format != "B" or view.ndim != 1:
+            view = view.cast("B")
+        blob = cls.__new__(cls)
+        if view.nbytes:
+            blob._segments, blob._starts, blob.size = (view,), (0,), view.nbytes
+        else:
+            blob._segments, blob._starts, blob.size = (), (), 0
+        return blob
+
+    @classmethod
     def concat(cls, blobs: Iterable[Blob]) -> Blob:
         """A blob whose bytes are those of ``blobs`` in order; shares their segments."""
         return cls(seg for blob in blobs for seg in blob._segments)
 
     def __len__(self) -> int:
         return self.size
+
+    def kept(self) -> Blob:
+        """This blob, or a one-segment copy of it in huge pages when it is large and they exist
+        (see the module docstring); the copy is read-only."""
+        if not _HUGE_PAGES or self.size < KEEP_MIN:
+            return self
+        try:
+            memory = mmap.mmap(-1, self.size, flags=mmap.MAP_PRIVATE)
+            memory.madvise(mmap.MADV_HUGEPAGE)
+        except (OSError, ValueError):
+            return self
+        view = memoryview(memory)
+        at = 0
+        for seg in self._segments:
+            view[at:at + seg.nbytes] = seg
+            at += seg.nbytes
+        return Blob.of(view.toreadonly())
 
     @property
     def segments(self) -> tuple[memoryview, ...]:

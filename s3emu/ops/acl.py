@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..access.acl import (CANNED, GROUP, PERMISSIONS, Acl, Grant, USER, canned, canonical_id,
-                          check_canonical_id, check_group, grants_from_headers, private,
-                          resolve_email)
+from ..access.acl import (CANNED, GRANT_HEADERS, GROUP, PERMISSIONS, Acl, Grant, USER, canned,
+                          canonical_id, check_canonical_id, check_group, grants_from_headers,
+                          private, resolve_email)
 from ..access.decide import (BUCKET_ACL, ENFORCED, OWNERSHIP, OWNERSHIPS, PREFERRED,
                              acls_enabled, block, bucket_acl, object_acl, object_owner,
                              ownership)
@@ -60,6 +60,8 @@ def _canned(call: Call, owner: str, bucket_owner: str) -> tuple[Acl | None, str 
     """The ACL the request's ``x-amz-acl`` / ``x-amz-grant-*`` headers ask for, and the
     canned name (None, None when they ask for nothing)."""
     name = call.headers.get("x-amz-acl")
+    if name is None and not any(header in call.headers for header in GRANT_HEADERS):
+        return None, None
     grants = grants_from_headers(call.headers, _email(call))
     if name is not None and grants is not None:
         raise InvalidRequest(BOTH)

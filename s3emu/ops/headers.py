@@ -7,6 +7,7 @@ GET/HEAD. Header names on the request side are lower-case.
 from __future__ import annotations
 
 from typing import Mapping
+from urllib.parse import parse_qsl
 
 from ..errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
 from ..model.objects import STORAGE_CLASSES, ObjectVersion
@@ -75,7 +76,6 @@ def storage_class_from(headers: Mapping[str, str]) -> str:
 
 def tags_from(headers: Mapping[str, str]) -> dict[str, str]:
     """Object tags from an ``x-amz-tagging`` header (URL query encoded)."""
-    from urllib.parse import parse_qsl
     text = headers.get("x-amz-tagging")
     if not text:
         return {}

@@ -55,10 +55,16 @@ def encoder_of(query: dict[str, str]) -> Callable[[str | None], str | None]:
     return url_encode
 
 
+#: what ``encoding-type=url`` leaves as it is
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.\-/*]*\Z")
+
+
 def url_encode(text: str | None) -> str | None:
     """S3's ``encoding-type=url`` form of ``text``."""
     if text is None:
         return None
+    if _URL_SAFE.match(text):
+        return text
     return quote_plus(text, safe="/*", errors="surrogateescape").replace("~", "%7E")
 
 

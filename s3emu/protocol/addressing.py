@@ -11,8 +11,8 @@ This module imports only the standard library.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Mapping
+from functools import lru_cache
+from typing import Mapping, NamedTuple
 from urllib.parse import unquote
 
 _AWS_HOST = re.compile(
@@ -21,8 +21,7 @@ _AWS_HOST = re.compile(
 _LOCAL_SUFFIXES = (".localhost",)
 
 
-@dataclass(frozen=True)
-class Address:
+class Address(NamedTuple):
     bucket: str | None
     key: str | None
     region: str | None
@@ -42,6 +41,7 @@ def raw_path(environ: Mapping[str, object]) -> str:
     return path.encode("latin-1").decode("utf-8", "surrogateescape").replace("%", "%25")
 
 
+@lru_cache(maxsize=1024)
 def split_host(host: str) -> tuple[str | None, str | None]:
     """``(bucket, region)`` named by a Host header (either may be None)."""
     host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
@@ -61,7 +61,12 @@ def address(environ: Mapping[str, object]) -> Address:
     path = raw_path(environ)
     if host_bucket:
         key = path[1:] if path.startswith("/") else path
-        return Address(host_bucket, unquote(key, errors="surrogateescape") or None, region, True)
+        return Address(host_bucket, _decoded(key) or None, region, True)
     bucket, _, key = path[1:].partition("/")
-    return Address(unquote(bucket) or None, unquote(key, errors="surrogateescape") or None,
-                   region, False)
+    return Address((unquote(bucket) if "%" in bucket else bucket) or None,
+                   _decoded(key) or None, region, False)
+
+
+def _decoded(key: str) -> str:
+    """A raw path's key percent-decoded once as UTF-8 (undecodable bytes kept as escapes)."""
+    return unquote(key, errors="surrogateescape") if "%" in key else key

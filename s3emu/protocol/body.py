@@ -26,7 +26,7 @@ def read_raw(environ: Mapping[str, Any]) -> Blob:
     """The raw request body; IncompleteBody when fewer bytes than Content-Length arrive."""
     given = environ.get("s3emu.body")
     if given is not None:
-        return Blob(given if type(given) is list else [given])
+        return Blob(given) if type(given) is list else Blob.of(given)
     length_text = environ.get("CONTENT_LENGTH")
     stream = environ.get("wsgi.input")
     if stream is None:
@@ -54,7 +54,7 @@ def read_raw(environ: Mapping[str, Any]) -> Blob:
 def read_payload(environ: dict[str, Any], headers: Mapping[str, str]) -> chunked.Decoded:
     """The request payload: the raw body, or its aws-chunked decoding."""
     raw = read_raw(environ)
-    if not chunked.is_aws_chunked(dict(headers)):
+    if not chunked.is_aws_chunked(headers):
         return chunked.Decoded(raw)
     decoded = chunked.decode(raw)
     declared = headers.get("x-amz-decoded-content-length")

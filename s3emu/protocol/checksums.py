@@ -202,8 +202,8 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     ``x-amz-sdk-checksum-algorithm``), the checksum is computed and returned.
     """
     found: dict[str, str] = {}
-    given = [(alg, headers.get(name) or trailers.get(name)) for alg, name in HEADER_OF.items()]
-    given = [(alg, value) for alg, value in given if value]
+    given = [(alg, value) for alg, name in HEADER_OF.items()
+             if (value := headers.get(name) or trailers.get(name))]
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")

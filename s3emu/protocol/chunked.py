@@ -10,12 +10,17 @@ This module imports only the standard library and the model's Blob.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from ..errors import IncompleteBody, InvalidArgument
-from ..model.blob import Blob
+from ..model.blob import EMPTY_BLOB, Blob
 
 _MAX_LINE = 4096
+#: a chunk header and a trailer line as SDKs write them; anything else takes the general path
+_CHUNK_HEADER = re.compile(rb"([0-9a-fA-F]{1,16})(?:;chunk-signature=([0-9a-fA-F]{1,128}))?\r\n")
+_TRAILER = re.compile(rb"([A-Za-z0-9-]{1,128}):([!-~]{0,1024})\r\n")
 #: Bodies up to this size made of several pieces are joined once before decoding.
 _SMALL = 64 * 1024
 
@@ -48,28 +53,30 @@ class _Cursor:
             if isinstance(view.obj, bytes) and len(view.obj) == view.nbytes:
                 self.flat = view.obj
         elif raw.size <= _SMALL:       # a few small pieces: one copy beats walking segments
-            self.flat = raw.tobytes()
+            self.flat = b"".join(raw.segments)
         self._view = memoryview(self.flat) if self.flat is not None else None
 
     def line(self, pos: int) -> tuple[str, int]:
         """The CRLF-terminated line at ``pos`` (without CRLF) and the position after it."""
         if self.flat is not None:
-            window = self.flat[pos:pos + _MAX_LINE]
+            window, base = self.flat, pos        # searched in place, not sliced
         else:
-            window = self.raw.tobytes(pos, pos + _MAX_LINE)
-        end = window.find(b"\r\n")
+            window, base = self.raw.tobytes(pos, pos + _MAX_LINE), 0
+        end = window.find(b"\r\n", base, base + _MAX_LINE)
         if end < 0:
-            if len(window) < _MAX_LINE:
+            if self.size - pos < _MAX_LINE:
                 raise IncompleteBody()
             raise InvalidArgument("Malformed aws-chunked body: chunk header too long")
         try:
-            return window[:end].decode("ascii"), pos + end + 2
+            return window[base:end].decode("ascii"), pos + end - base + 2
         except UnicodeDecodeError:
             raise InvalidArgument("Malformed aws-chunked body: non-ASCII chunk header") from None
 
     def data(self, start: int, stop: int) -> Blob:
+        if start == stop:
+            return EMPTY_BLOB
         if self._view is not None:
-            return Blob([self._view[start:stop]])
+            return Blob.of(self._view[start:stop])
         return self.raw.slice(start, stop)
 
     def crlf_at(self, pos: int) -> bool:
@@ -84,20 +91,14 @@ def decode(raw: Blob) -> Decoded:
     pos = 0
     pieces: list[Blob] = []
     chunks: list[tuple[str | None, Blob]] = []
+    flat = cursor.flat
     while True:
-        header, pos = cursor.line(pos)
-        size_text, _, ext = header.partition(";")
-        try:
-            size = int(size_text.strip(), 16)
-        except ValueError:
-            raise InvalidArgument("Malformed aws-chunked body: bad chunk size") from None
-        if size < 0:
-            raise InvalidArgument("Malformed aws-chunked body: bad chunk size")
-        signature = None
-        if ext:
-            name, _, value = ext.partition("=")
-            if name.strip() == "chunk-signature":
-                signature = value.strip()
+        usual = _CHUNK_HEADER.match(flat, pos) if flat is not None else None
+        if usual is not None:                  # the form every SDK writes, read in one step
+            size, pos = int(usual[1], 16), usual.end()
+            signature = usual[2].decode() if usual[2] is not None else None
+        else:
+            size, signature, pos = _chunk_header(cursor, pos)
         if pos + size > cursor.size:
             raise IncompleteBody()
         data = cursor.data(pos, pos + size)
@@ -113,13 +114,17 @@ def decode(raw: Blob) -> Decoded:
     trailers: dict[str, str] = {}
     trailer_signature = None
     while pos < cursor.size:
-        line, pos = cursor.line(pos)
-        if not line:
-            break
-        name, sep, value = line.partition(":")
-        if not sep:
-            raise InvalidArgument("Malformed aws-chunked body: bad trailer line")
-        name = name.strip().lower()
+        usual = _TRAILER.match(flat, pos) if flat is not None else None
+        if usual is not None:
+            name, value, pos = usual[1].decode().lower(), usual[2].decode(), usual.end()
+        else:
+            line, pos = cursor.line(pos)
+            if not line:
+                break
+            name, sep, value = line.partition(":")
+            if not sep:
+                raise InvalidArgument("Malformed aws-chunked body: bad trailer line")
+            name = name.strip().lower()
         if name == "x-amz-trailer-signature":
             trailer_signature = value.strip()
         else:
@@ -128,7 +133,25 @@ def decode(raw: Blob) -> Decoded:
     return Decoded(payload, chunks, trailers, trailer_signature)
 
 
-def is_aws_chunked(headers: dict[str, str]) -> bool:
+def _chunk_header(cursor: _Cursor, pos: int) -> tuple[int, str | None, int]:
+    """``(size, chunk signature or None, position after the line)`` of any chunk header."""
+    header, pos = cursor.line(pos)
+    size_text, _, ext = header.partition(";")
+    try:
+        size = int(size_text.strip(), 16)
+    except ValueError:
+        raise InvalidArgument("Malformed aws-chunked body: bad chunk size") from None
+    if size < 0:
+        raise InvalidArgument("Malformed aws-chunked body: bad chunk size")
+    signature = None
+    if ext:
+        name, _, value = ext.partition("=")
+        if name.strip() == "chunk-signature":
+            signature = value.strip()
+    return size, signature, pos
+
+
+def is_aws_chunked(headers: Mapping[str, str]) -> bool:
     """True if the request body is aws-chunked framed (by Content-Encoding or content SHA)."""
     if headers.get("x-amz-content-sha256", "").startswith("STREAMING-"):
         return True
