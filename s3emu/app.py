@@ -19,7 +19,6 @@ from .auth.identify import claimed_credential
 from .errors import InternalError, MethodNotAllowed, NotImplemented_, S3Error, SlowDown
 from .faults import ConnectionReset, truncated
 from .ids import Ids
-from .journal import Entry
 from .ops.registry import OPERATIONS, Call
 from .protocol.reply import Reply
 from .protocol.addressing import address
@@ -151,11 +150,9 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
 
 def _journal(emu: Emulator, seen: _Seen, request_id: str, when: Any, *, status: int,
              error_code: str | None, bytes_in: int, bytes_out: int) -> None:
-    emu.journal.record(Entry(
-        time=when, operation=seen.op, method=seen.method, bucket=seen.bucket, key=seen.key,
-        access_key=seen.access_key, status=status, error_code=error_code, bytes_in=bytes_in,
-        bytes_out=bytes_out, request_id=request_id, throttled=seen.throttled,
-        faulted=seen.fault is not None))
+    emu.journal.record_fields(      # Entry's fields, in order
+        when, seen.op, seen.method, seen.bucket, seen.key, seen.access_key, status, error_code,
+        bytes_in, bytes_out, request_id, seen.throttled, seen.fault is not None)
 
 
 def _size_of(reply: Reply) -> int:

@@ -22,11 +22,15 @@ import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .model.blob import keep_stream
+
 if TYPE_CHECKING:
     from .emulator import Emulator
 
 _NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 _EMPTY = memoryview(b"")
+#: aws-chunked bodies of up to about this size are handed over as one bytes object
+_SMALL_BODY = 64 * 1024
 #: Hosts of S3 endpoints (not S3 Control, S3 on Outposts' control plane or other services).
 _S3_HOST = re.compile(
     r"(?:^|\.)s3(?:-accelerate)?"
@@ -75,7 +79,7 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
             names = _env_key(name)
         text = value.decode("latin-1") if type(value) is bytes else str(value)
         environ[names[0]] = fields[names[1]] = text
-    data = _body_bytes(body)
+    data = _body_bytes(body, fields.get("x-amz-decoded-content-length"))
     environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
         environ["wsgi.input_terminated"] = True
@@ -148,7 +152,8 @@ class _Errors(io.StringIO):
 _ERRORS = _Errors()
 
 
-def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
+def _body_bytes(body: Any, announced: str | None = None
+                ) -> bytes | bytearray | memoryview | list[bytes]:
     if body is None:
         return b""
     if isinstance(body, (bytes, bytearray, memoryview)):
@@ -157,8 +162,12 @@ def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
         return body.encode("utf-8")
     if type(body).__name__ == "AwsChunkedWrapper" and not getattr(body, "_remaining", b""):
         # botocore's aws-chunked framing: its read() grows one bytes object chunk by chunk
-        # (quadratic copying); its iterator yields each framed chunk once, kept as it is.
-        return list(body)
+        # (quadratic copying); its iterator yields each framed chunk once, kept as it is
+        # (a small body is joined: one piece is read faster than several; a large one is
+        # copied chunk by chunk into memory of its own, see Blob's keep_stream).
+        chunks = keep_stream(body, int(announced) if announced and announced.isdecimal() else 0)
+        small = len(chunks) <= 2 and sum(map(len, chunks)) <= _SMALL_BODY
+        return b"".join(chunks) if small else chunks
     if hasattr(body, "read"):
         data = body.read()
         return data.encode("utf-8") if isinstance(data, str) else data

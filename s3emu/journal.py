@@ -40,12 +40,35 @@ class Journal(Sequence[Entry]):
     """Requests seen, oldest first."""
 
     def __init__(self) -> None:
-        self._entries: list[Entry] = []
+        #: entries, the newest still as tuples of Entry's fields (made into Entry when read:
+        #: recording is on every request's path, reading mostly is not)
+        self._entries: list[Any] = []
+        self._built = 0
         self._lock = threading.Lock()
 
     def record(self, entry: Entry) -> None:
         with self._lock:
             self._entries.append(entry)
+
+    def record_fields(self, *fields: Any) -> None:
+        """Record an entry given as Entry's fields, in order."""
+        self._entries.append(fields)         # one append: atomic, no lock needed
+
+    def _all(self) -> list[Entry]:
+        """Every entry so far, as Entry objects (a new list)."""
+        return self._entries[:self._build()]
+
+    def _build(self) -> int:
+        """Make the entries recorded as fields into Entry objects; returns how many there are
+        (entries recorded meanwhile are made next time)."""
+        with self._lock:
+            entries = self._entries
+            end = len(entries)
+            for at in range(self._built, end):
+                if type(entries[at]) is tuple:
+                    entries[at] = Entry(*entries[at])
+            self._built = end
+            return end
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -53,13 +76,17 @@ class Journal(Sequence[Entry]):
     def __getitem__(self, index: slice) -> list[Entry]: ...
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        return self._entries[index]
+        if isinstance(index, slice):
+            return self._all()[index]
+        self._build()
+        item = self._entries[index]
+        return Entry(*item) if type(item) is tuple else item
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(list(self._entries))
+        return iter(self._all())
 
     def filter(self, **match: Any) -> list[Entry]:
         """Entries whose attributes equal every ``match`` value, in request order."""
@@ -77,10 +104,11 @@ class Journal(Sequence[Entry]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._built = 0
 
     def as_table(self, last: int | None = None) -> str:
         """A plain-text table of the entries (the last ``last`` ones if given)."""
-        rows = self._entries[-last:] if last else self._entries
+        rows = self._all()[-last:] if last else self._all()
         lines = [f"{'#':>4} {'operation':<28} {'status':>6} {'error':<24} bucket/key"]
         for n, e in enumerate(rows, 1):
             where = "/".join(x for x in (e.bucket, e.key) if x) or "-"

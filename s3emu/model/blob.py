@@ -4,11 +4,11 @@ A :class:`Blob` is a sequence of segments (bytes or memoryviews over bytes). A s
 one-segment blob; a completed multipart upload makes a blob over its parts' segments without
 copying them. Reads hand out memoryview slices; nothing ever joins the segments.
 
-:meth:`Blob.kept` moves a large blob that is about to be stored into memory of its own, mapped
-with transparent huge pages where Linux offers them: a client's request chunks, kept as they
-are, cost the interpreter one page fault per 4 KiB (under the GIL, in whichever thread touched
-them first); one copy into huge pages costs one fault per 2 MiB and lets the chunks' memory be
-reused for the next request.
+:func:`keep_stream` holds a large request body that arrives as a stream of chunks (botocore's
+aws-chunked uploads): each chunk is copied, as it is made, into one mapping of the body's size,
+advised to transparent huge pages where Linux offers them and faulted in by the kernel without
+the GIL. Kept as they are, the chunks would cost a page fault per 4 KiB, taken under the GIL by
+the client thread that made them, and the client could never reuse their memory.
 
 This module imports only the standard library.
 """
@@ -16,25 +16,70 @@ from __future__ import annotations
 
 import bisect
 import mmap
-from typing import Iterable, Iterator, Sequence
+import sys
+from typing import Any, Iterable, Iterator, Sequence
 
 _EMPTY = memoryview(b"")
-#: Blobs at least this large are worth copying into huge pages by :meth:`Blob.kept`.
+#: Streams announcing at least this many bytes are kept by :func:`keep_stream`.
 KEEP_MIN = 2 << 20
+#: what keep_stream needs: Linux (private anonymous mappings, /dev/zero) ...
+_KEEP = sys.platform.startswith("linux") and hasattr(mmap, "MAP_PRIVATE")
+#: ... and, to advise them, madvise's huge page flag
+_HUGEPAGE = getattr(mmap, "MADV_HUGEPAGE", None)
+_zero: Any = None
 
 
-def _huge_pages() -> bool:
-    """Whether anonymous memory can be given transparent huge pages (``madvise`` or ``always``)."""
-    if getattr(mmap, "MADV_HUGEPAGE", None) is None or not hasattr(mmap, "MAP_PRIVATE"):
-        return False
+def keep_stream(chunks: Iterable[Any], size: int) -> list[Any]:
+    """The chunks of a stream announced as about ``size`` bytes, read once, as a list of
+    segments in order: for ``size`` >= :data:`KEEP_MIN`, a read-only view of a mapping of
+    ``size`` bytes the chunks were copied into, then what came past ``size`` (a copy of the
+    tail of the chunk that crossed it, the later chunks themselves); otherwise the chunks as
+    they came. See the module docstring."""
+    region = _region(size) if _KEEP and size >= KEEP_MIN else None
+    if region is None:
+        return list(chunks)
+    at, rest = 0, []
+    for chunk in chunks:
+        piece = chunk if type(chunk) is memoryview else memoryview(chunk)
+        if piece.format != "B" or piece.ndim != 1:
+            piece = piece.cast("B")
+        room = size - at
+        if room > 0:
+            fits = piece[:room]
+            stop = at + fits.nbytes
+            _prefault(region[at:stop])
+            region[at:stop] = fits
+            at = stop
+            piece = piece[room:]
+        if piece.nbytes:       # past the announced size: the framing's last bytes, typically
+            rest.append(piece.tobytes() if room > 0 else piece)
+    return [region[:at].toreadonly(), *rest] if at else rest
+
+
+def _region(size: int) -> memoryview | None:
     try:
-        with open("/sys/kernel/mm/transparent_hugepage/enabled", encoding="ascii") as f:
-            return "[never]" not in f.read()
-    except OSError:
-        return False
+        memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
+        if _HUGEPAGE is not None:
+            memory.madvise(_HUGEPAGE)
+    except (OSError, ValueError, OverflowError):
+        return None
+    return memoryview(memory)
 
 
-_HUGE_PAGES = _huge_pages()
+def _prefault(view: memoryview) -> None:
+    """Fault ``view``'s pages in by reading zeros into it: in the kernel, without the GIL."""
+    global _zero
+    try:
+        if _zero is None:
+            _zero = open("/dev/zero", "rb", buffering=0)
+        at, size = 0, view.nbytes
+        while at < size:
+            got = _zero.readinto(view[at:])
+            if not got:
+                return
+            at += got
+    except (OSError, ValueError):
+        return
 
 
 class Blob:
@@ -79,23 +124,6 @@ class Blob:
 
     def __len__(self) -> int:
         return self.size
-
-    def kept(self) -> Blob:
-        """This blob, or a one-segment copy of it in huge pages when it is large and they exist
-        (see the module docstring); the copy is read-only."""
-        if not _HUGE_PAGES or self.size < KEEP_MIN:
-            return self
-        try:
-            memory = mmap.mmap(-1, self.size, flags=mmap.MAP_PRIVATE)
-            memory.madvise(mmap.MADV_HUGEPAGE)
-        except (OSError, ValueError):
-            return self
-        view = memoryview(memory)
-        at = 0
-        for seg in self._segments:
-            view[at:at + seg.nbytes] = seg
-            at += seg.nbytes
-        return Blob.of(view.toreadonly())
 
     @property
     def segments(self) -> tuple[memoryview, ...]:
