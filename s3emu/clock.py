@@ -52,6 +52,11 @@ class Clock:
             return self._at
         return self._at + timedelta(seconds=time.monotonic() - self._origin)
 
+    def now_seconds(self) -> datetime:
+        """The current instant without its fraction of a second (S3 keeps Last-Modified so)."""
+        now = self.now()
+        return now.replace(microsecond=0) if now.microsecond else now
+
     def timestamp(self) -> float:
         """The current instant as POSIX seconds."""
         return self.now().timestamp()

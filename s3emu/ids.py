@@ -12,11 +12,15 @@ from binascii import b2a_base64
 from hashlib import blake2b    # CPython's own: cheaper to start than OpenSSL's digests
 
 
+_MASK64 = (1 << 64) - 1
+
+
 class Ids:
     """A source of ids, deterministic for a given ``seed``."""
 
     def __init__(self, seed: str = "s3emu") -> None:
         self._seed = seed.encode()
+        self._offset = int.from_bytes(blake2b(self._seed, digest_size=8).digest(), "big")
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -26,8 +30,14 @@ class Ids:
         return blake2b(self._seed + kind + n.to_bytes(8, "big"), digest_size=32).digest()
 
     def request_id(self) -> str:
-        """16 upper-case hex characters, like S3's ``x-amz-request-id``."""
-        return self._next(b"req").hex()[:16].upper()
+        """16 upper-case hex characters, like S3's ``x-amz-request-id`` (the counter, offset by
+        the seed, through SplitMix64's mixing: one-to-one, so never the same id twice)."""
+        with self._lock:
+            n = next(self._counter)
+        z = (n + self._offset) * 0x9E3779B97F4A7C15 & _MASK64
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & _MASK64
+        return f"{z ^ (z >> 31):016X}"
 
     @staticmethod
     def host_id(request_id: str) -> str:

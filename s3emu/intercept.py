@@ -77,8 +77,9 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
         names = keys.get(name)
         if names is None:
             names = _env_key(name)
-        text = value.decode("latin-1") if type(value) is bytes else str(value)
-        environ[names[0]] = fields[names[1]] = text
+        if type(value) is not str:
+            value = value.decode("latin-1") if type(value) is bytes else str(value)
+        environ[names[0]] = fields[names[1]] = value
     data = _body_bytes(body, fields.get("x-amz-decoded-content-length"))
     environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
@@ -89,11 +90,13 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
     environ["wsgi.input"] = _ChunksInput(data) if type(data) is list else io.BytesIO(data)
     environ["wsgi.errors"] = _ERRORS
     environ["s3emu.in_process"] = True
-    for key, name in (("CONTENT_LENGTH", "content-length"), ("CONTENT_TYPE", "content-type")):
-        if environ.get(key):
-            fields[name] = environ[key]
-        else:
-            fields.pop(name, None)
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        fields["content-length"] = length
+    else:
+        fields.pop("content-length", None)
+    if not environ.get("CONTENT_TYPE"):
+        fields.pop("content-type", None)
     environ["s3emu.headers"] = fields
     return environ
 

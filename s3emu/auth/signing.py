@@ -40,14 +40,14 @@ SIGV4_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/]*\Z")
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-_.~]*\Z")
-_HEX64 = re.compile(r"[0-9a-fA-F]{64}\Z")
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 _KEYS: dict[tuple[str, str, str, str], bytes] = {}
 _KEYS_LOCK = threading.Lock()
 _KEYS_MAX = 256
 
 
 def is_sha256_hex(value: str) -> bool:
-    return bool(_HEX64.match(value))
+    return len(value) == 64 and not value.strip(_HEX_DIGITS)
 
 
 def canonical_uris(raw_path: str) -> tuple[str, ...]:

@@ -47,8 +47,8 @@ _SIGNERS: dict[str, Callable[[Request, Any], Verified]] = {
 }
 #: Operations whose SigV4 scope may name any region (S3 answers them from anywhere).
 _ANY_REGION = frozenset({"ListBuckets", "CreateBucket", "GetBucketLocation"})
-_QUERY_AUTH = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "AWSAccessKeyId",
-               "Signature")
+_QUERY_AUTH = frozenset({"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
+                         "AWSAccessKeyId", "Signature"})
 
 
 def authenticate(emu: Emulator, credential: Credential, method: str, where: Address,
@@ -70,7 +70,7 @@ def authenticate(emu: Emulator, credential: Credential, method: str, where: Addr
     if scheme not in _SIGNERS:
         raise InvalidArgument("Unsupported Authorization Type", ArgumentName="Authorization",
                               ArgumentValue=authorization)
-    if authorization and any(name in query for name in _QUERY_AUTH):
+    if authorization and query and not _QUERY_AUTH.isdisjoint(query):
         raise InvalidArgument(
             "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
             "Signature query string parameter or the Authorization header should be specified",

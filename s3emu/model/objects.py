@@ -36,7 +36,7 @@ class PartInfo:
     checksums: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ObjectVersion:
     """One stored version of an object.
 
@@ -62,6 +62,24 @@ class ObjectVersion:
     delete_marker: bool = False
     #: the object's ACL (an ``s3emu.access.acl.Acl``); None: private to its owner
     acl: Any = None
+
+    def __init__(self, key: str, blob: Blob, etag: str, last_modified: datetime,
+                 metadata: Mapping[str, str] | None = None,
+                 content: Mapping[str, str] | None = None, storage_class: str = "STANDARD",
+                 checksums: Mapping[str, str] | None = None, checksum_type: str | None = None,
+                 version_id: str | None = None, parts: tuple[PartInfo, ...] | None = None,
+                 sse: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
+                 owner: str = "", delete_marker: bool = False, acl: Any = None) -> None:
+        # Written straight into the instance dict: what the generated frozen __init__ does,
+        # without a setattr call per field (a version is made on every write).
+        vars(self).update(
+            key=key, blob=blob, etag=etag, last_modified=last_modified,
+            metadata={} if metadata is None else metadata,
+            content={} if content is None else content, storage_class=storage_class,
+            checksums={} if checksums is None else checksums, checksum_type=checksum_type,
+            version_id=version_id, parts=parts, sse={} if sse is None else sse,
+            tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
+            acl=acl)
 
     @property
     def size(self) -> int:

@@ -100,7 +100,7 @@ def _copy_of(call: Call, source: ObjectVersion, wanted: dict) -> ObjectVersion:
         etag = sse.etag_for(wanted["sse"], md5_hex(source.blob.segments))  # a new single part
     return ObjectVersion(
         key=call.key, blob=source.blob, etag=etag,
-        last_modified=call.clock.now().replace(microsecond=0),
+        last_modified=call.clock.now_seconds(),
         metadata=wanted.get("metadata", source.metadata),
         content=wanted["content"] if "content" in wanted else _content_of(source, call.headers),
         storage_class=wanted["storage_class"], checksums=checksums, checksum_type=checksum_type,

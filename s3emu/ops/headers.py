@@ -57,7 +57,9 @@ def content_from(headers: Mapping[str, str]) -> dict[str, str]:
     """Content attributes to store with an object; aws-chunked is not stored as an encoding."""
     content = {field: headers[name] for name, field in CONTENT_HEADERS.items() if name in headers}
     encoding = content.get("ContentEncoding")
-    if encoding is not None:
+    if encoding == "aws-chunked":                # botocore's framing alone: nothing to keep
+        del content["ContentEncoding"]
+    elif encoding is not None:
         kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
         if kept:
             content["ContentEncoding"] = ", ".join(kept)

@@ -56,7 +56,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     checksums = verify_checksums(headers, call.trailers, lambda: payload.segments)
     return ObjectVersion(
         key=key, blob=payload, etag=sse.etag_for(encryption, md5),
-        last_modified=call.clock.now().replace(microsecond=0), metadata=metadata,
+        last_modified=call.clock.now_seconds(), metadata=metadata,
         content=content, storage_class=storage_class, checksums=checksums,
         checksum_type="FULL_OBJECT" if checksums else None, sse=encryption, tags=tags,
         **made)
