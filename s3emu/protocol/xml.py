@@ -59,12 +59,25 @@ def _emit(out: list[str], name: str, value: Any) -> None:
         head = name if not attrs else name + "".join(
             f' {k}="{escape(str(v), {chr(34): "&quot;"})}"' for k, v in attrs.items())
         out.append(f"<{head}>")
-        for child, sub in value.items():
-            if child != "@attrs":
-                _emit(out, child, sub)
+        _emit_children(out, value)
         out.append(f"</{name}>")
     else:
         out.append(f"<{name}>{_text(value)}</{name}>")
+
+
+def _emit_children(out: list[str], children: Mapping[str, Any]) -> None:
+    """The elements of a mapping; plain strings and numbers written here, without a call each
+    (a listing has thousands)."""
+    for name, value in children.items():
+        kind = type(value)
+        if kind is str:
+            if "&" in value or "<" in value or ">" in value:
+                value = value.translate(_ESCAPES)
+            out.append(f"<{name}>{value}</{name}>")
+        elif kind is int:
+            out.append(f"<{name}>{value}</{name}>")
+        elif value is not None and name != "@attrs":
+            _emit(out, name, value)
 
 
 def render(root: str, body: Mapping[str, Any] | str | None, *,
@@ -77,8 +90,7 @@ def render(root: str, body: Mapping[str, Any] | str | None, *,
     if isinstance(body, str):
         out.append(_escape(body))
     else:
-        for name, value in (body or {}).items():
-            _emit(out, name, value)
+        _emit_children(out, body or {})
     out.append(f"</{root}>")
     return "".join(out).encode("utf-8", "surrogateescape")
 
