@@ -46,6 +46,7 @@ _KEYS_LOCK = threading.Lock()
 _KEYS_MAX = 256
 
 
+@lru_cache(maxsize=256)         # mostly the empty body's hash
 def is_sha256_hex(value: str) -> bool:
     return len(value) == 64 and not value.strip(_HEX_DIGITS)
 
@@ -90,6 +91,7 @@ def canonical_query(raw_query: str, *, without: str | None = None, plus: str = "
     return "&".join(f"{name}={value}" for name, value in pairs)
 
 
+@lru_cache(maxsize=1024)        # the same few queries come again and again
 def canonical_queries(raw_query: str, *, without: str | None = None) -> tuple[str, ...]:
     """The canonical query; when the raw query holds a ``+``, both readings of it (a literal
     plus, and a space as form encoding writes it; which one a client signed varies)."""
@@ -114,8 +116,19 @@ def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
 
 
 def sha256_hex(text: str | bytes) -> str:
+    """Hex SHA-256 of a short text (a canonical request, trailer lines)."""
     data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()
+    return _sha256(data).hexdigest()
+
+
+# CPython's own SHA-256 for the small strings signing hashes: it starts faster than OpenSSL's.
+try:
+    from _sha2 import sha256 as _sha256             # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256 as _sha256       # Python 3.9-3.11
+    except ImportError:
+        _sha256 = hashlib.sha256
 
 
 def signing_key(secret: str, date: str, region: str, service: str = "s3") -> bytes:
