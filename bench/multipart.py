@@ -153,9 +153,16 @@ def _canned(size: int):
                 yield zeros[:n].tobytes()
 
         def read(self, amt: int | None = None) -> bytes:
-            n = self.left if amt is None else min(amt, self.left)
-            out = b"".join(self.stream(max(n, 1))) if n else b""
-            return out
+            """At most ``amt`` bytes, as a socket's response reads (s3transfer reads 256 KiB
+            at a time and makes one write task of each read)."""
+            n = self.left if amt is None or amt < 0 else min(amt, self.left)
+            pieces = []
+            while n:
+                take = min(n, len(zeros))
+                pieces.append(zeros[:take].tobytes())
+                self.left -= take
+                n -= take
+            return b"".join(pieces)
 
     xml = {"CreateMultipartUpload": b"<InitiateMultipartUploadResult><UploadId>u</UploadId>"
                                     b"</InitiateMultipartUploadResult>",

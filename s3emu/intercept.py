@@ -22,8 +22,6 @@ import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from .model.blob import keep_stream
-
 if TYPE_CHECKING:
     from .emulator import Emulator
 
@@ -80,7 +78,7 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
         if type(value) is not str:
             value = value.decode("latin-1") if type(value) is bytes else str(value)
         environ[names[0]] = fields[names[1]] = value
-    data = _body_bytes(body, fields.get("x-amz-decoded-content-length"))
+    data = _body_bytes(body)
     environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
         environ["wsgi.input_terminated"] = True
@@ -155,8 +153,7 @@ class _Errors(io.StringIO):
 _ERRORS = _Errors()
 
 
-def _body_bytes(body: Any, announced: str | None = None
-                ) -> bytes | bytearray | memoryview | list[bytes]:
+def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
     if body is None:
         return b""
     if isinstance(body, (bytes, bytearray, memoryview)):
@@ -166,9 +163,8 @@ def _body_bytes(body: Any, announced: str | None = None
     if type(body).__name__ == "AwsChunkedWrapper" and not getattr(body, "_remaining", b""):
         # botocore's aws-chunked framing: its read() grows one bytes object chunk by chunk
         # (quadratic copying); its iterator yields each framed chunk once, kept as it is
-        # (a small body is joined: one piece is read faster than several; a large one is
-        # copied chunk by chunk into memory of its own, see Blob's keep_stream).
-        chunks = keep_stream(body, int(announced) if announced and announced.isdecimal() else 0)
+        # (a small body is joined: one piece is read faster than several).
+        chunks = list(body)
         small = len(chunks) <= 2 and sum(map(len, chunks)) <= _SMALL_BODY
         return b"".join(chunks) if small else chunks
     if hasattr(body, "read"):
