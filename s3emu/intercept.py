@@ -179,7 +179,10 @@ def header_pairs(headers: Any) -> Iterable[tuple[Any, Any]]:
     raw = getattr(headers, "_dict", None)      # botocore HeadersDict: {_HeaderKey: value}
     if type(raw) is dict:
         try:
-            return [(k._key, v) for k, v in raw.items()]
+            pairs = []
+            for key, value in raw.items():   # a loop, not a comprehension: no function made
+                pairs.append((key._key, value))
+            return pairs
         except AttributeError:
             pass
     raw = getattr(headers, "_headers", None)   # email.message.Message (HTTPHeaders)
@@ -210,7 +213,7 @@ class Response:
 
     def read(self, amt: int | None = None, decode_content: bool = True) -> bytes:
         if amt is None or amt < 0:
-            rest = [c for c in self._chunks]
+            rest = list(self._chunks)
             pending, self._pending = self._pending, _EMPTY
             if not rest:
                 return pending.tobytes()
@@ -278,17 +281,21 @@ def call_app(emu: Emulator, method: str, url: str, headers: Any, body: Any) -> R
     ``connection="reset"`` fault raises :class:`s3emu.faults.ConnectionReset`.
     """
     environ = environ_for(method, url, header_pairs(headers), body)
-    started: list[Any] = []
+    started = _Started()
+    chunks = emu(environ, started)
+    code, _, reason = started.status.partition(" ")
+    return Response(int(code), started.headers, chunks, reason, environ.get("s3emu.fault"))
 
-    def start_response(status: str, response_headers: list[tuple[str, str]],
-                       exc_info: Any = None) -> None:
-        started.append(status)
-        started.append(response_headers)
 
-    chunks = emu(environ, start_response)
-    status, response_headers = started[0], started[1]
-    code, _, reason = status.partition(" ")
-    return Response(int(code), response_headers, chunks, reason, environ.get("s3emu.fault"))
+class _Started:
+    """WSGI ``start_response`` for :func:`call_app`: keeps the status and headers."""
+
+    __slots__ = ("status", "headers")
+
+    def __call__(self, status: str, headers: list[tuple[str, str]],
+                 exc_info: Any = None) -> None:
+        self.status = status
+        self.headers = headers
 
 
 def is_s3_request(url: str, headers: Any = None, body: Any = None,

@@ -19,6 +19,7 @@ This module imports the standard library, errors, the protocol package and the a
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
@@ -100,19 +101,18 @@ def _payload_check(content_hash: str | None, scheme: str,
     if not content_hash:
         return None
     if is_sha256_hex(content_hash):
-        return _hash_check(content_hash.lower())
+        return partial(_check_hash, content_hash.lower())
     if scheme == "sigv4" and content_hash in (STREAMING_SIGNED, STREAMING_SIGNED_TRAILER):
         return chunk_verifier(verified, trailer=content_hash == STREAMING_SIGNED_TRAILER)
     return None
 
 
-def _hash_check(claimed: str) -> Callable[[Decoded], None]:
-    def check(decoded: Decoded) -> None:
-        digest = hashlib.sha256()
-        for segment in decoded.payload.segments:
-            digest.update(segment)
-        computed = digest.hexdigest()
-        if computed != claimed:
-            raise XAmzContentSHA256Mismatch(ClientComputedContentSHA256=claimed,
-                                            S3ComputedContentSHA256=computed)
-    return check
+def _check_hash(claimed: str, decoded: Decoded) -> None:
+    """XAmzContentSHA256Mismatch unless the body's SHA-256 is ``claimed`` (lower-case hex)."""
+    digest = hashlib.sha256()
+    for segment in decoded.payload.segments:
+        digest.update(segment)
+    computed = digest.hexdigest()
+    if computed != claimed:
+        raise XAmzContentSHA256Mismatch(ClientComputedContentSHA256=claimed,
+                                        S3ComputedContentSHA256=computed)

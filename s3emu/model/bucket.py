@@ -53,6 +53,10 @@ class Bucket:
     def find(self, key: str) -> ObjectVersion | None:
         return self.objects.get(key)
 
+    def hides(self, key: str) -> bool:
+        """Whether listings leave ``key`` out (its current version is a delete marker)."""
+        return self.objects[key].delete_marker
+
     def put(self, version: ObjectVersion) -> ObjectVersion | None:
         """Store ``version`` as the current version of its key; return the one it replaced."""
         with self.lock:

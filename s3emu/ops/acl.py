@@ -60,7 +60,7 @@ def _canned(call: Call, owner: str, bucket_owner: str) -> tuple[Acl | None, str 
     """The ACL the request's ``x-amz-acl`` / ``x-amz-grant-*`` headers ask for, and the
     canned name (None, None when they ask for nothing)."""
     name = call.headers.get("x-amz-acl")
-    if name is None and not any(header in call.headers for header in GRANT_HEADERS):
+    if name is None and GRANT_HEADERS.keys().isdisjoint(call.headers):
         return None, None
     grants = grants_from_headers(call.headers, _email(call))
     if name is not None and grants is not None:

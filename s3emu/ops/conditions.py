@@ -54,10 +54,13 @@ def _failed(prefix: str, headers: Mapping[str, str], version: ObjectVersion) -> 
     return None
 
 
+_READ_CONDITIONS = frozenset({"if-match", "if-none-match", "if-modified-since",
+                              "if-unmodified-since"})
+
+
 def check_read_conditions(headers: Mapping[str, str], version: ObjectVersion) -> None:
     """GET/HEAD preconditions: PreconditionFailed (412) or NotModified (304)."""
-    if not any(h in headers for h in ("if-match", "if-none-match", "if-modified-since",
-                                      "if-unmodified-since")):
+    if _READ_CONDITIONS.isdisjoint(headers):
         return
     failed = _failed("", headers, version)
     if failed is None:

@@ -43,8 +43,10 @@ DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
 def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
     """User metadata from ``x-amz-meta-*`` headers; MetadataTooLarge past 2 KB."""
-    meta = {name[11:]: value for name, value in headers.items()
-            if name.startswith("x-amz-meta-")}
+    meta = {}
+    for name, value in headers.items():
+        if name.startswith("x-amz-meta-"):
+            meta[name[11:]] = value
     if meta:
         size = sum(len(k.encode()) + len(v.encode("latin-1", "replace"))
                    for k, v in meta.items())
@@ -55,7 +57,10 @@ def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
 
 def content_from(headers: Mapping[str, str]) -> dict[str, str]:
     """Content attributes to store with an object; aws-chunked is not stored as an encoding."""
-    content = {field: headers[name] for name, field in CONTENT_HEADERS.items() if name in headers}
+    content = {}
+    for name, field in CONTENT_HEADERS.items():
+        if name in headers:
+            content[field] = headers[name]
     encoding = content.get("ContentEncoding")
     if encoding == "aws-chunked":                # botocore's framing alone: nothing to keep
         del content["ContentEncoding"]

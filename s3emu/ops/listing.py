@@ -45,10 +45,14 @@ def max_keys_of(query: dict[str, str]) -> int:
     return value
 
 
+def _as_it_is(text: str | None) -> str | None:
+    return text
+
+
 def encoder_of(query: dict[str, str]) -> Callable[[str | None], str | None]:
     """The function applied to key-like response values (identity unless encoding-type=url)."""
     if "encoding-type" not in query:
-        return lambda text: text
+        return _as_it_is
     if query["encoding-type"] != "url":
         raise InvalidArgument("Invalid Encoding Method specified in Request",
                               ArgumentName="encoding-type", ArgumentValue=query["encoding-type"])
@@ -105,8 +109,8 @@ def _page(call: Call, after: str | None, max_keys: int) -> tuple[Page, list[Obje
         page = list_page(bucket.keys, prefix=query.get("prefix", ""),
                          delimiter=query.get("delimiter") or None, after=after,
                          max_keys=min(max_keys, MAX_KEYS),
-                         hidden=lambda key: objects[key].delete_marker)
-        versions = [objects[key] for key in page.keys]
+                         hidden=bucket.hides)
+        versions = list(map(objects.__getitem__, page.keys))
     return page, versions
 
 
@@ -128,7 +132,10 @@ def _contents(call: Call, versions: list[ObjectVersion], encode: Callable[[str],
 
 
 def _prefixes(page: Page, encode: Callable[[str], Any]) -> list[dict[str, Any]]:
-    return [{"Prefix": encode(prefix)} for prefix in page.prefixes]
+    prefixes = []
+    for prefix in page.prefixes:
+        prefixes.append({"Prefix": encode(prefix)})
+    return prefixes
 
 
 @operation("ListObjects")

@@ -145,7 +145,7 @@ def abort_multipart_upload(call: Call) -> Reply:
 # -- UploadPart / UploadPartCopy -----------------------------------------------------------------
 def _part_checksums(call: Call, upload: Upload, payload: Blob) -> dict[str, str]:
     """The part's checksums: the request's (verified), or the upload algorithm's (computed)."""
-    given = verify_checksums(call.headers, call.trailers, lambda: payload.segments)
+    given = verify_checksums(call.headers, call.trailers, payload.segments)
     algorithm = upload.checksum_algorithm
     if algorithm is None:
         return given

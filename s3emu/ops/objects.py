@@ -53,7 +53,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     payload = call.payload(required_length=True)
     md5 = md5_hex(payload.segments)
     check_content_md5(headers.get("content-md5"), md5)
-    checksums = verify_checksums(headers, call.trailers, lambda: payload.segments)
+    checksums = verify_checksums(headers, call.trailers, payload.segments)
     return ObjectVersion(
         key=key, blob=payload, etag=sse.etag_for(encryption, md5),
         last_modified=call.clock.now_seconds(), metadata=metadata,

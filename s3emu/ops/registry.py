@@ -117,7 +117,7 @@ class Call:
             raise InvalidRequest("Missing required header for this request: Content-MD5")
         if md5 is not None:
             checksums.check_content_md5(md5, checksums.md5_hex(payload.segments))
-        checksums.verify_checksums(self.headers, self.trailers, lambda: payload.segments)
+        checksums.verify_checksums(self.headers, self.trailers, payload.segments)
         return payload.tobytes()
 
     @property

@@ -309,7 +309,11 @@ def echo(settings: Mapping[str, Any], *, context: bool = False,
         names.append(CONTEXT)
     if customer:
         names += [CUSTOMER_ALGORITHM, CUSTOMER_KEY_MD5]
-    return {name: settings[name] for name in names if settings.get(name)}
+    out = {}
+    for name in names:
+        if settings.get(name):
+            out[name] = settings[name]
+    return out
 
 
 def _check_stored_key(call: Call, stored: Mapping[str, Any], prefix: str) -> None:

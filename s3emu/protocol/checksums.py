@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 import zlib
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..errors import BadDigest, InvalidDigest, InvalidRequest
 
@@ -85,7 +85,7 @@ def _hash(name: str) -> Callable[[Iterable[memoryview]], bytes]:
 
 
 _DIGESTS: dict[str, Callable[[Iterable[memoryview]], bytes]] = {
-    "CRC32": _crc(lambda seg, crc: zlib.crc32(seg, crc), 4),
+    "CRC32": _crc(zlib.crc32, 4),
     "CRC32C": _crc(_crc32c, 4),
     "CRC64NVME": _crc(_crc64nvme, 8),
     "SHA1": _hash("sha1"),
@@ -194,7 +194,7 @@ def requested_algorithm(headers: Mapping[str, str], trailers: Mapping[str, str])
 
 
 def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
-                     segments_of: Callable[[], Iterable[memoryview]]) -> dict[str, str]:
+                     segments: Sequence[memoryview]) -> dict[str, str]:
     """Validate the flexible checksums a request carries; return ``{algorithm: base64}``.
 
     A value that is not base64 of the right size is InvalidRequest; a value that differs from
@@ -202,8 +202,11 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     ``x-amz-sdk-checksum-algorithm``), the checksum is computed and returned.
     """
     found: dict[str, str] = {}
-    given = [(alg, value) for alg, name in HEADER_OF.items()
-             if (value := headers.get(name) or trailers.get(name))]
+    given = []
+    for alg, name in HEADER_OF.items():
+        value = headers.get(name) or trailers.get(name)
+        if value:
+            given.append((alg, value))
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")
@@ -214,12 +217,12 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
             raw = b""
         if len(raw) != _DIGEST_SIZE[alg]:
             raise InvalidRequest(f"Value for x-amz-checksum-{alg.lower()} header is invalid.")
-        actual = checksum(alg, segments_of())
+        actual = checksum(alg, segments)
         if actual != value:
             raise BadDigest(f"The {alg} you specified did not match the calculated checksum.")
         found[alg] = value
     if not found:
         alg = requested_algorithm(headers, trailers)
         if alg is not None:
-            found[alg] = checksum(alg, segments_of())
+            found[alg] = checksum(alg, segments)
     return found

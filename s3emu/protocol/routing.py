@@ -156,7 +156,10 @@ class Route:
         for name, value in self.query:
             if name not in query or (value is not None and query[name] != value):
                 return False
-        return all(h in headers for h in self.headers)
+        for header in self.headers:
+            if header not in headers:
+                return False
+        return True
 
     def describe(self) -> str:
         conds = [f"?{n}" + (f"={v}" if v is not None else "") for n, v in self.query]
