@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import sys
 import zlib
+from functools import partial
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..errors import BadDigest, InvalidDigest, InvalidRequest
@@ -20,6 +22,7 @@ from ..errors import BadDigest, InvalidDigest, InvalidRequest
 #: algorithm name -> header suffix
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 HEADER_OF = {alg: f"x-amz-checksum-{alg.lower()}" for alg in ALGORITHMS}
+_HEADER_NAMES = frozenset(HEADER_OF.values())
 _DIGEST_SIZE = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
@@ -149,7 +152,14 @@ def combine(algorithm: str, first: bytes, second: bytes, second_length: int) -> 
 
 def checksum(algorithm: str, segments: Iterable[memoryview]) -> str:
     """Base64 checksum, as sent in ``x-amz-checksum-<algorithm>``."""
-    return base64.b64encode(digest(algorithm, segments)).decode()
+    return binascii.b2a_base64(_DIGESTS[algorithm](segments), newline=False).decode()
+
+
+#: base64 decoding that takes nothing but the alphabet and padding (binascii.Error otherwise):
+#: from Python 3.11 what ``b64decode(validate=True)`` calls, without its wrapper
+_strict_b64decode: Callable[[str], bytes] = (
+    partial(binascii.a2b_base64, strict_mode=True) if sys.version_info >= (3, 11)
+    else partial(base64.b64decode, validate=True))
 
 
 def md5_hex(segments: Iterable[memoryview]) -> str:
@@ -164,7 +174,7 @@ def check_content_md5(header: str | None, md5hex: str) -> None:
     if header is None:
         return
     try:
-        raw = base64.b64decode(header.strip(), validate=True)
+        raw = _strict_b64decode(header.strip())
     except (binascii.Error, ValueError):
         raise InvalidDigest(Content_MD5=header) from None
     if len(raw) != 16:
@@ -203,16 +213,17 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     """
     found: dict[str, str] = {}
     given = []
-    for alg, name in HEADER_OF.items():
-        value = headers.get(name) or trailers.get(name)
-        if value:
-            given.append((alg, value))
+    if not (_HEADER_NAMES.isdisjoint(headers) and _HEADER_NAMES.isdisjoint(trailers)):
+        for alg, name in HEADER_OF.items():
+            value = headers.get(name) or trailers.get(name)
+            if value:
+                given.append((alg, value))
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")
     for alg, value in given:
         try:
-            raw = base64.b64decode(value, validate=True)
+            raw = _strict_b64decode(value)
         except (binascii.Error, ValueError):
             raw = b""
         if len(raw) != _DIGEST_SIZE[alg]:
