@@ -46,10 +46,6 @@ class Journal(Sequence[Entry]):
         self._built = 0
         self._lock = threading.Lock()
 
-    def record(self, entry: Entry) -> None:
-        with self._lock:
-            self._entries.append(entry)
-
     def record_fields(self, *fields: Any) -> None:
         """Record an entry given as Entry's fields, in order."""
         self._entries.append(fields)         # one append: atomic, no lock needed
@@ -108,7 +104,9 @@ class Journal(Sequence[Entry]):
 
     def as_table(self, last: int | None = None) -> str:
         """A plain-text table of the entries (the last ``last`` ones if given)."""
-        rows = self._all()[-last:] if last else self._all()
+        rows = self._all()
+        if last:
+            rows = rows[-last:]
         lines = [f"{'#':>4} {'operation':<28} {'status':>6} {'error':<24} bucket/key"]
         for n, e in enumerate(rows, 1):
             where = "/".join(x for x in (e.bucket, e.key) if x) or "-"

@@ -142,11 +142,16 @@ def signing_key(secret: str, date: str, region: str, service: str = "s3") -> byt
         key = hmac.new(f"AWS4{secret}".encode(), date.encode(), hashlib.sha256).digest()
         for part in (region, service, "aws4_request"):
             key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        with _KEYS_LOCK:
-            if len(_KEYS) >= _KEYS_MAX:
-                _KEYS.clear()
-            _KEYS[cache_key] = key
+        _remember(_KEYS, cache_key, key)
     return key
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep ``value`` in one of this module's in-memory caches (emptied when full)."""
+    with _KEYS_LOCK:
+        if len(cache) >= _KEYS_MAX:
+            cache.clear()
+        cache[key] = value
 
 
 def sign_hex(key: bytes, text: str) -> str:
@@ -170,10 +175,7 @@ _OUTER = bytes(b ^ 0x5C for b in range(256))
 def _pads(key: bytes) -> tuple[Any, Any]:
     block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
     pads = (hashlib.sha256(block.translate(_INNER)), hashlib.sha256(block.translate(_OUTER)))
-    with _KEYS_LOCK:
-        if len(_PADS) >= _KEYS_MAX:
-            _PADS.clear()
-        _PADS[key] = pads
+    _remember(_PADS, key, pads)
     return pads
 
 

@@ -71,9 +71,7 @@ def _emit_children(out: list[str], children: Mapping[str, Any]) -> None:
     for name, value in children.items():
         kind = type(value)
         if kind is str:
-            if "&" in value or "<" in value or ">" in value:
-                value = value.translate(_ESCAPES)
-            out.append(f"<{name}>{value}</{name}>")
+            out.append(f"<{name}>{_escape(value)}</{name}>")
         elif kind is int:
             out.append(f"<{name}>{value}</{name}>")
         elif value is not None and name != "@attrs":
