@@ -107,7 +107,7 @@ def decode(raw: Blob) -> Decoded:
         if size == 0:
             break
         pieces.append(data)
-        if not cursor.crlf_at(pos):
+        if not (flat.startswith(b"\r\n", pos) if flat is not None else cursor.crlf_at(pos)):
             raise IncompleteBody() if pos + 2 > cursor.size else InvalidArgument(
                 "Malformed aws-chunked body: chunk data not followed by CRLF")
         pos += 2
@@ -115,6 +115,8 @@ def decode(raw: Blob) -> Decoded:
     trailer_signature = None
     while pos < cursor.size:
         usual = _TRAILER.match(flat, pos) if flat is not None else None
+        if usual is None and flat is not None and flat.startswith(b"\r\n", pos):
+            break                                # the empty line that ends the trailers
         if usual is not None:
             name, value, pos = usual[1].decode().lower(), usual[2].decode(), usual.end()
         else:
