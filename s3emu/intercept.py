@@ -36,11 +36,11 @@ _S3_HOST = re.compile(
     r"\.amazonaws\.com(?:\.cn)?(?::\d+)?$", re.I)
 
 
-def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
-                body: Any) -> dict[str, Any]:
-    """A WSGI environ for one request; ``body`` may be None, bytes, str, a file-like object or
-    an iterable of chunks. The body is handed over as ``environ["s3emu.body"]`` (bytes, or the
-    list of chunks of botocore's aws-chunked framing, never joined)."""
+def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any]:
+    """A WSGI environ for one request; ``headers`` in any form :func:`header_pairs` reads,
+    ``body`` None, bytes, str, a file-like object or an iterable of chunks. The body is handed
+    over as ``environ["s3emu.body"]`` (bytes, or the list of chunks of botocore's aws-chunked
+    framing, never joined)."""
     scheme, netloc, path, query, _ = urlsplit(url)
     if not path:
         path = "/"
@@ -71,13 +71,21 @@ def environ_for(method: str, url: str, headers: Iterable[tuple[Any, Any]],
     }
     fields = {"host": netloc}       # the headers as app.request_headers would read them
     keys = _ENV_KEYS
-    for name, value in headers:
-        names = keys.get(name)
-        if names is None:
-            names = _env_key(name)
-        if type(value) is not str:
-            value = value.decode("latin-1") if type(value) is bytes else str(value)
-        environ[names[0]] = fields[names[1]] = value
+    raw = getattr(headers, "_dict", None)
+    botocore = type(raw) is dict and type(headers).__name__ == "HeadersDict"
+    for name, value in raw.items() if botocore else header_pairs(headers):
+        if botocore:                # {_HeaderKey: value}: the name as sent is its _key
+            name = name._key
+        try:
+            env_key, field = keys[name]
+        except KeyError:
+            env_key, field = _env_key(name)
+        if type(value) is bytes:
+            value = value.decode("latin-1")
+        elif type(value) is not str:
+            value = str(value)
+        environ[env_key] = value
+        fields[field] = value
     data = _body_bytes(body)
     environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
@@ -280,7 +288,7 @@ def call_app(emu: Emulator, method: str, url: str, headers: Any, body: Any) -> R
     ``headers`` may be a mapping, a list of pairs or botocore's ``HeadersDict``. A
     ``connection="reset"`` fault raises :class:`s3emu.faults.ConnectionReset`.
     """
-    environ = environ_for(method, url, header_pairs(headers), body)
+    environ = environ_for(method, url, headers, body)
     started = _Started()
     chunks = emu(environ, started)
     code, _, reason = started.status.partition(" ")

@@ -112,26 +112,19 @@ def trim(value: str) -> str:
 
 def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
     """``name:value\\n`` for each signed header name (values trimmed)."""
-    lines = []
-    for name in names:          # a loop, not a comprehension: no function made per request
-        lines.append(f"{name}:{trim(headers.get(name, ''))}\n")
-    return "".join(lines)
+    lines = [f"{name}:{headers.get(name, '')}\n" for name in names]
+    text = "".join(lines)
+    if "  " in text or " \n" in text or ": " in text or text.count("\n") != len(lines) or \
+            not text.replace("\n", "").isprintable():
+        # some value needs trimming (or may): each is trimmed
+        text = "".join([f"{name}:{trim(headers.get(name, ''))}\n" for name in names])
+    return text
 
 
 def sha256_hex(text: str | bytes) -> str:
     """Hex SHA-256 of a short text (a canonical request, trailer lines)."""
     data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
-    return _sha256(data).hexdigest()
-
-
-# CPython's own SHA-256 for the small strings signing hashes: it starts faster than OpenSSL's.
-try:
-    from _sha2 import sha256 as _sha256             # Python 3.12+
-except ImportError:
-    try:
-        from _sha256 import sha256 as _sha256       # Python 3.9-3.11
-    except ImportError:
-        _sha256 = hashlib.sha256
+    return hashlib.sha256(data).hexdigest()   # OpenSSL's: SHA-NI where the CPU has it
 
 
 def signing_key(secret: str, date: str, region: str, service: str = "s3") -> bytes:

@@ -23,7 +23,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
-from ..protocol.addressing import raw_path
 from . import presign, sigv2, sigv4
 from .access import authorize_anonymous
 from .request import Request, Verified
@@ -77,7 +76,7 @@ def authenticate(emu: Emulator, credential: Credential, method: str, where: Addr
             "Signature query string parameter or the Authorization header should be specified",
             ArgumentName="Authorization", ArgumentValue=authorization)
     expected, from_bucket = _expected_region(emu, op, where)
-    request = Request(method, raw_path(environ), environ.get("QUERY_STRING", ""), headers,
+    request = Request(method, where.raw_path, environ.get("QUERY_STRING", ""), headers,
                       query, where.bucket, where.virtual_host, emu.clock.now(), expected,
                       from_bucket)
     verified = _SIGNERS[scheme](request, emu.users)

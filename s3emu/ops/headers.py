@@ -6,6 +6,7 @@ GET/HEAD. Header names on the request side are lower-case.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
 from urllib.parse import parse_qsl
 
@@ -44,9 +45,8 @@ DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
     """User metadata from ``x-amz-meta-*`` headers; MetadataTooLarge past 2 KB."""
     meta = {}
-    for name, value in headers.items():
-        if name.startswith("x-amz-meta-"):
-            meta[name[11:]] = value
+    for name in _metadata_names(tuple(headers)):
+        meta[name[11:]] = headers[name]
     if meta:
         size = sum(len(k.encode()) + len(v.encode("latin-1", "replace"))
                    for k, v in meta.items())
@@ -55,12 +55,23 @@ def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
     return meta
 
 
+# Which headers are metadata or content attributes depends on the names alone, and clients send
+# the same few sets of names again and again: worked out once per set.
+@lru_cache(maxsize=256)
+def _metadata_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in names if name.startswith("x-amz-meta-"))
+
+
+@lru_cache(maxsize=256)
+def _content_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in CONTENT_HEADERS if name in names)
+
+
 def content_from(headers: Mapping[str, str]) -> dict[str, str]:
     """Content attributes to store with an object; aws-chunked is not stored as an encoding."""
     content = {}
-    for name, field in CONTENT_HEADERS.items():
-        if name in headers:
-            content[field] = headers[name]
+    for name in _content_names(tuple(headers)):
+        content[CONTENT_HEADERS[name]] = headers[name]
     encoding = content.get("ContentEncoding")
     if encoding == "aws-chunked":                # botocore's framing alone: nothing to keep
         del content["ContentEncoding"]

@@ -26,6 +26,8 @@ class Address(NamedTuple):
     key: str | None
     region: str | None
     virtual_host: bool
+    #: the request path as sent (still percent-encoded), without the query
+    raw_path: str = "/"
 
 
 def raw_path(environ: Mapping[str, object]) -> str:
@@ -61,10 +63,10 @@ def address(environ: Mapping[str, object]) -> Address:
     path = raw_path(environ)
     if host_bucket:
         key = path[1:] if path.startswith("/") else path
-        return Address(host_bucket, _decoded(key) or None, region, True)
+        return Address(host_bucket, _decoded(key) or None, region, True, path)
     bucket, _, key = path[1:].partition("/")
     return Address((unquote(bucket) if "%" in bucket else bucket) or None,
-                   _decoded(key) or None, region, False)
+                   _decoded(key) or None, region, False, path)
 
 
 def _decoded(key: str) -> str:

@@ -53,10 +53,12 @@ def read_raw(environ: Mapping[str, Any]) -> Blob:
 
 def read_payload(environ: dict[str, Any], headers: Mapping[str, str]) -> chunked.Decoded:
     """The request payload: the raw body, or its aws-chunked decoding."""
-    raw = read_raw(environ)
     if not chunked.is_aws_chunked(headers):
-        return chunked.Decoded(raw)
-    decoded = chunked.decode(raw)
+        return chunked.Decoded(read_raw(environ))
+    given = environ.get("s3emu.body")           # in-process: a small body is one bytes object
+    decoded = chunked.decode_one_chunk(given) if type(given) is bytes else None
+    if decoded is None:
+        decoded = chunked.decode(read_raw(environ))
     declared = headers.get("x-amz-decoded-content-length")
     if declared is not None and declared.isdigit() and int(declared) != decoded.payload.size:
         raise IncompleteBody()

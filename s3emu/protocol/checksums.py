@@ -1,9 +1,9 @@
 """S3's checksums: Content-MD5 and the flexible checksums (CRC32, CRC32C, CRC64NVME, SHA1,
 SHA256), computed over a Blob's segments without joining them.
 
-CRC32 uses zlib; CRC32C and CRC64NVME use ``awscrt`` when it is installed (boto3[crt]) and a
-table-driven pure-Python fallback otherwise. Values are base64 of the big-endian digest, as in
-``x-amz-checksum-*`` headers.
+CRC32 uses binascii (zlib's CRC-32, as botocore does); CRC32C and CRC64NVME use ``awscrt`` when
+it is installed (boto3[crt]) and a table-driven pure-Python fallback otherwise. Values are
+base64 of the big-endian digest, as in ``x-amz-checksum-*`` headers.
 
 This module imports only the standard library (and awscrt if present).
 """
@@ -13,7 +13,6 @@ import base64
 import binascii
 import hashlib
 import sys
-import zlib
 from functools import partial
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -23,6 +22,7 @@ from ..errors import BadDigest, InvalidDigest, InvalidRequest
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 HEADER_OF = {alg: f"x-amz-checksum-{alg.lower()}" for alg in ALGORITHMS}
 _HEADER_NAMES = frozenset(HEADER_OF.values())
+_ALGORITHM_OF = {name: alg for alg, name in HEADER_OF.items()}
 _DIGEST_SIZE = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
@@ -88,7 +88,7 @@ def _hash(name: str) -> Callable[[Iterable[memoryview]], bytes]:
 
 
 _DIGESTS: dict[str, Callable[[Iterable[memoryview]], bytes]] = {
-    "CRC32": _crc(zlib.crc32, 4),
+    "CRC32": _crc(binascii.crc32, 4),      # binascii's, as botocore's
     "CRC32C": _crc(_crc32c, 4),
     "CRC64NVME": _crc(_crc64nvme, 8),
     "SHA1": _hash("sha1"),
@@ -213,23 +213,25 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     """
     found: dict[str, str] = {}
     given = []
-    if not (_HEADER_NAMES.isdisjoint(headers) and _HEADER_NAMES.isdisjoint(trailers)):
-        for alg, name in HEADER_OF.items():
-            value = headers.get(name) or trailers.get(name)
-            if value:
-                given.append((alg, value))
+    names = _HEADER_NAMES.intersection(headers)
+    if trailers:
+        names |= _HEADER_NAMES.intersection(trailers)
+    for name in names:          # mostly none or one
+        value = headers.get(name) or trailers.get(name)
+        if value:
+            given.append((_ALGORITHM_OF[name], value))
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")
     for alg, value in given:
-        try:
-            raw = _strict_b64decode(value)
-        except (binascii.Error, ValueError):
-            raw = b""
-        if len(raw) != _DIGEST_SIZE[alg]:
-            raise InvalidRequest(f"Value for x-amz-checksum-{alg.lower()} header is invalid.")
-        actual = checksum(alg, segments)
-        if actual != value:
+        if checksum(alg, segments) != value:    # equal: well-formed too, nothing to decode
+            try:
+                raw = _strict_b64decode(value)
+            except (binascii.Error, ValueError):
+                raw = b""
+            if len(raw) != _DIGEST_SIZE[alg]:
+                raise InvalidRequest(f"Value for x-amz-checksum-{alg.lower()} header is "
+                                     "invalid.")
             raise BadDigest(f"The {alg} you specified did not match the calculated checksum.")
         found[alg] = value
     if not found:

@@ -21,6 +21,8 @@ _MAX_LINE = 4096
 #: a chunk header and a trailer line as SDKs write them; anything else takes the general path
 _CHUNK_HEADER = re.compile(rb"([0-9a-fA-F]{1,16})(?:;chunk-signature=([0-9a-fA-F]{1,128}))?\r\n")
 _TRAILER = re.compile(rb"([A-Za-z0-9-]{1,128}):([!-~]{0,1024})\r\n")
+#: the end of a body after its one data chunk: the final chunk and at most one trailer
+_UNSIGNED_TAIL = re.compile(rb"\r\n0\r\n(?:([A-Za-z0-9-]{1,128}):([!-~]{0,1024})\r\n)?\r\n\Z")
 #: Bodies up to this size made of several pieces are joined once before decoding.
 _SMALL = 64 * 1024
 
@@ -88,6 +90,10 @@ class _Cursor:
 def decode(raw: Blob) -> Decoded:
     """Decode ``raw``; IncompleteBody if it ends early, InvalidArgument if it is garbled."""
     cursor = _Cursor(raw)
+    if cursor.flat is not None:
+        whole = decode_one_chunk(cursor.flat)
+        if whole is not None:
+            return whole
     pos = 0
     pieces: list[Blob] = []
     chunks: list[tuple[str | None, Blob]] = []
@@ -133,6 +139,27 @@ def decode(raw: Blob) -> Decoded:
             trailers[name] = value.strip()
     payload = pieces[0] if len(pieces) == 1 else Blob.concat(pieces)
     return Decoded(payload, chunks, trailers, trailer_signature)
+
+
+def decode_one_chunk(flat: bytes) -> Decoded | None:
+    """The decoding of a body of one unsigned data chunk and at most one trailer, in one step
+    (how SDKs send a small object); None for any other body (:func:`decode` reads those)."""
+    head = _CHUNK_HEADER.match(flat)
+    if head is None or head[2] is not None:
+        return None
+    start = head.end()
+    stop = start + int(head[1], 16)
+    tail = _UNSIGNED_TAIL.match(flat, stop)
+    if tail is None or start == stop:
+        return None
+    trailers = {}
+    if tail[1] is not None:
+        name = tail[1].decode().lower()
+        if name == "x-amz-trailer-signature":
+            return None
+        trailers[name] = tail[2].decode()
+    data = Blob.of(memoryview(flat)[start:stop])
+    return Decoded(data, [(None, data), (None, EMPTY_BLOB)], trailers)
 
 
 def _chunk_header(cursor: _Cursor, pos: int) -> tuple[int, str | None, int]:

@@ -43,9 +43,12 @@ def respond(reply: Reply, start_response: Callable[..., Any], *, head: bool, req
         headers.setdefault("Content-Type", "application/xml")
     out = [("x-amz-request-id", request_id), ("x-amz-id-2", host_id),
            ("Date", http_date(now)), ("Server", "AmazonS3")]
-    for name, value in headers.items():
-        if value is not None:
-            out.append((name, value))
+    if None in headers.values():
+        for name, value in headers.items():
+            if value is not None:
+                out.append((name, value))
+    else:
+        out += headers.items()
     if body is None:
         body = b""
     if isinstance(body, (bytes, bytearray, memoryview)):
