@@ -597,3 +597,40 @@ def test_cli_rejects_a_bad_user_without_echoing_it():
                           cwd=ROOT, env=env, timeout=60)
     assert done.returncode == 2
     assert "--user #1" in done.stderr and "hunter2" not in done.stderr
+
+
+# -- what a request reuses of the checks of the one before it --------------------------------
+def test_a_changed_secret_is_checked_on_the_next_request(emu, bucket):
+    old = boto3.client("s3", region_name="us-east-1", aws_access_key_id="testing",
+                       aws_secret_access_key="testing")
+    old.head_bucket(Bucket=bucket)
+    old.head_bucket(Bucket=bucket)          # same credential scope and date as the last one
+    emu.add_user("testing", "rotated")
+    with pytest.raises(ClientError) as exc:
+        old.list_objects_v2(Bucket=bucket)
+    assert error_of(exc) == (403, "SignatureDoesNotMatch")
+    new = boto3.client("s3", region_name="us-east-1", aws_access_key_id="testing",
+                       aws_secret_access_key="rotated")
+    assert new.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_the_same_credential_is_checked_against_each_bucket_region(emu, s3, bucket):
+    s3.create_bucket(Bucket="far-away", CreateBucketConfiguration={
+        "LocationConstraint": "eu-west-1"})
+    here, there = f"{URL}/{bucket}/k", f"{URL}/far-away/k"
+    status, _, _ = send(emu, "PUT", here, sign_v4("PUT", here, b"v"), b"v")
+    assert status == 200
+    status, headers, body = send(emu, "PUT", there, sign_v4("PUT", there, b"v"), b"v")
+    assert (status, error_xml(body)["Code"]) == (400, "AuthorizationHeaderMalformed")
+    assert headers["x-amz-bucket-region"] == "eu-west-1"
+    status, _, _ = send(emu, "PUT", here, sign_v4("PUT", here, b"w"), b"w")
+    assert status == 200
+
+
+def test_a_signature_is_checked_even_when_the_scope_was_checked_before(emu, bucket):
+    url = f"{URL}/{bucket}/k"
+    good = sign_v4("PUT", url, b"v")
+    assert send(emu, "PUT", url, good, b"v")[0] == 200
+    forged = dict(good, Authorization=good["Authorization"][:-4] + "0000")
+    status, _, body = send(emu, "PUT", url, forged, b"v")
+    assert (status, error_xml(body)["Code"]) == (403, "SignatureDoesNotMatch")

@@ -165,3 +165,33 @@ def test_chunk_signatures_are_collected():
     decoded = chunked.decode(Blob([body]))
     assert [sig for sig, _ in decoded.chunks] == ["abc", "def"]
     assert decoded.payload.tobytes() == b"hello"
+
+
+@pytest.mark.parametrize("body", [
+    framed(b"hello", trailers="x-amz-checksum-crc32:NhCmhg==\r\n"),
+    framed(b"hello"),
+    framed(b"x" * 70000, trailers="x-amz-checksum-sha256:abc=\r\n"),
+])
+def test_one_chunk_bodies_decode_in_one_step_as_in_the_general_reader(body):
+    quick = chunked.decode_one_chunk(body)
+    assert quick is not None
+    general = chunked.decode(Blob([body[:3], body[3:]]))      # in pieces: the general reader
+    assert quick.payload.tobytes() == general.payload.tobytes()
+    assert quick.trailers == general.trailers
+    assert [(sig, data.tobytes()) for sig, data in quick.chunks] == \
+        [(sig, data.tobytes()) for sig, data in general.chunks]
+    assert quick.trailer_signature is general.trailer_signature is None
+
+
+@pytest.mark.parametrize("body", [
+    b"0\r\n\r\n",                                                  # no data chunk
+    framed(b"ab", b"cd"),                                          # two data chunks
+    b"5;chunk-signature=" + b"a" * 64 + b"\r\nhello\r\n0;chunk-signature=" + b"b" * 64 +
+    b"\r\n\r\n",                                                   # signed chunks
+    framed(b"hello", trailers="x-amz-trailer-signature:" + "c" * 64 + "\r\n"),  # signed
+    framed(b"hello") + b"extra",                                   # something after the end
+    framed(b"hello")[:-2],                                         # no closing line
+    b"9\r\nhello\r\n0\r\n\r\n",                                    # shorter than it says
+])
+def test_other_bodies_are_left_to_the_general_reader(body):
+    assert chunked.decode_one_chunk(body) is None
