@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Mapping
+from weakref import ref
 
 from ..errors import (AccessDenied, AuthorizationHeaderMalformed, InvalidAccessKeyId,
                       InvalidArgument, InvalidRequest, NotImplemented_, RequestTimeTooSkewed,
@@ -38,7 +39,7 @@ _CREDENTIAL_PREFIX = ALGORITHM + " Credential="
 _last_usual: tuple[str | None, tuple[str, str, str] | None] = (None, None)
 #: the last header-signed request whose credential, scope and date checked out (see
 #: :func:`verify_header`)
-_last_checked: tuple = (None, None, None)
+_last_checked: tuple = (lambda: None, None, None)
 _MAX_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
 
 
@@ -211,7 +212,7 @@ def verify_header(request: Request, users: Users) -> Verified:
     usual = usual_form(authorization)
     given = headers.get("x-amz-date")
     last = _last_checked
-    if usual is not None and given is not None and last[0] is users and last[1] == (
+    if usual is not None and given is not None and last[0]() is users and last[1] == (
             usual[0], usual[1], given, request.expected_region, request.region_from_bucket) \
             and users.get(last[2].access_key) is last[2]:
         # the same credential, signed headers and date as the last request: its checks up to
@@ -228,8 +229,8 @@ def verify_header(request: Request, users: Users) -> Verified:
         scope = "/".join(parts[1:])
         key = signing_key(user.secret, parts[1], parts[2])
         if usual is not None and given is headers.get("x-amz-date"):
-            _last_checked = (users, (usual[0], usual[1], given, request.expected_region,
-                                     request.region_from_bucket),
+            _last_checked = (ref(users), (usual[0], usual[1], given, request.expected_region,
+                                          request.region_from_bucket),
                              user, when, key, scope, timestamp, signed)
     check_skew(when, given, request.now)
     content_hash = payload_hash(headers)
