@@ -71,8 +71,8 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
     }
     fields = {"host": netloc}       # the headers as app.request_headers would read them
     keys = _ENV_KEYS
-    raw = getattr(headers, "_dict", None)
-    botocore = type(raw) is dict and type(headers).__name__ == "HeadersDict"
+    raw = _botocore_headers(headers)
+    botocore = raw is not None
     for name, value in raw.items() if botocore else header_pairs(headers):
         if botocore:                # {_HeaderKey: value}: the name as sent is its _key
             name = name._key
@@ -181,18 +181,22 @@ def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
     return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
 
 
+def _botocore_headers(headers: Any) -> dict[Any, Any] | None:
+    """The ``{_HeaderKey: value}`` dict inside botocore's ``HeadersDict`` (None for other
+    header containers); a ``_HeaderKey``'s ``_key`` is the name as sent."""
+    raw = getattr(headers, "_dict", None)
+    return raw if type(raw) is dict and type(headers).__name__ == "HeadersDict" else None
+
+
 def header_pairs(headers: Any) -> Iterable[tuple[Any, Any]]:
     """(name, value) pairs of a mapping, a pair list, botocore's ``HeadersDict`` or an
     ``email.message.Message``, read without the per-item cost of their ``items()``."""
-    raw = getattr(headers, "_dict", None)      # botocore HeadersDict: {_HeaderKey: value}
-    if type(raw) is dict:
-        try:
-            pairs = []
-            for key, value in raw.items():   # a loop, not a comprehension: no function made
-                pairs.append((key._key, value))
-            return pairs
-        except AttributeError:
-            pass
+    raw = _botocore_headers(headers)
+    if raw is not None:
+        pairs = []
+        for key, value in raw.items():   # a loop, not a comprehension: no function made
+            pairs.append((key._key, value))
+        return pairs
     raw = getattr(headers, "_headers", None)   # email.message.Message (HTTPHeaders)
     if type(raw) is list:
         return raw

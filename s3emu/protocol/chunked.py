@@ -90,10 +90,6 @@ class _Cursor:
 def decode(raw: Blob) -> Decoded:
     """Decode ``raw``; IncompleteBody if it ends early, InvalidArgument if it is garbled."""
     cursor = _Cursor(raw)
-    if cursor.flat is not None:
-        whole = decode_one_chunk(cursor.flat)
-        if whole is not None:
-            return whole
     pos = 0
     pieces: list[Blob] = []
     chunks: list[tuple[str | None, Blob]] = []
