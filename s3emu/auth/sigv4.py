@@ -210,15 +210,17 @@ def verify_header(request: Request, users: Users) -> Verified:
     headers = request.headers
     authorization = headers["authorization"]
     usual = usual_form(authorization)
-    given = headers.get("x-amz-date")
+    amz_date = headers.get("x-amz-date")
+    # what the checks before the signature depend on (None: not a form that is remembered)
+    memo = None if usual is None or amz_date is None else (
+        usual[0], usual[1], amz_date, request.expected_region, request.region_from_bucket)
     last = _last_checked
-    if usual is not None and given is not None and last[0]() is users and last[1] == (
-            usual[0], usual[1], given, request.expected_region, request.region_from_bucket) \
-            and users.get(last[2].access_key) is last[2]:
+    if memo is not None and last[0]() is users and last[1] == memo and \
+            users.get(last[2].access_key) is last[2]:
         # the same credential, signed headers and date as the last request: its checks up to
         # the signature passed, and its signing key is known
         _, _, user, when, key, scope, timestamp, signed = last
-        provided = usual[2]
+        given, provided = amz_date, usual[2]
     else:
         parts, signed, provided = parse_authorization(authorization)
         when, timestamp, given = request_time(headers)
@@ -228,10 +230,8 @@ def verify_header(request: Request, users: Users) -> Verified:
             raise InvalidAccessKeyId(AWSAccessKeyId=parts[0])
         scope = "/".join(parts[1:])
         key = signing_key(user.secret, parts[1], parts[2])
-        if usual is not None and given is headers.get("x-amz-date"):
-            _last_checked = (ref(users), (usual[0], usual[1], given, request.expected_region,
-                                          request.region_from_bucket),
-                             user, when, key, scope, timestamp, signed)
+        if memo is not None:
+            _last_checked = (ref(users), memo, user, when, key, scope, timestamp, signed)
     check_skew(when, given, request.now)
     content_hash = payload_hash(headers)
     check_signature(request, key, user.access_key, provided, timestamp, scope,

@@ -20,9 +20,10 @@ from ..model.blob import EMPTY_BLOB, Blob
 _MAX_LINE = 4096
 #: a chunk header and a trailer line as SDKs write them; anything else takes the general path
 _CHUNK_HEADER = re.compile(rb"([0-9a-fA-F]{1,16})(?:;chunk-signature=([0-9a-fA-F]{1,128}))?\r\n")
-_TRAILER = re.compile(rb"([A-Za-z0-9-]{1,128}):([!-~]{0,1024})\r\n")
+_TRAILER_LINE = rb"([A-Za-z0-9-]{1,128}):([!-~]{0,1024})\r\n"
+_TRAILER = re.compile(_TRAILER_LINE)
 #: the end of a body after its one data chunk: the final chunk and at most one trailer
-_UNSIGNED_TAIL = re.compile(rb"\r\n0\r\n(?:([A-Za-z0-9-]{1,128}):([!-~]{0,1024})\r\n)?\r\n\Z")
+_UNSIGNED_TAIL = re.compile(rb"\r\n0\r\n(?:" + _TRAILER_LINE + rb")?\r\n\Z")
 #: Bodies up to this size made of several pieces are joined once before decoding.
 _SMALL = 64 * 1024
 
@@ -145,8 +146,10 @@ def decode_one_chunk(flat: bytes) -> Decoded | None:
         return None
     start = head.end()
     stop = start + int(head[1], 16)
+    if start == stop:                   # no data chunk: the final chunk comes first
+        return None
     tail = _UNSIGNED_TAIL.match(flat, stop)
-    if tail is None or start == stop:
+    if tail is None:
         return None
     trailers = {}
     if tail[1] is not None:
