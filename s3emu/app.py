@@ -18,7 +18,6 @@ from .admin import ADMIN_PATH, is_admin, serve as serve_admin
 from .auth.identify import claimed_credential
 from .errors import InternalError, MethodNotAllowed, NotImplemented_, S3Error, SlowDown
 from .faults import ConnectionReset, truncated
-from .ids import Ids
 from .ops.registry import OPERATIONS, Call
 from .protocol.reply import Reply
 from .protocol.addressing import address
@@ -77,7 +76,7 @@ def handle(emu: Emulator, environ: dict[str, Any],
     """Serve one WSGI request with ``emu``."""
     if environ.get("PATH_INFO", "").startswith(ADMIN_PATH) and is_admin(environ):
         return serve_admin(emu, environ, start_response)
-    request_id = emu.ids.request_id()
+    request_id, host_id = emu.ids.request_ids()
     seen = _Seen(environ.get("REQUEST_METHOD", "GET").upper())
     try:
         reply = _serve(emu, environ, seen, request_id)
@@ -93,7 +92,7 @@ def handle(emu: Emulator, environ: dict[str, Any],
         reply = error_reply(InternalError())
     now = emu.clock.now()
     body = respond(reply, start_response, head=seen.method == "HEAD", request_id=request_id,
-                   host_id=Ids.host_id(request_id), now=now)
+                   host_id=host_id, now=now)
     call = seen.call
     bytes_in = call._decoded.payload.size if call is not None and call._decoded else 0
     bytes_out = 0 if seen.method == "HEAD" else _size_of(reply)
@@ -150,9 +149,9 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
 
 def _journal(emu: Emulator, seen: _Seen, request_id: str, when: Any, *, status: int,
              error_code: str | None, bytes_in: int, bytes_out: int) -> None:
-    emu.journal.record_fields(      # Entry's fields, in order
+    emu.journal.record((            # Entry's fields, in order
         when, seen.op, seen.method, seen.bucket, seen.key, seen.access_key, status, error_code,
-        bytes_in, bytes_out, request_id, seen.throttled, seen.fault is not None)
+        bytes_in, bytes_out, request_id, seen.throttled, seen.fault is not None))
 
 
 def _size_of(reply: Reply) -> int:

@@ -634,3 +634,32 @@ def test_a_signature_is_checked_even_when_the_scope_was_checked_before(emu, buck
     forged = dict(good, Authorization=good["Authorization"][:-4] + "0000")
     status, _, body = send(emu, "PUT", url, forged, b"v")
     assert (status, error_xml(body)["Code"]) == (403, "SignatureDoesNotMatch")
+
+
+@pytest.mark.parametrize("value", [
+    "plain", "", "two words", "  outer spaces  ", "inner   run", "tab\there", "\tleading tab",
+    "trailing tab\t", "mixed \t  whitespace", "caf\u00e9 au lait", "no-break\u00a0space",
+])
+def test_signed_header_values_are_trimmed_as_sigv4_says(emu, bucket, value):
+    # botocore's signer trims each value (' '.join(value.split())) and sends it untrimmed
+    url = f"{URL}/{bucket}/k"
+    headers = sign_v4("PUT", url, b"data", {"x-amz-meta-note": value, "x-amz-meta-other": "x"})
+    status, _, body = send(emu, "PUT", url, headers, b"data")
+    assert status == 200, body
+
+
+@pytest.mark.parametrize("signed, sent, status", [
+    ("a b", "a  b", 200),           # the same once trimmed
+    ("a b", " a b\t", 200),
+    ("a b", "ab", 403),
+    ("ab", "a b", 403),
+    ("a\tb", "a b", 200),
+])
+def test_only_the_trimmed_value_is_signed(emu, bucket, signed, sent, status):
+    url = f"{URL}/{bucket}/k"
+    headers = sign_v4("PUT", url, b"data", {"x-amz-meta-note": signed})
+    headers["x-amz-meta-note"] = sent
+    got, _, body = send(emu, "PUT", url, headers, b"data")
+    assert got == status
+    if status == 403:
+        assert error_xml(body)["Code"] == "SignatureDoesNotMatch"

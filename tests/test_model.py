@@ -62,6 +62,14 @@ def test_ids_are_deterministic():
     assert Ids.host_id(rid) == Ids.host_id(rid)
 
 
+def test_request_ids_pair_each_request_id_with_its_host_id():
+    a, b = Ids("seed"), Ids("seed")
+    pairs = [a.request_ids() for _ in range(200)]        # more than one batch
+    assert pairs == [b.request_ids() for _ in range(200)]
+    assert len({rid for rid, _ in pairs}) == 200
+    assert all(host == Ids.host_id(rid) for rid, host in pairs)
+
+
 def test_xml_render_escapes_and_orders():
     out = xml.render("Root", {"B": "<&>", "A": [1, 2], "Skip": None, "Flag": False,
                               "When": datetime(2025, 1, 1, tzinfo=timezone.utc)}).decode()

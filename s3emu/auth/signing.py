@@ -111,13 +111,16 @@ def trim(value: str) -> str:
 
 
 def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
-    """``name:value\\n`` for each signed header name (values trimmed)."""
-    lines = [f"{name}:{headers.get(name, '')}\n" for name in names]
+    """``name:value\n`` for each signed header name (values trimmed)."""
+    get = headers.get
+    lines = []
+    for name in names:          # a loop, not a comprehension: no function made per call
+        lines.append(f"{name}:{get(name, '')}\n")
     text = "".join(lines)
-    if "  " in text or " \n" in text or ": " in text or text.count("\n") != len(lines) or \
-            not text.replace("\n", "").isprintable():
-        # some value needs trimming (or may): each is trimmed
-        text = "".join([f"{name}:{trim(headers.get(name, ''))}\n" for name in names])
+    if len(text.split()) != len(lines):
+        # some line holds whitespace besides its newline: each value is trimmed (values
+        # without any whitespace are their own trimmed form)
+        text = "".join([f"{name}:{trim(get(name, ''))}\n" for name in names])
     return text
 
 
