@@ -44,31 +44,22 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
     scheme, netloc, path, query, _ = urlsplit(url)
     if not path:
         path = "/"
-    secure = scheme == "https"
     hostport = netloc.rpartition("@")[2]
     if hostport.startswith("["):
         host, _, port = hostport[1:].partition("]")
         port = port[1:]
     else:
         host, _, port = hostport.partition(":")
-    path_info = path if "%" not in path and path.isascii() else \
+    environ = _ENVIRON.copy()       # what every in-process request has in common
+    environ["REQUEST_METHOD"] = method.upper()
+    environ["PATH_INFO"] = path if "%" not in path and path.isascii() else \
         unquote(path).encode("utf-8", "surrogateescape").decode("latin-1")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method.upper(),
-        "SCRIPT_NAME": "",
-        "PATH_INFO": path_info,
-        "RAW_URI": path + "?" + query if query else path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": host or "localhost",
-        "SERVER_PORT": port or ("443" if secure else "80"),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": netloc,
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": scheme or "http",
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
+    environ["RAW_URI"] = path + "?" + query if query else path
+    environ["QUERY_STRING"] = query
+    environ["SERVER_NAME"] = host or "localhost"
+    environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
+    environ["HTTP_HOST"] = netloc
+    environ["wsgi.url_scheme"] = scheme or "http"
     fields = {"host": netloc}       # the headers as app.request_headers would read them
     keys = _ENV_KEYS
     raw = _botocore_headers(headers)
@@ -94,8 +85,6 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
         size = sum(map(len, data)) if type(data) is list else len(data)
         environ.setdefault("CONTENT_LENGTH", str(size))
     environ["wsgi.input"] = _ChunksInput(data) if type(data) is list else io.BytesIO(data)
-    environ["wsgi.errors"] = _ERRORS
-    environ["s3emu.in_process"] = True
     length = environ.get("CONTENT_LENGTH")
     if length:
         fields["content-length"] = length
@@ -159,6 +148,12 @@ class _Errors(io.StringIO):
 
 
 _ERRORS = _Errors()
+#: the part of :func:`environ_for`'s environ that is the same for every request
+_ENVIRON: dict[str, Any] = {
+    "SCRIPT_NAME": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+    "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+    "wsgi.errors": _ERRORS, "s3emu.in_process": True,
+}
 
 
 def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
