@@ -104,27 +104,22 @@ class Emulator:
         return dump(self, path, overwrite=overwrite)
 
     # -- serving ---------------------------------------------------------------------------
-    def authenticate(self, credential: Credential, method: str, where: Address,
-                     headers: Mapping[str, str], query: Mapping[str, str],
-                     environ: dict[str, Any], op: str | None = None) -> User:
-        """The user a request comes from, its signature verified as S3 does (see
-        :mod:`s3emu.auth.verify`); anonymous requests get ``ANONYMOUS`` where allowed."""
-        return verify.authenticate(self, credential, method, where, headers, query, environ,
-                                   op)
+    #: ``authenticate(credential, method, where, headers, query, environ, op=None)``: the user
+    #: a request comes from, its signature verified as S3 does (see :mod:`s3emu.auth.verify`);
+    #: anonymous requests get ``ANONYMOUS`` where allowed
+    authenticate = verify.authenticate
 
-    def authorize(self, call: Call) -> None:
-        """Raise AccessDenied unless the request may do what it asks (ACLs, bucket policy,
-        Object Ownership, Block Public Access; see :mod:`s3emu.access`)."""
-        authorize(call)
+    #: ``authorize(call)``: raise AccessDenied unless the request may do what it asks (ACLs,
+    #: bucket policy, Object Ownership, Block Public Access; see :mod:`s3emu.access`)
+    authorize = staticmethod(authorize)
 
     def bucket_region(self, name: str) -> str | None:
         """The region of bucket ``name``, or None if there is no such bucket."""
         bucket = self.store.buckets.get(name)
         return bucket.region if bucket is not None else None
 
-    def __call__(self, environ: dict[str, Any],
-                 start_response: Callable[..., Any]) -> Iterable[bytes]:
-        return handle(self, environ, start_response)
+    #: ``emu(environ, start_response)``: the WSGI application (see :func:`s3emu.app.handle`)
+    __call__ = handle
 
     def __repr__(self) -> str:
         return f"Emulator(region={self.region!r}, buckets={len(self.store.buckets)})"

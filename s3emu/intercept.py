@@ -22,6 +22,8 @@ import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .protocol.render import STATUS_LINES
+
 if TYPE_CHECKING:
     from .emulator import Emulator
 
@@ -163,7 +165,7 @@ def _body_bytes(body: Any) -> bytes | bytearray | memoryview | list[bytes]:
         return body
     if isinstance(body, str):
         return body.encode("utf-8")
-    if type(body).__name__ == "AwsChunkedWrapper" and not getattr(body, "_remaining", b""):
+    if _is_named(type(body), "AwsChunkedWrapper") and not getattr(body, "_remaining", b""):
         # botocore's aws-chunked framing: its read() grows one bytes object chunk by chunk
         # (quadratic copying); its iterator yields each framed chunk once, kept as it is
         # (a small body is joined: one piece is read faster than several).
@@ -180,7 +182,22 @@ def _botocore_headers(headers: Any) -> dict[Any, Any] | None:
     """The ``{_HeaderKey: value}`` dict inside botocore's ``HeadersDict`` (None for other
     header containers); a ``_HeaderKey``'s ``_key`` is the name as sent."""
     raw = getattr(headers, "_dict", None)
-    return raw if type(raw) is dict and type(headers).__name__ == "HeadersDict" else None
+    return raw if type(raw) is dict and _is_named(type(headers), "HeadersDict") else None
+
+
+def _is_named(kind: type, name: str) -> bool:
+    """Whether class ``kind`` is named ``name`` (botocore's classes are recognised by name:
+    botocore is not imported here); worked out once per class."""
+    try:
+        return _NAMED[kind, name]
+    except KeyError:
+        found = kind.__name__ == name
+        if len(_NAMED) < 1024:
+            _NAMED[kind, name] = found
+        return found
+
+
+_NAMED: dict[tuple[type, str], bool] = {}
 
 
 def header_pairs(headers: Any) -> Iterable[tuple[Any, Any]]:
@@ -289,18 +306,30 @@ def call_app(emu: Emulator, method: str, url: str, headers: Any, body: Any) -> R
     """
     environ = environ_for(method, url, headers, body)
     started = _Started()
-    chunks = emu(environ, started)
-    code, _, reason = started.status.partition(" ")
-    return Response(int(code), started.headers, chunks, reason, environ.get("s3emu.fault"))
+    chunks = emu(environ, started.start_response)
+    status = started.status
+    code, reason = _STATUS_OF.get(status) or _status_of(status)
+    return Response(code, started.headers, chunks, reason, environ.get("s3emu.fault"))
+
+
+def _status_of(line: str) -> tuple[int, str]:
+    """``(code, reason)`` of a WSGI status line."""
+    code, _, reason = line.partition(" ")
+    return int(code), reason
+
+
+#: the WSGI status lines the app writes -> ``(code, reason)``
+_STATUS_OF = {line: _status_of(line) for line in STATUS_LINES.values()}
 
 
 class _Started:
-    """WSGI ``start_response`` for :func:`call_app`: keeps the status and headers."""
+    """Keeps the status and headers given to :meth:`start_response`."""
 
     __slots__ = ("status", "headers")
 
-    def __call__(self, status: str, headers: list[tuple[str, str]],
-                 exc_info: Any = None) -> None:
+    def start_response(self, status: str, headers: list[tuple[str, str]],
+                       exc_info: Any = None) -> None:
+        """WSGI ``start_response`` for :func:`call_app`."""
         self.status = status
         self.headers = headers
 

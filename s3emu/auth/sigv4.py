@@ -14,6 +14,7 @@ This module imports only the standard library, errors and the auth package.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Mapping
@@ -41,6 +42,8 @@ _last_usual: tuple[str | None, tuple[str, str, str] | None] = (None, None)
 #: :func:`verify_header`)
 _last_checked: tuple = (lambda: None, None, None)
 _MAX_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
+#: what the parts of a usual-form Authorization header are made of: printable ASCII, no space
+_VISIBLE_ASCII = re.compile(r"[!-~]*\Z")
 
 
 def canonical_request(method: str, uri: str, query: str, headers: Mapping[str, str],
@@ -155,9 +158,8 @@ def _usual_form(value: str) -> tuple[str, str, str] | None:
     if not (signed.startswith("SignedHeaders=") and signature.startswith("Signature=")):
         return None
     signed, signature = signed[14:], signature[10:]
-    joined = credential + signed + signature
-    if not (credential and signed and signature) or " " in joined or "," in signature or \
-            not joined.isprintable():
+    if not (credential and signed and signature) or "," in signature or \
+            not _VISIBLE_ASCII.match(credential + signed + signature):
         return None
     return credential, signed, signature
 

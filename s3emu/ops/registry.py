@@ -50,6 +50,9 @@ class Call:
     """One request as a handler sees it. Header names are lower-case."""
 
     emulator: Emulator
+    #: the emulator's store and clock (``emulator.store``, ``emulator.clock``)
+    store: Store = field(repr=False)
+    clock: Clock = field(repr=False)
     op: str
     method: str
     bucket: str | None
@@ -63,14 +66,6 @@ class Call:
     secure: bool = True
     virtual_host: bool = False
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
-
-    @property
-    def store(self) -> Store:
-        return self.emulator.store
-
-    @property
-    def clock(self) -> Clock:
-        return self.emulator.clock
 
     @property
     def content_length(self) -> int | None:

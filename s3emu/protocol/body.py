@@ -60,6 +60,7 @@ def read_payload(environ: dict[str, Any], headers: Mapping[str, str]) -> chunked
     if decoded is None:
         decoded = chunked.decode(read_raw(environ))
     declared = headers.get("x-amz-decoded-content-length")
-    if declared is not None and declared.isdigit() and int(declared) != decoded.payload.size:
+    if declared is not None and declared != str(decoded.payload.size) and \
+            declared.isdigit() and int(declared) != decoded.payload.size:
         raise IncompleteBody()
     return decoded

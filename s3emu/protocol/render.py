@@ -17,7 +17,8 @@ from . import xml
 from .dates import http_date
 from .reply import Reply
 
-_REASONS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+#: status code -> WSGI status line (``404 Not Found``)
+STATUS_LINES = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 
 def error_reply(error: S3Error) -> Reply:
@@ -59,7 +60,7 @@ def respond(reply: Reply, start_response: Callable[..., Any], *, head: bool, req
         if reply.length is not None and "Content-Length" not in headers:
             out.append(("Content-Length", str(reply.length)))
         chunks = body
-    start_response(_REASONS.get(reply.status, str(reply.status)), out)
+    start_response(STATUS_LINES.get(reply.status, str(reply.status)), out)
     if head or reply.status in (204, 304):
         return ()
     return chunks
