@@ -98,3 +98,18 @@ def test_error_registry():
     assert S3Error.by_code["NoSuchKey"].status == 404
     err = S3Error.by_code["NoSuchBucket"](BucketName="b")
     assert err.fields == {"BucketName": "b"} and err.message.startswith("The specified bucket")
+
+
+def test_header_names_say_which_kinds_of_header_a_request_carries():
+    from s3emu.ops.header_names import names_of
+    plain = names_of({"host": "h", "content-type": "text/plain", "x-amz-date": "d"})
+    assert (plain.metadata, plain.content, plain.acl, plain.sse) == (
+        (), ("content-type",), False, False)
+    rich = names_of({"x-amz-meta-b": "1", "x-amz-acl": "private", "x-amz-meta-a": "2",
+                     "cache-control": "no", "x-amz-server-side-encryption-customer-key": "k"})
+    assert rich.metadata == ("x-amz-meta-b", "x-amz-meta-a")
+    assert rich.content == ("cache-control",)
+    assert rich.acl and rich.sse
+    assert names_of({"x-amz-grant-read": "id=1"}).acl
+    assert names_of({"x-amz-server-side-encryption-aws-kms-key-id": "k"}).sse
+    assert names_of({"host": "h", "content-type": "t", "x-amz-date": "d"}) is plain

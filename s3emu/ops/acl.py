@@ -59,6 +59,8 @@ def _email(call: Call):
 def _canned(call: Call, owner: str, bucket_owner: str) -> tuple[Acl | None, str | None]:
     """The ACL the request's ``x-amz-acl`` / ``x-amz-grant-*`` headers ask for, and the
     canned name (None, None when they ask for nothing)."""
+    if not call.header_names.acl:
+        return None, None
     name = call.headers.get("x-amz-acl")
     if name is None and GRANT_HEADERS.keys().isdisjoint(call.headers):
         return None, None

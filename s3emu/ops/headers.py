@@ -6,7 +6,6 @@ GET/HEAD. Header names on the request side are lower-case.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Mapping
 from urllib.parse import parse_qsl
 
@@ -14,21 +13,12 @@ from ..errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
 from ..model.objects import STORAGE_CLASSES, ObjectVersion
 from ..protocol.checksums import HEADER_OF
 from ..protocol.dates import http_date
+from .header_names import CONTENT_HEADERS, HeaderNames, names_of
 from .sse import echo
 
 #: S3's limit on user-defined metadata: sum of UTF-8 bytes of names and values.
 MAX_METADATA_BYTES = 2048
 
-#: request header -> model content field
-CONTENT_HEADERS = {
-    "content-type": "ContentType",
-    "content-encoding": "ContentEncoding",
-    "content-disposition": "ContentDisposition",
-    "content-language": "ContentLanguage",
-    "cache-control": "CacheControl",
-    "expires": "Expires",
-    "x-amz-website-redirect-location": "WebsiteRedirectLocation",
-}
 #: model content field -> response header
 RESPONSE_HEADER_OF = {
     "ContentType": "Content-Type",
@@ -42,10 +32,11 @@ RESPONSE_HEADER_OF = {
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
 
-def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
-    """User metadata from ``x-amz-meta-*`` headers; MetadataTooLarge past 2 KB."""
+def metadata_from(headers: Mapping[str, str], names: HeaderNames | None = None) -> dict[str, str]:
+    """User metadata from ``x-amz-meta-*`` headers; MetadataTooLarge past 2 KB. ``names``:
+    the headers' :class:`HeaderNames` when known."""
     meta = {}
-    for name in _metadata_names(tuple(headers)):
+    for name in (names or names_of(headers)).metadata:
         meta[name[11:]] = headers[name]
     if meta:
         size = sum(len(k.encode()) + len(v.encode("latin-1", "replace"))
@@ -55,22 +46,11 @@ def metadata_from(headers: Mapping[str, str]) -> dict[str, str]:
     return meta
 
 
-# Which headers are metadata or content attributes depends on the names alone, and clients send
-# the same few sets of names again and again: worked out once per set.
-@lru_cache(maxsize=256)
-def _metadata_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name for name in names if name.startswith("x-amz-meta-"))
-
-
-@lru_cache(maxsize=256)
-def _content_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name for name in CONTENT_HEADERS if name in names)
-
-
-def content_from(headers: Mapping[str, str]) -> dict[str, str]:
-    """Content attributes to store with an object; aws-chunked is not stored as an encoding."""
+def content_from(headers: Mapping[str, str], names: HeaderNames | None = None) -> dict[str, str]:
+    """Content attributes to store with an object; aws-chunked is not stored as an encoding.
+    ``names``: the headers' :class:`HeaderNames` when known."""
     content = {}
-    for name in _content_names(tuple(headers)):
+    for name in (names or names_of(headers)).content:
         content[CONTENT_HEADERS[name]] = headers[name]
     encoding = content.get("ContentEncoding")
     if encoding == "aws-chunked":                # botocore's framing alone: nothing to keep

@@ -45,8 +45,9 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     if size is not None and size > MAX_PUT_SIZE:
         raise EntityTooLarge(ProposedSize=str(size), MaxSizeAllowed=str(MAX_PUT_SIZE))
     headers = call.headers
-    metadata = metadata_from(headers)
-    content = content_from(headers)
+    names = call.header_names
+    metadata = metadata_from(headers, names)
+    content = content_from(headers, names)
     storage_class = storage_class_from(headers)
     tags = tags_from(headers)
     encryption = sse.from_request(call)

@@ -21,6 +21,7 @@ from ..protocol import body as _body
 from ..protocol import checksums, chunked
 from ..protocol import xml
 from ..protocol.reply import Reply as Reply
+from .header_names import HeaderNames, names_of
 
 if TYPE_CHECKING:
     from ..auth.users import User
@@ -66,6 +67,16 @@ class Call:
     secure: bool = True
     virtual_host: bool = False
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
+    #: (the headers, their HeaderNames), made on first use
+    _header_names: tuple[dict[str, str], HeaderNames] | None = field(default=None, repr=False)
+
+    @property
+    def header_names(self) -> HeaderNames:
+        """Which kinds of header ``headers`` holds (see :class:`.header_names.HeaderNames`)."""
+        known = self._header_names
+        if known is None or known[0] is not self.headers:   # a copy may carry other headers
+            known = self._header_names = (self.headers, names_of(self.headers))
+        return known[1]
 
     @property
     def content_length(self) -> int | None:

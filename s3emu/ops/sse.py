@@ -190,6 +190,8 @@ def from_request(call: Call) -> dict[str, Any]:
     the request's SSE headers, else the destination bucket's default encryption."""
     headers = call.headers
     bucket = call.store.bucket(call.bucket)
+    if not call.header_names.sse:
+        return _bucket_default(call, bucket)
     if _has_customer_headers(headers, CUSTOMER):
         return _customer_settings(call, bucket)
     value = headers.get(ALGORITHM)
