@@ -95,7 +95,12 @@ def handle(emu: Emulator, environ: dict[str, Any],
                    host_id=host_id, now=now)
     call = seen.call
     bytes_in = call._decoded.payload.size if call is not None and call._decoded else 0
-    bytes_out = 0 if seen.method == "HEAD" else _size_of(reply)
+    if seen.method == "HEAD":
+        bytes_out = 0
+    elif isinstance(reply.body, (bytes, bytearray, memoryview)):
+        bytes_out = len(reply.body)
+    else:
+        bytes_out = reply.length or 0
     if seen.fault is not None and seen.fault.connection == "truncate":
         environ["s3emu.fault"] = "truncate"
         body, bytes_out = truncated(body, bytes_out, seen.fault.truncate_at)
@@ -153,8 +158,3 @@ def _journal(emu: Emulator, seen: _Seen, request_id: str, when: Any, *, status: 
         when, seen.op, seen.method, seen.bucket, seen.key, seen.access_key, status, error_code,
         bytes_in, bytes_out, request_id, seen.throttled, seen.fault is not None))
 
-
-def _size_of(reply: Reply) -> int:
-    if isinstance(reply.body, (bytes, bytearray, memoryview)):
-        return len(reply.body)
-    return reply.length or 0

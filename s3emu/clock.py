@@ -54,7 +54,7 @@ class Clock:
 
     def now_seconds(self) -> datetime:
         """The current instant without its fraction of a second (S3 keeps Last-Modified so)."""
-        now = self.now()
+        now = self._at if self._origin is None else self.now()
         return now.replace(microsecond=0) if now.microsecond else now
 
     def timestamp(self) -> float:

@@ -1,7 +1,7 @@
 """The Emulator: one in-memory S3 with its clock, users, ids and journal; a WSGI callable."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import Any, Mapping
 
 from .access.enforce import authorize
 from .app import handle
@@ -13,11 +13,6 @@ from .ids import Ids
 from .journal import Journal
 from .model.store import Store
 from .throttle import Throttle
-
-if TYPE_CHECKING:
-    from .auth.identify import Credential
-    from .ops.registry import Call
-    from .protocol.addressing import Address
 
 #: S3's minimum size for every part of a multipart upload but the last.
 S3_MIN_PART_SIZE = 5 * 1024 * 1024

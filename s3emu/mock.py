@@ -44,8 +44,10 @@ _EXPLICIT = frozenset({"explicit", "s3emu"})
 
 def current() -> Emulator | None:
     """The Emulator of the innermost active mock, or None."""
-    top = _top()
-    return top.emulator if top is not None else None
+    try:
+        return _ACTIVE[-1].emulator
+    except IndexError:  # none active (or the last one stopped meanwhile, in another thread)
+        return None
 
 
 def _top() -> MockS3 | None:

@@ -61,20 +61,17 @@ def check_signature(request: Request, key: bytes, access_key: str, provided: str
     Each reading of the raw path and query (see :func:`canonical_uris`) is tried; the error
     shows the first."""
     first = None
+    head = f"{ALGORITHM}\n{timestamp}\n{scope}\n"     # the string to sign, but its last line
     for uri in canonical_uris(request.raw_path):
         for query in queries:
             canonical = canonical_request(request.method, uri, query, request.headers, signed,
                                           content_hash)
-            to_sign = string_to_sign(timestamp, scope, canonical)
+            to_sign = head + sha256_hex(canonical)
             if same(provided, sign_hex(key, to_sign)):
                 return
             first = first or (to_sign, canonical)
     assert first is not None
     raise mismatch(access_key, first[0], provided, first[1])
-
-
-def string_to_sign(timestamp: str, scope: str, request: str) -> str:
-    return f"{ALGORITHM}\n{timestamp}\n{scope}\n{sha256_hex(request)}"
 
 
 def split_credential(credential: str) -> list[str] | None:

@@ -89,9 +89,9 @@ def authenticate(emu: Emulator, credential: Credential, method: str, where: Addr
 def _expected_region(emu: Emulator, op: str | None, where: Address) -> tuple[str | None, bool]:
     """The region a SigV4 scope must name (None: any) and whether it is the bucket's."""
     if where.bucket and op not in _ANY_REGION:
-        region = emu.bucket_region(where.bucket)
-        if region is not None:
-            return region, True
+        bucket = emu.store.buckets.get(where.bucket)
+        if bucket is not None:
+            return bucket.region, True
     return where.region, False
 
 

@@ -6,8 +6,8 @@ from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from .conditions import check_read_conditions, check_write_conditions
-from .headers import (content_from, metadata_from, object_headers, sse_headers,
-                      storage_class_from, tags_from)
+from .headers import (content_from, metadata_from, object_headers, storage_class_from,
+                      tags_from)
 from .multipart import part_read
 from .ranges import byte_range
 from .registry import Call, Reply, operation
@@ -51,10 +51,13 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     storage_class = storage_class_from(headers)
     tags = tags_from(headers)
     encryption = sse.from_request(call)
-    payload = call.payload(required_length=True)
+    decoded = call.decoded(required_length=True)
+    payload = decoded.payload
     md5 = md5_hex(payload.segments)
-    check_content_md5(headers.get("content-md5"), md5)
-    checksums = verify_checksums(headers, call.trailers, payload.segments)
+    content_md5 = headers.get("content-md5")
+    if content_md5 is not None:
+        check_content_md5(content_md5, md5)
+    checksums = verify_checksums(headers, decoded.trailers, payload.segments)
     return ObjectVersion(
         key=key, blob=payload, etag=sse.etag_for(encryption, md5),
         last_modified=call.clock.now_seconds(), metadata=metadata,
@@ -69,7 +72,7 @@ def write_reply(version: ObjectVersion) -> Reply:
         headers[HEADER_OF[alg]] = value
     if version.checksum_type:
         headers["x-amz-checksum-type"] = version.checksum_type
-    headers.update(sse_headers(version, context=True))
+    headers.update(sse.echo(version.sse, context=True))
     if version.version_id is not None:
         headers["x-amz-version-id"] = version.version_id
     return Reply(headers=headers)

@@ -101,8 +101,8 @@ class Call:
         if "chunked" in self.headers.get("transfer-encoding", "").lower() and \
                 "x-amz-decoded-content-length" not in self.headers:
             raise NotImplemented_(Header="Transfer-Encoding")
-        if self.content_length is None and not _body.is_terminated(self.environ) and \
-                "s3emu.body" not in self.environ:
+        if "s3emu.body" not in self.environ and self.content_length is None and \
+                not _body.is_terminated(self.environ):
             raise MissingContentLength()
 
     def payload(self, *, required_length: bool = False) -> Blob:

@@ -39,7 +39,7 @@ from ..auth.identify import claimed_credential
 from ..auth.users import DEFAULT_DISPLAY_NAME
 from ..errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
                       InvalidRequest, KMSNotFoundException)
-from .bucket_encryption import default_rule, sse_c_blocked
+from .bucket_encryption import CONFIG, default_rule, sse_c_blocked
 from .registry import Call
 
 if TYPE_CHECKING:
@@ -191,6 +191,8 @@ def from_request(call: Call) -> dict[str, Any]:
     headers = call.headers
     bucket = call.store.bucket(call.bucket)
     if not call.header_names.sse:
+        if CONFIG not in bucket.config:           # SSE-S3, the default: nothing to keep
+            return {}
         return _bucket_default(call, bucket)
     if _has_customer_headers(headers, CUSTOMER):
         return _customer_settings(call, bucket)
@@ -291,7 +293,7 @@ def etag_is_md5(settings: Mapping[str, Any]) -> bool:
 def etag_for(settings: Mapping[str, Any], md5hex: str) -> str:
     """The ETag of a single-PUT object (or a part): the MD5 of the bytes for SSE-S3; for SSE-C
     and SSE-KMS something else, derived from that MD5 and the key so it is deterministic."""
-    if etag_is_md5(settings):
+    if not settings or etag_is_md5(settings):
         return f'"{md5hex}"'
     key = settings.get(KEY_DIGEST) or settings.get(KMS_KEY_ID, "")
     return '"' + hashlib.md5(f"s3emu-etag:{key}:{md5hex}".encode()).hexdigest() + '"'

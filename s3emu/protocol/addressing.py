@@ -63,12 +63,11 @@ def address(environ: Mapping[str, object]) -> Address:
     path = raw_path(environ)
     if host_bucket:
         key = path[1:] if path.startswith("/") else path
-        return Address(host_bucket, _decoded(key) or None, region, True, path)
-    bucket, _, key = path[1:].partition("/")
-    return Address((unquote(bucket) if "%" in bucket else bucket) or None,
-                   _decoded(key) or None, region, False, path)
-
-
-def _decoded(key: str) -> str:
-    """A raw path's key percent-decoded once as UTF-8 (undecodable bytes kept as escapes)."""
-    return unquote(key, errors="surrogateescape") if "%" in key else key
+    else:
+        bucket, _, key = path[1:].partition("/")
+    if "%" in key:      # decoded once as UTF-8, undecodable bytes kept as escapes
+        key = unquote(key, errors="surrogateescape")
+    if host_bucket:
+        return Address(host_bucket, key or None, region, True, path)
+    return Address((unquote(bucket) if "%" in bucket else bucket) or None, key or None,
+                   region, False, path)
