@@ -46,26 +46,20 @@ _MAX_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
 _VISIBLE_ASCII = re.compile(r"[!-~]*\Z")
 
 
-def canonical_request(method: str, uri: str, query: str, headers: Mapping[str, str],
-                      signed: list[str], payload_hash: str) -> str:
-    """SigV4's canonical request (``uri`` and ``query`` are already canonical)."""
-    return (f"{method}\n{uri}\n{query}\n"
-            f"{canonical_headers(signed, headers)}\n{';'.join(signed)}\n{payload_hash}")
-
-
 def check_signature(request: Request, key: bytes, access_key: str, provided: str,
                     timestamp: str, scope: str, queries: tuple[str, ...], signed: list[str],
                     content_hash: str) -> None:
     """Compare ``provided`` with the signature of the request; SignatureDoesNotMatch.
 
-    Each reading of the raw path and query (see :func:`canonical_uris`) is tried; the error
-    shows the first."""
+    The canonical request is ``method, uri, query, canonical headers, signed header names,
+    payload hash``, one per line. Each reading of the raw path and query (see
+    :func:`canonical_uris`) is tried; the error shows the first."""
     first = None
     head = f"{ALGORITHM}\n{timestamp}\n{scope}\n"     # the string to sign, but its last line
+    tail = f"{canonical_headers(signed, request.headers)}\n{';'.join(signed)}\n{content_hash}"
     for uri in canonical_uris(request.raw_path):
         for query in queries:
-            canonical = canonical_request(request.method, uri, query, request.headers, signed,
-                                          content_hash)
+            canonical = f"{request.method}\n{uri}\n{query}\n{tail}"
             to_sign = head + sha256_hex(canonical)
             if same(provided, sign_hex(key, to_sign)):
                 return
