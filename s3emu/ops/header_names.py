@@ -38,7 +38,8 @@ class HeaderNames:
         #: content attribute names (:data:`CONTENT_HEADERS`) present
         self.content = tuple(name for name in CONTENT_HEADERS if name in names)
         #: whether ``x-amz-acl`` or an ``x-amz-grant-*`` header is present
-        self.acl = any(name == "x-amz-acl" or name.startswith("x-amz-grant-") for name in names)
+        self.acl = any(name == "x-amz-acl" or name.startswith("x-amz-grant-")
+                       for name in names)
         #: whether any ``x-amz-server-side-encryption*`` header (SSE-S3, SSE-KMS, SSE-C) is
         self.sse = any(name.startswith("x-amz-server-side-encryption") for name in names)
 

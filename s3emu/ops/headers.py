@@ -32,7 +32,8 @@ RESPONSE_HEADER_OF = {
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
 
-def metadata_from(headers: Mapping[str, str], names: HeaderNames | None = None) -> dict[str, str]:
+def metadata_from(headers: Mapping[str, str],
+                  names: HeaderNames | None = None) -> dict[str, str]:
     """User metadata from ``x-amz-meta-*`` headers; MetadataTooLarge past 2 KB. ``names``:
     the headers' :class:`HeaderNames` when known."""
     meta = {}
@@ -46,7 +47,8 @@ def metadata_from(headers: Mapping[str, str], names: HeaderNames | None = None) 
     return meta
 
 
-def content_from(headers: Mapping[str, str], names: HeaderNames | None = None) -> dict[str, str]:
+def content_from(headers: Mapping[str, str],
+                 names: HeaderNames | None = None) -> dict[str, str]:
     """Content attributes to store with an object; aws-chunked is not stored as an encoding.
     ``names``: the headers' :class:`HeaderNames` when known."""
     content = {}
