@@ -13,9 +13,11 @@ from hashlib import blake2b    # CPython's own: cheaper to start than OpenSSL's 
 
 
 _MASK64 = (1 << 64) - 1
-#: request ids are made this many at a time (one short loop, instead of the same cold code on
-#: every request)
-_BATCH = 64
+#: request ids are made several at a time (one short loop, instead of the same cold code on
+#: every request): first this many (a test makes few requests), then twice as many each time,
+#: up to :data:`_MAX_BATCH`
+_FIRST_BATCH = 4
+_MAX_BATCH = 64
 
 
 class Ids:
@@ -28,6 +30,7 @@ class Ids:
         self._requests = itertools.count(1)
         #: the next requests' (request id, host id) pairs, the next one last
         self._ready: list[tuple[str, str]] = []
+        self._batch = _FIRST_BATCH
         self._lock = threading.Lock()
 
     def _next(self, kind: bytes) -> bytes:
@@ -49,7 +52,7 @@ class Ids:
         with self._lock:
             if not self._ready:
                 made = []
-                for _ in range(_BATCH):
+                for _ in range(self._batch):
                     z = (next(self._requests) + self._offset) * 0x9E3779B97F4A7C15 & _MASK64
                     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
                     z = (z ^ (z >> 27)) * 0x94D049BB133111EB & _MASK64
@@ -57,6 +60,7 @@ class Ids:
                     made.append((request_id, self.host_id(request_id)))
                 made.reverse()
                 self._ready = made
+                self._batch = min(2 * self._batch, _MAX_BATCH)
             return self._ready.pop()
 
     def request_id(self) -> str:

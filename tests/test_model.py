@@ -64,7 +64,7 @@ def test_ids_are_deterministic():
 
 def test_request_ids_pair_each_request_id_with_its_host_id():
     a, b = Ids("seed"), Ids("seed")
-    pairs = [a.request_ids() for _ in range(200)]        # more than one batch
+    pairs = [a.request_ids() for _ in range(200)]        # several batches, growing
     assert pairs == [b.request_ids() for _ in range(200)]
     assert len({rid for rid, _ in pairs}) == 200
     assert all(host == Ids.host_id(rid) for rid, host in pairs)
