@@ -111,7 +111,7 @@ def trim(value: str) -> str:
 
 
 def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
-    """``name:value\n`` for each signed header name (values trimmed)."""
+    """``name:value\\n`` for each signed header name (values trimmed)."""
     get = headers.get
     lines = []
     for name in names:          # a loop, not a comprehension: no function made per call

@@ -40,7 +40,8 @@ class HeaderNames:
         #: whether ``x-amz-acl`` or an ``x-amz-grant-*`` header is present
         self.acl = any(name == "x-amz-acl" or name.startswith("x-amz-grant-")
                        for name in names)
-        #: whether any ``x-amz-server-side-encryption*`` header (SSE-S3, SSE-KMS, SSE-C) is
+        #: whether an ``x-amz-server-side-encryption*`` header (SSE-S3, SSE-KMS, SSE-C) is
+        #: present
         self.sse = any(name.startswith("x-amz-server-side-encryption") for name in names)
 
 

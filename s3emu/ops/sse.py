@@ -39,7 +39,7 @@ from ..auth.identify import claimed_credential
 from ..auth.users import DEFAULT_DISPLAY_NAME
 from ..errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
                       InvalidRequest, KMSNotFoundException)
-from .bucket_encryption import CONFIG, default_rule, sse_c_blocked
+from .bucket_encryption import default_rule, sse_c_blocked
 from .registry import Call
 
 if TYPE_CHECKING:
@@ -191,8 +191,6 @@ def from_request(call: Call) -> dict[str, Any]:
     headers = call.headers
     bucket = call.store.bucket(call.bucket)
     if not call.header_names.sse:
-        if CONFIG not in bucket.config:           # SSE-S3, the default: nothing to keep
-            return {}
         return _bucket_default(call, bucket)
     if _has_customer_headers(headers, CUSTOMER):
         return _customer_settings(call, bucket)
