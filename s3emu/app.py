@@ -34,8 +34,24 @@ _SPECIAL_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-l
                     "CONTENT_MD5": "content-md5"}
 
 
+#: The environ key of the request headers as sent, keyed by lower-case name (see
+#: :func:`headers_as_sent`); the in-process path and the standalone server set it. Without it
+#: the headers are read from the ``HTTP_*`` variables, where WSGI cannot tell ``_`` from ``-``.
+HEADERS = "s3emu.headers"
+
+
+def headers_as_sent(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Request headers keyed by their name as sent, in lower case (``x-amz-meta-a_b`` stays
+    so, as S3 reads it); a repeated header's values joined by commas."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        name = name.lower()
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return headers
+
+
 def request_headers(environ: dict[str, Any]) -> dict[str, str]:
-    """Request headers keyed by lower-case name."""
+    """Request headers keyed by lower-case name, read from a WSGI environ's variables."""
     headers = {}
     for name, value in environ.items():
         if name.startswith("HTTP_"):
@@ -115,7 +131,7 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
     method = seen.method
     where = address(environ)
     seen.bucket, seen.key = bucket, key = where.bucket, where.key
-    headers = environ.get("s3emu.headers")   # in-process: already read off the request
+    headers = environ.get(HEADERS)
     if headers is None:
         headers = request_headers(environ)
     query = parse_query(environ.get("QUERY_STRING", ""))

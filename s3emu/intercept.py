@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .app import HEADERS
 from .protocol.render import STATUS_LINES
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
     environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
     environ["HTTP_HOST"] = netloc
     environ["wsgi.url_scheme"] = scheme or "http"
-    fields = {"host": netloc}       # the headers as app.request_headers would read them
+    fields = {"host": netloc}       # the headers as sent, as app.headers_as_sent reads them
     keys = _ENV_KEYS
     raw = _botocore_headers(headers)
     botocore = raw is not None
@@ -94,7 +95,7 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
         fields.pop("content-length", None)
     if not environ.get("CONTENT_TYPE"):
         fields.pop("content-type", None)
-    environ["s3emu.headers"] = fields
+    environ[HEADERS] = fields
     return environ
 
 
@@ -133,8 +134,7 @@ def _env_key(name: Any) -> tuple[str, str]:
     key = text.upper().replace("-", "_")
     if key not in _NO_PREFIX:
         key = "HTTP_" + key
-    names = (key, key[5:].replace("_", "-").lower() if key.startswith("HTTP_")
-             else key.replace("_", "-").lower())
+    names = (key, text.lower())     # the app reads names as sent (x-amz-meta-a_b stays so)
     if len(_ENV_KEYS) < 4096:
         _ENV_KEYS[name] = names
     return names

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from .app import HEADERS, headers_as_sent
 from .clock import Clock
 from .emulator import Emulator
 from .errors import IncompleteBody, RequestTimeout
@@ -170,6 +171,10 @@ class _Handler(WSGIRequestHandler):
 
     def make_environ(self) -> dict[str, Any]:
         environ = super().make_environ()
+        # werkzeug leaves out headers whose names hold "_" (x-amz-meta-a_b), and WSGI's HTTP_*
+        # variables cannot tell "_" from "-": the app reads the headers as sent
+        environ[HEADERS] = headers_as_sent(
+            (name, value.replace("\r\n", "")) for name, value in self.headers.items())
         if getattr(self.server, "s3emu_allow_insecure_ssec", False):
             environ["s3emu.allow_insecure_ssec"] = True
         return environ

@@ -73,15 +73,34 @@ def test_reset_empties_state_and_keeps_config(s3, bucket, emu):
     assert emu.users.get("extra") is not None
 
 
-@pytest.mark.parametrize("headers,body", [
-    ({}, None),
-    ({"Content-Type": "text/plain", "X-Amz-Meta-Some_Name": "v", "x-amz-date": b"20250101"}, b"abc"),
-    ({"Content-Length": "3", "Content-MD5": "x", "Host": "other.example"}, b"abc"),
-    ({"Transfer-Encoding": "chunked", "Content-Type": ""}, [b"a", b"b"]),
+HOST = "bkt.s3.amazonaws.com"
+
+
+@pytest.mark.parametrize("headers,body,expected", [
+    ({}, None, {"host": HOST}),
+    ({"Content-Type": "text/plain", "X-Amz-Meta-Some_Name": "v", "x-amz-date": b"20250101"},
+     b"abc", {"host": HOST, "content-type": "text/plain", "x-amz-meta-some_name": "v",
+              "x-amz-date": "20250101", "content-length": "3"}),
+    ({"Content-Length": "3", "Content-MD5": "x", "Host": "other.example"}, b"abc",
+     {"host": "other.example", "content-length": "3", "content-md5": "x"}),
+    ({"Transfer-Encoding": "chunked", "Content-Type": ""}, [b"a", b"b"],
+     {"host": HOST, "transfer-encoding": "chunked"}),
 ])
-def test_in_process_headers_read_as_a_server_reads_them(headers, body):
-    from s3emu.app import request_headers
+def test_in_process_headers_are_read_by_their_names_as_sent(headers, body, expected):
+    from s3emu.app import headers_as_sent, request_headers
     from s3emu.intercept import environ_for
-    environ = environ_for("PUT", "https://bkt.s3.amazonaws.com/k?x=1", list(headers.items()), body)
+    environ = environ_for("PUT", f"https://{HOST}/k?x=1", list(headers.items()), body)
     fields = environ.pop("s3emu.headers")
-    assert fields == request_headers(environ)
+    assert fields == expected
+    # as the standalone server reads them (names lower-cased, "_" kept)
+    sent = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in headers.items()]
+    assert {k: v for k, v in headers_as_sent(sent).items() if v} == \
+        {k: v for k, v in fields.items() if k in {n.lower() for n in headers}}
+    # the WSGI variables agree, but for "_" (which HTTP_* cannot tell from "-")
+    assert {k.replace("_", "-"): v for k, v in fields.items()} == request_headers(environ)
+
+
+def test_headers_as_sent_joins_repeated_names():
+    from s3emu.app import headers_as_sent
+    assert headers_as_sent([("X-A", "1"), ("x-a", "2"), ("X-Meta_B", "3")]) == {
+        "x-a": "1,2", "x-meta_b": "3"}

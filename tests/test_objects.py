@@ -367,3 +367,11 @@ def test_streaming_put_with_declared_length(s3, bucket):
     s3.put_object(Bucket=bucket, Key="stream", Body=_NonSeekable(b"hello world"),
                   ContentLength=11)
     assert s3.get_object(Bucket=bucket, Key="stream")["Body"].read() == b"hello world"
+
+
+def test_metadata_names_keep_underscores(s3, bucket):
+    # S3 reads header names as sent: x-amz-meta-file_name is not x-amz-meta-file-name
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x",
+                  Metadata={"file_name": "a.txt", "Mixed_Case-Name": "b", "file-name": "c"})
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {
+        "file_name": "a.txt", "mixed_case-name": "b", "file-name": "c"}

@@ -552,3 +552,12 @@ def test_cli_help(capsys):
 def test_cli_port_in_use_exits_1(server, capsys):
     assert cli.main(["serve", "--port", str(server.port)]) == 1
     assert "cannot listen" in capsys.readouterr().err
+
+
+def test_metadata_names_keep_underscores_through_the_server(s3srv):
+    # werkzeug drops headers whose names hold "_"; the server reads the headers as sent
+    s3srv.create_bucket(Bucket="underscores")
+    s3srv.put_object(Bucket="underscores", Key="k", Body=b"x",
+                     Metadata={"file_name": "a.txt", "file-name": "c"})
+    assert s3srv.head_object(Bucket="underscores", Key="k")["Metadata"] == {
+        "file_name": "a.txt", "file-name": "c"}
