@@ -61,9 +61,8 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
     environ["QUERY_STRING"] = query
     environ["SERVER_NAME"] = host or "localhost"
     environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
-    environ["HTTP_HOST"] = netloc
     environ["wsgi.url_scheme"] = scheme or "http"
-    fields = {"host": netloc}       # the headers as sent, as app.headers_as_sent reads them
+    fields: dict[str, str] = {}     # the headers as sent, as app.headers_as_sent reads them
     keys = _ENV_KEYS
     raw = _botocore_headers(headers)
     botocore = raw is not None
@@ -78,8 +77,12 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
             value = value.decode("latin-1")
         elif type(value) is not str:
             value = str(value)
+        if field in fields:         # a repeated header: its values joined, as a server does
+            value = f"{fields[field]},{value}"
         environ[env_key] = value
         fields[field] = value
+    if "host" not in fields:
+        environ["HTTP_HOST"] = fields["host"] = netloc
     data = _body_bytes(body)
     environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated

@@ -85,17 +85,20 @@ HOST = "bkt.s3.amazonaws.com"
      {"host": "other.example", "content-length": "3", "content-md5": "x"}),
     ({"Transfer-Encoding": "chunked", "Content-Type": ""}, [b"a", b"b"],
      {"host": HOST, "transfer-encoding": "chunked"}),
+    ([("X-Amz-Meta-A", "1"), ("x-amz-meta-a", "2")], None,
+     {"host": HOST, "x-amz-meta-a": "1,2"}),
 ])
 def test_in_process_headers_are_read_by_their_names_as_sent(headers, body, expected):
     from s3emu.app import headers_as_sent, request_headers
     from s3emu.intercept import environ_for
-    environ = environ_for("PUT", f"https://{HOST}/k?x=1", list(headers.items()), body)
+    pairs = list(headers.items()) if isinstance(headers, dict) else headers
+    environ = environ_for("PUT", f"https://{HOST}/k?x=1", pairs, body)
     fields = environ.pop("s3emu.headers")
     assert fields == expected
     # as the standalone server reads them (names lower-cased, "_" kept)
-    sent = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in headers.items()]
+    sent = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in pairs]
     assert {k: v for k, v in headers_as_sent(sent).items() if v} == \
-        {k: v for k, v in fields.items() if k in {n.lower() for n in headers}}
+        {k: v for k, v in fields.items() if k in {n.lower() for n, _ in pairs}}
     # the WSGI variables agree, but for "_" (which HTTP_* cannot tell from "-")
     assert {k.replace("_", "-"): v for k, v in fields.items()} == request_headers(environ)
 
