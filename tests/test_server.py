@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 import s3emu
 from conftest import error_of
 from s3emu import cli
+from s3emu import httpresponse
 from s3emu import server as server_module
 from rawhttp import read_head
 
@@ -243,12 +244,12 @@ def test_large_object_streams(server, s3srv, monkeypatch):
     s3srv.create_bucket(Bucket="big")
     s3srv.put_object(Bucket="big", Key="blob", Body=data)
     sizes: list[int] = []
-    real_write = server_module._Exchange.write
+    real_write = httpresponse.Exchange.write
 
     def write(self, chunk):
         sizes.append(memoryview(chunk).nbytes)
         return real_write(self, chunk)
-    monkeypatch.setattr(server_module._Exchange, "write", write)
+    monkeypatch.setattr(httpresponse.Exchange, "write", write)
     body = s3srv.get_object(Bucket="big", Key="blob")["Body"]
     digest = hashlib.sha256()
     for piece in body.iter_chunks(1 << 20):
@@ -422,9 +423,8 @@ def test_body_shorter_than_content_length_is_incomplete_body(server, s3srv):
     sock.close()
 
 
-def test_silent_client_gets_request_timeout(monkeypatch):
-    monkeypatch.setattr(server_module._Handler, "timeout", 0.3)
-    with s3emu.Server() as srv:
+def test_silent_client_gets_request_timeout():
+    with s3emu.Server(body_timeout=0.3) as srv:
         client_for(srv).create_bucket(Bucket="slow")
         url = f"http://127.0.0.1:{srv.port}/slow/k"
         headers = signed("PUT", url, b"0123456789", {"Content-Length": "10"})
