@@ -165,7 +165,6 @@ def read_head(conn: Connection, limits: Limits) -> Head | None:
     """
     buffer = conn.buffer
     started = monotonic()
-    most = limits.max_request_line + limits.max_header_bytes + 4
     while True:
         while buffer[:2] == b"\r\n":     # empty lines before a request are ignored (RFC 9112)
             del buffer[:2]
@@ -174,8 +173,10 @@ def read_head(conn: Connection, limits: Limits) -> Head | None:
             break
         if looks_like_tls(buffer):
             raise HeadError(None, "spoke TLS to the plain HTTP port; closed")
-        if len(buffer) > most or (b"\n" not in buffer and len(buffer) > limits.max_request_line):
-            _too_large(bytes(buffer[:end if end >= 0 else len(buffer)]), limits)
+        newline = buffer.find(b"\n")
+        if len(buffer) - newline > limits.max_header_bytes + 3 if newline >= 0 \
+                else len(buffer) > limits.max_request_line + 1:
+            _too_large(bytes(buffer), limits)
         remaining = started + limits.head_timeout - monotonic()
         try:
             got = conn.fill(remaining)
