@@ -561,3 +561,24 @@ def test_metadata_names_keep_underscores_through_the_server(s3srv):
                      Metadata={"file_name": "a.txt", "file-name": "c"})
     assert s3srv.head_object(Bucket="underscores", Key="k")["Metadata"] == {
         "file_name": "a.txt", "file-name": "c"}
+
+
+def test_cli_limit_options_reach_the_server():
+    proc, endpoint, _ = start_cli("--quiet", "--idle-timeout", "0.3", "--workers", "2",
+                                  "--max-connections", "5", "--head-timeout", "1",
+                                  "--body-timeout", "1", "--min-body-rate", "10")
+    try:
+        sock = socket.create_connection(("127.0.0.1", urlsplit(endpoint).port), timeout=10)
+        assert sock.recv(1) == b""   # idle past --idle-timeout: closed
+        sock.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", ["--workers", "--max-connections", "--idle-timeout",
+                                    "--min-body-rate"])
+def test_cli_limit_out_of_range_exits_2(option, capsys):
+    assert cli.main(["serve", "--port", "0", option, "0"]) == 2
+    assert "must be" in capsys.readouterr().err
