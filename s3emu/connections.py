@@ -259,7 +259,7 @@ def serve_connection(hub: Hub, conn: Connection) -> None:
     """Serve requests on ``conn`` while they come at once, then park it or close it."""
     if not conn.handshaken:
         try:
-            conn.sock.settimeout(hub.limits.head_timeout)
+            conn.set_timeout(hub.limits.head_timeout)
             conn.sock.do_handshake()  # type: ignore[attr-defined]
             conn.handshaken = True
         except (OSError, ValueError) as error:  # not TLS, or no common ground
@@ -289,7 +289,7 @@ def serve_one(serving: Serving, conn: Connection) -> bool:
         return False
     environ = make_environ(serving, conn, head)
     body = environ["wsgi.input"] = RequestBody(conn, head.length, limits, head.expect_continue)
-    exchange = Exchange(conn.sock, head, body)
+    exchange = Exchange(conn, head, body)
     exchange.write_timeout = limits.body_timeout
     try:
         exchange.run(serving.app, environ)
@@ -322,7 +322,7 @@ def _answer_head_error(serving: Serving, conn: Connection, problem: HeadError,
     request_id, host_id = serving.error_ids()
     data = error_response(error, request_id, host_id, serving.error_date())
     try:
-        conn.sock.settimeout(serving.limits.body_timeout)
+        conn.set_timeout(serving.limits.body_timeout)
         conn.sock.sendall(data)
     except OSError:
         return

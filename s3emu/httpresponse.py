@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .http11 import Head
+from .http11 import Connection, Head
 from .httpbody import RequestBody
 
 #: Headers and a first body chunk up to this size go out in one write.
@@ -24,8 +24,9 @@ INTERNAL_ERROR = (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>Int
 class Exchange:
     """The response to one request; ``close`` says whether the connection closes after it."""
 
-    def __init__(self, sock: Any, head: Head, body: RequestBody) -> None:
-        self.sock = sock
+    def __init__(self, conn: Connection, head: Head, body: RequestBody) -> None:
+        self.sock = conn.sock
+        self.set_timeout = conn.set_timeout
         self.head = head
         self.body = body
         self.close = head.close
@@ -116,7 +117,7 @@ class Exchange:
             head = self._head()
             self.headers_sent = True
             if self.write_timeout is not None:
-                self.sock.settimeout(self.write_timeout)
+                self.set_timeout(self.write_timeout)
         if self.bodyless:
             view = view[:0]
         elif self.declared is not None and self.sent + view.nbytes > self.declared:
