@@ -115,6 +115,10 @@ class Hub:
         deadline = monotonic() + 5
         for thread in self._threads:
             thread.join(timeout=max(0.0, deadline - monotonic()))
+        with self._lock:
+            connections = list(self.open)
+        for conn in connections:  # parked after the accepting thread ended
+            self.close(conn)
 
     # -- the accepting / idle thread --------------------------------------------------------
     def run(self) -> None:
