@@ -4,8 +4,13 @@ One thread (:meth:`Hub.run`) accepts connections and watches every idle one (new
 alive between requests) with a selector; a connection with bytes to read goes to a fixed pool
 of ``workers`` threads, which read the request head (:func:`~.http11.read_head`), run the WSGI
 app and write the response (:class:`~.httpresponse.Exchange`), then hand the connection back.
-So an idle connection costs a socket and no thread, at most ``workers`` requests are served at
-once (ready connections beyond them wait in the queue), and:
+A head that is not all here after one receive goes back to wait too, so a client trickling
+its head holds no thread between its bytes. So an idle connection costs a socket and no
+thread, at most ``workers`` requests are served at once (ready connections beyond them wait in
+the queue; a request holds its worker while its body arrives, bounded by the body timeouts), and:
+
+- a head not complete ``head_timeout`` seconds after its first byte is answered
+  ``400 RequestTimeout`` and the connection closed;
 
 - a connection idle for ``idle_timeout`` seconds is closed;
 - beyond ``max_connections`` open connections a new one is answered ``503 SlowDown`` (S3's XML)
@@ -33,8 +38,9 @@ from typing import Any, Callable
 from urllib.parse import unquote_to_bytes
 
 from .app import HEADERS, headers_as_sent
-from .http11 import (Connection, Head, HeadError, Limits, SlowDown, error_response, monotonic,
-                     read_head)
+from .errors import RequestTimeout
+from .http11 import (WAIT, Connection, Head, HeadError, Limits, SlowDown, error_response,
+                     monotonic, read_head)
 from .httpbody import RequestBody
 from .httpresponse import Exchange
 
@@ -123,7 +129,7 @@ class Hub:
     # -- the accepting / idle thread --------------------------------------------------------
     def run(self) -> None:
         selector, limits = self._selector, self.limits
-        tick = min(0.5, limits.idle_timeout / 4)
+        tick = min(0.5, limits.idle_timeout / 4, limits.head_timeout / 4)
         next_scan = monotonic() + tick
         try:
             while not self.stopping:
@@ -139,6 +145,7 @@ class Hub:
                     else:
                         selector.unregister(key.fileobj)
                         del self._idle[key.fd]
+                        data.ready = True
                         self._ready.put(data)
                 while self._parked:
                     self._watch(self._parked.popleft())
@@ -148,7 +155,7 @@ class Hub:
                     selector.register(self.listener, selectors.EVENT_READ, _LISTENER)
                 if now >= next_scan:
                     next_scan = now + tick
-                    self._expire(now - limits.idle_timeout)
+                    self._expire(now)
         finally:
             for conn in list(self._idle.values()):
                 self.close(conn)
@@ -209,7 +216,8 @@ class Hub:
         if self.stopping:
             self.close(conn)
             return
-        if conn.pending():
+        if conn.tls_pending():
+            conn.ready = True
             self._ready.put(conn)
             return
         try:
@@ -219,12 +227,30 @@ class Hub:
             return
         self._idle[key.fd] = conn
 
-    def _expire(self, before: float) -> None:
+    def _expire(self, now: float) -> None:
+        """Close connections idle too long, and those whose head is late (RequestTimeout)."""
+        idle_before = now - self.limits.idle_timeout
+        head_before = now - self.limits.head_timeout
         for fd, conn in list(self._idle.items()):
-            if conn.idle_since < before:
+            late = conn.head_started is not None and conn.head_started <= head_before
+            if late or conn.idle_since < idle_before:
                 self._selector.unregister(conn.sock)
                 del self._idle[fd]
+                if late:
+                    self._time_out_head(conn)
                 self.close(conn)
+
+    def _time_out_head(self, conn: Connection) -> None:
+        where = conn.address[0] if conn.address else "-"
+        log.warning("%s: request head not received in time: 400 RequestTimeout", where)
+        request_id, host_id = self.serving.error_ids()
+        try:  # from this thread: never wait for the client
+            conn.sock.settimeout(0)
+            conn.sock.send(error_response(RequestTimeout(), request_id, host_id,
+                                          self.serving.error_date()))
+            conn.sock.shutdown(socket.SHUT_WR)
+        except (OSError, ValueError):
+            pass
 
     def _wake(self) -> None:
         try:
@@ -266,22 +292,25 @@ def serve_connection(hub: Hub, conn: Connection) -> None:
             conn.set_timeout(hub.limits.head_timeout)
             conn.sock.do_handshake()  # type: ignore[attr-defined]
             conn.handshaken = True
+            conn.ready = False  # the bytes that made it ready were the handshake's
         except (OSError, ValueError) as error:  # not TLS, or no common ground
             log.warning("%s: TLS handshake failed: %s", conn.address[0], error)
             linger(conn.sock)
             hub.close(conn)
             return
-    while serve_one(hub.serving, conn):
-        if hub.stopping:
+    while True:
+        kept = serve_one(hub.serving, conn)
+        if not kept or hub.stopping:
             break
-        if not conn.pending():
+        if kept is WAIT or not conn.pending():
             hub.park(conn)
             return
     hub.close(conn)
 
 
-def serve_one(serving: Serving, conn: Connection) -> bool:
-    """Read one request on ``conn``, run the app, answer; True to keep the connection."""
+def serve_one(serving: Serving, conn: Connection) -> bool | str:
+    """Read one request on ``conn``, run the app, answer; True to keep the connection,
+    :data:`~.http11.WAIT` when the head is not all here yet (wait, idle, for the rest)."""
     started = time.perf_counter()
     limits = serving.limits
     try:
@@ -291,6 +320,9 @@ def serve_one(serving: Serving, conn: Connection) -> bool:
         return False
     if head is None:
         return False
+    if head is WAIT:
+        return WAIT
+    assert isinstance(head, Head)
     environ = make_environ(serving, conn, head)
     body = environ["wsgi.input"] = RequestBody(conn, head.length, limits, head.expect_continue)
     exchange = Exchange(conn, head, body)

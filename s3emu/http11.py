@@ -96,7 +96,8 @@ class HeadError(Exception):
 class Connection:
     """One client socket and the bytes read from it but not used yet."""
 
-    __slots__ = ("sock", "address", "buffer", "idle_since", "handshaken", "timeout")
+    __slots__ = ("sock", "address", "buffer", "idle_since", "handshaken", "timeout", "ready",
+                 "head_started")
 
     def __init__(self, sock: socket.socket, address: Any, handshaken: bool = True) -> None:
         self.sock = sock
@@ -105,6 +106,8 @@ class Connection:
         self.idle_since = monotonic()
         self.handshaken = handshaken
         self.timeout: float | None = None   # the socket's, as last set
+        self.ready = False                  # the socket had bytes to read when handed over
+        self.head_started: float | None = None  # when a partial head's first byte came
 
     # -- SPEED: the one speed trick of the server's path ---------------------------------
     # settimeout() is a system call (ioctl FIONBIO) and was made 2-3 times per request: the
@@ -137,8 +140,10 @@ class Connection:
 
     def pending(self) -> bool:
         """Whether bytes are already here (buffered by us or by TLS)."""
-        if self.buffer:
-            return True
+        return bool(self.buffer) or self.tls_pending()
+
+    def tls_pending(self) -> bool:
+        """Whether TLS holds decrypted bytes not received yet (a selector cannot see them)."""
         pending = getattr(self.sock, "pending", None)
         return bool(pending and pending())
 
@@ -172,14 +177,21 @@ def looks_like_tls(data: bytes | bytearray) -> bool:
     return len(data) >= 2 and data[0] == 0x16 and data[1] == 0x03
 
 
-def read_head(conn: Connection, limits: Limits) -> Head | None:
-    """Read one request head from ``conn`` (None: the client closed before sending one).
+#: :func:`read_head`'s answer when the head is not all here: wait for more, idle
+WAIT = "wait"
 
-    The whole head must arrive within ``limits.head_timeout`` of its first byte, however
-    slowly it trickles; HeadError for anything S3 would refuse.
+
+def read_head(conn: Connection, limits: Limits) -> Head | str | None:
+    """Read one request head from ``conn``: the Head, None when the client closed before
+    sending one, or :data:`WAIT` when it is not all here yet.
+
+    It receives only when the connection is known to have bytes (``conn.ready``, or TLS
+    holding some), so a slow client never holds a worker thread between its bytes; the whole
+    head must arrive within ``limits.head_timeout`` of its first byte, however slowly it
+    trickles (``conn.head_started``, checked here and by the idle watcher).
+    HeadError for anything S3 would refuse.
     """
     buffer = conn.buffer
-    started = monotonic()
     while True:
         while buffer[:2] == b"\r\n":     # empty lines before a request are ignored (RFC 9112)
             del buffer[:2]
@@ -192,9 +204,19 @@ def read_head(conn: Connection, limits: Limits) -> Head | None:
         if len(buffer) - newline > limits.max_header_bytes + 3 if newline >= 0 \
                 else len(buffer) > limits.max_request_line + 1:
             _too_large(bytes(buffer), limits)
-        # the first wait is the whole head_timeout (one timeout value for most requests)
-        remaining = (limits.head_timeout if not buffer
-                     else started + limits.head_timeout - monotonic())
+        now = monotonic()
+        if buffer:
+            if conn.head_started is None:
+                conn.head_started = now
+            elif now - conn.head_started >= limits.head_timeout:
+                raise HeadError(RequestTimeout(), "request head not received in time")
+        if not (conn.ready or conn.tls_pending()):
+            return WAIT
+        conn.ready = False
+        # bytes are here (a partial TLS record at worst): the first wait is the whole
+        # head_timeout, to keep one timeout value for most requests (see SPEED above)
+        remaining = (limits.head_timeout if conn.head_started is None
+                     else conn.head_started + limits.head_timeout - now)
         try:
             got = conn.fill(remaining)
         except TimeoutError:
@@ -206,6 +228,8 @@ def read_head(conn: Connection, limits: Limits) -> Head | None:
             if buffer:
                 raise HeadError(None, "connection closed inside a request head")
             return None
+    conn.head_started = None
+    conn.ready = False       # what follows in the buffer may be a partial head: wait for more
     raw = bytes(buffer[:end])
     del buffer[:end + 4]
     return parse_head(raw, limits)

@@ -404,3 +404,35 @@ def test_log_line_for_a_refused_head(recorder):
         exchange(server, b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n")
     assert len(lines) == 1 and lines[0].startswith("- - - 400 ")
     assert lines[0].endswith(" InvalidArgument")
+
+
+def test_slow_heads_hold_no_worker(recorder):
+    """Clients trickling their heads wait idle between bytes: with 2 workers and 6 slow
+    clients, another client is answered at once (before the slow heads' 10 s timeout)."""
+    with s3emu.Server(recorder, workers=2, head_timeout=10) as server:
+        slow = [connect(server) for _ in range(6)]
+        try:
+            for sock in slow:
+                sock.sendall(b"GET / HTTP/1.1\r\nHo")
+            time.sleep(0.2)
+            for sock in slow:
+                sock.sendall(b"st")
+            with connect(server, timeout=3) as sock:   # fails (timeout) if workers are held
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert read_response(sock.makefile("rb"))[0] == 200
+            for sock in slow:                        # the slow ones complete and are served
+                sock.sendall(b": x\r\n\r\n")
+                assert read_response(sock.makefile("rb"))[0] == 200
+        finally:
+            for sock in slow:
+                sock.close()
+
+
+def test_a_late_head_gets_request_timeout_from_the_idle_watcher(srv, caplog):
+    with connect(srv, timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")     # and nothing more
+        status, headers, body = read_response(sock.makefile("rb"))
+        assert status == 400 and b"<Code>RequestTimeout</Code>" in body
+        assert closed(sock)
+    assert "request head not received in time" in _one_warning(caplog)
+    still_serves(srv)
