@@ -436,3 +436,22 @@ def test_a_late_head_gets_request_timeout_from_the_idle_watcher(srv, caplog):
         assert closed(sock)
     assert "request head not received in time" in _one_warning(caplog)
     still_serves(srv)
+
+
+def test_tls_port_idle_partial_and_served(recorder):
+    with s3emu.Server(recorder, tls=True, **FAST) as server:
+        with connect(server, timeout=5) as silent:       # no handshake at all: closed
+            assert closed(silent)
+        context = ssl.create_default_context(cafile=server.ca_path)
+        with connect(server) as raw, context.wrap_socket(raw, server_hostname="localhost") as tls:
+            reader = tls.makefile("rb")
+            tls.sendall(b"PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-")   # a head in two records
+            time.sleep(0.1)
+            tls.sendall(b"Length: 2\r\n\r\nok" + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_response(reader)[::2] == (200, b"2")
+            assert read_response(reader)[0] == 200
+        with connect(server) as raw, context.wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")       # a head that never ends
+            status, _, body = read_response(tls.makefile("rb"))
+            assert status == 400 and b"<Code>RequestTimeout</Code>" in body
+    assert recorder.seen[0] == b"ok"
