@@ -386,10 +386,12 @@ def make_environ(serving: Serving, conn: Connection, head: Head) -> dict[str, An
     if isinstance(address, tuple) and len(address) >= 2:
         environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = address[0], str(address[1])
     for name, value in head.headers:
+        if "_" in name:  # WSGI cannot tell "_" from "-": the app reads these from HEADERS
+            continue
         key = name.upper().replace("-", "_")
         if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             environ[key] = value
-        elif "_" not in name:  # WSGI cannot tell "_" from "-": the app reads HEADERS
+        else:
             key = "HTTP_" + key
             environ[key] = f"{environ[key]},{value}" if key in environ else value
     headers = environ[HEADERS] = headers_as_sent(head.headers)

@@ -455,3 +455,15 @@ def test_tls_port_idle_partial_and_served(recorder):
             status, _, body = read_response(tls.makefile("rb"))
             assert status == 400 and b"<Code>RequestTimeout</Code>" in body
     assert recorder.seen[0] == b"ok"
+
+
+def test_an_underscore_header_is_no_content_length():
+    def app(environ, start_response):
+        body = repr((environ.get("CONTENT_LENGTH"), environ["s3emu.headers"].get(
+            "content-length"), environ["s3emu.headers"].get("content_length"))).encode()
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+    with s3emu.Server(app, **FAST) as server:
+        status, _, body = exchange(
+            server, b"GET / HTTP/1.1\r\nHost: x\r\nContent_Length: 5\r\n\r\n")
+    assert (status, body) == (200, b"(None, None, '5')")
