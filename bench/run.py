@@ -18,6 +18,7 @@ RUNS = {
     "inprocess.py": [],
     "listing.py": ["100000"],
     "multipart.py": ["--size", "256MiB"],
+    "server.py": ["--seconds", "5"],
 }
 
 

@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 import threading
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import __version__
 from .auth.users import UserSpec, Users, parse_user, read_users_file
@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-insecure-ssec", action="store_true",
                        help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 "
                             "refuses")
+    # -- the server's limits (s3emu.Server options of the same names; README "HTTP behaviour")
+    limits = serve.add_argument_group("limits")
+    for flag, kind, default, text in _LIMIT_FLAGS:
+        limits.add_argument(flag, type=kind, default=default, metavar="N",
+                            help=f"{text} (default: {default})")
     serve.set_defaults(run=serve_command)
     return parser
 
@@ -100,6 +105,22 @@ def _check_tls(args: argparse.Namespace) -> str | None:
     return None
 
 
+_LIMIT_FLAGS = (
+    ("--idle-timeout", float, 60.0, "seconds a connection may wait for its next request"),
+    ("--head-timeout", float, 20.0, "seconds to receive a request head, from its first byte"),
+    ("--body-timeout", float, 20.0, "seconds a client may stay silent mid-body; also the grace "
+                                    "before --min-body-rate applies"),
+    ("--min-body-rate", int, 1024, "bytes per second a body must average after that grace"),
+    ("--max-connections", int, 2048, "connections open at once; more get 503 SlowDown"),
+    ("--workers", int, 32, "requests served at once (threads)"),
+)
+
+
+def _limits(args: argparse.Namespace) -> dict[str, Any]:
+    return {flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_"))
+            for flag, *_ in _LIMIT_FLAGS}
+
+
 def serve_command(args: argparse.Namespace) -> int:
     from .server import Server
 
@@ -119,9 +140,13 @@ def serve_command(args: argparse.Namespace) -> int:
     if tls_problem:
         print(f"s3emu: {tls_problem}", file=sys.stderr)
         return 2
-    server = Server(emulator, args.host, args.port, log=False if args.quiet else _print,
-                    tls=args.tls, cert=args.cert, key=args.key,
-                    allow_insecure_ssec=args.allow_insecure_ssec)
+    try:
+        server = Server(emulator, args.host, args.port, log=False if args.quiet else _print,
+                        tls=args.tls, cert=args.cert, key=args.key,
+                        allow_insecure_ssec=args.allow_insecure_ssec, **_limits(args))
+    except ValueError as error:  # a limit out of range
+        print(f"s3emu: {error}", file=sys.stderr)
+        return 2
     stopping = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():

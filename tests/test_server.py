@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 import s3emu
 from conftest import error_of
 from s3emu import cli
+from s3emu import httpresponse
 from s3emu import server as server_module
 from rawhttp import read_head
 
@@ -243,12 +244,12 @@ def test_large_object_streams(server, s3srv, monkeypatch):
     s3srv.create_bucket(Bucket="big")
     s3srv.put_object(Bucket="big", Key="blob", Body=data)
     sizes: list[int] = []
-    real_write = server_module._Exchange.write
+    real_write = httpresponse.Exchange.write
 
     def write(self, chunk):
         sizes.append(memoryview(chunk).nbytes)
         return real_write(self, chunk)
-    monkeypatch.setattr(server_module._Exchange, "write", write)
+    monkeypatch.setattr(httpresponse.Exchange, "write", write)
     body = s3srv.get_object(Bucket="big", Key="blob")["Body"]
     digest = hashlib.sha256()
     for piece in body.iter_chunks(1 << 20):
@@ -422,9 +423,8 @@ def test_body_shorter_than_content_length_is_incomplete_body(server, s3srv):
     sock.close()
 
 
-def test_silent_client_gets_request_timeout(monkeypatch):
-    monkeypatch.setattr(server_module._Handler, "timeout", 0.3)
-    with s3emu.Server() as srv:
+def test_silent_client_gets_request_timeout():
+    with s3emu.Server(body_timeout=0.3) as srv:
         client_for(srv).create_bucket(Bucket="slow")
         url = f"http://127.0.0.1:{srv.port}/slow/k"
         headers = signed("PUT", url, b"0123456789", {"Content-Length": "10"})
@@ -561,3 +561,24 @@ def test_metadata_names_keep_underscores_through_the_server(s3srv):
                      Metadata={"file_name": "a.txt", "file-name": "c"})
     assert s3srv.head_object(Bucket="underscores", Key="k")["Metadata"] == {
         "file_name": "a.txt", "file-name": "c"}
+
+
+def test_cli_limit_options_reach_the_server():
+    proc, endpoint, _ = start_cli("--quiet", "--idle-timeout", "0.3", "--workers", "2",
+                                  "--max-connections", "5", "--head-timeout", "1",
+                                  "--body-timeout", "1", "--min-body-rate", "10")
+    try:
+        sock = socket.create_connection(("127.0.0.1", urlsplit(endpoint).port), timeout=10)
+        assert sock.recv(1) == b""   # idle past --idle-timeout: closed
+        sock.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", ["--workers", "--max-connections", "--idle-timeout",
+                                    "--min-body-rate"])
+def test_cli_limit_out_of_range_exits_2(option, capsys):
+    assert cli.main(["serve", "--port", "0", option, "0"]) == 2
+    assert "must be" in capsys.readouterr().err
