@@ -421,16 +421,20 @@ class Server:
         :attr:`ca_path` (needs the ``tls`` extra, see :mod:`s3emu.tls`).
     :param cert: serve HTTPS with this PEM certificate (chain) file; ``key`` is its key file.
     :param allow_insecure_ssec: accept SSE-C keys over plain HTTP (S3 refuses them).
+    :param admin: the admin API (:class:`~s3emu.admin.AdminAccess`): None keeps the
+        emulator's setting (on over loopback, refused on a non-loopback ``host``), True
+        enables it on any address (a non-loopback one then needs a token), False turns it off.
     """
 
     def __init__(self, emulator: Emulator | None = None, host: str = "127.0.0.1",
                  port: int = 0, *, log: bool | Callable[[str], None] = False,
                  tls: bool = False, cert: str | None = None, key: str | None = None,
-                 allow_insecure_ssec: bool = False) -> None:
+                 allow_insecure_ssec: bool = False, admin: bool | None = None) -> None:
         if (cert is None) != (key is None):
             raise ValueError("cert and key are given together")
         self.tls = bool(tls or cert)
         self.allow_insecure_ssec = allow_insecure_ssec
+        self.admin = admin
         self._given = _tls.CertificateFiles(cert, key) if cert and key else None
         self._made: _tls.CertificateFiles | None = None
         self.emulator = emulator if emulator is not None else Emulator(clock=Clock.system())
@@ -490,6 +494,7 @@ class Server:
         server.s3emu_allow_insecure_ssec = self.allow_insecure_ssec  # type: ignore[attr-defined]
         if context is not None:
             _accept_tls(server, context)
+        self.emulator.admin.served_on(self.host, self.admin)  # decides who may use /_s3emu/
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={
