@@ -494,7 +494,9 @@ class Server:
         server.s3emu_allow_insecure_ssec = self.allow_insecure_ssec  # type: ignore[attr-defined]
         if context is not None:
             _accept_tls(server, context)
-        self.emulator.admin.served_on(self.host, self.admin)  # decides who may use /_s3emu/
+        access = getattr(self.emulator, "admin", None)  # who may use /_s3emu/ (s3emu.admin)
+        if access is not None:
+            access.served_on(self.host, self.admin)
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(target=server.serve_forever, kwargs={
