@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from datetime import datetime
 from typing import Any, Callable, Iterator, Sequence, overload
 
@@ -77,13 +78,16 @@ class Journal(Sequence[Entry]):
         #: (unbounded: the list's own append, atomic, so no lock and no Python call on the
         #: request path; bounded: that append and a length check)
         self.record: Callable[[tuple[Any, ...]], None] = (
-            self._entries.append if limit is None else self._record)
+            self._entries.append if limit is None else self._recorder())
 
-    def _record(self, fields: tuple[Any, ...]) -> None:
-        entries = self._entries
-        entries.append(fields)
-        if len(entries) > self._high:  # type: ignore[operator]
-            self._trim()
+    def _recorder(self) -> Callable[[tuple[Any, ...]], None]:
+        entries, append, high, trim = self._entries, self._entries.append, self._high, self._trim
+
+        def record(fields: tuple[Any, ...]) -> None:
+            append(fields)
+            if len(entries) > high:  # type: ignore[operator]
+                trim()
+        return record
 
     def _trim(self) -> None:
         """Drop the entries older than the window, counting them in the tallies."""
@@ -96,7 +100,10 @@ class Journal(Sequence[Entry]):
             del entries[:excess]
             self._built = max(0, self._built - excess)
             self._dropped += excess
-            self._dropped_tally.update(map(_op_status, gone))
+            try:
+                self._dropped_tally.update(map(_OP_STATUS, gone))   # tuples: all in C
+            except TypeError:  # some were read meanwhile, and are Entry objects now
+                self._dropped_tally.update(map(_op_status, gone))
 
     def _build(self) -> int:
         """Make the entries recorded as fields into Entry objects; returns how many are
@@ -209,6 +216,10 @@ class Journal(Sequence[Entry]):
             lines.append(f"{n:>4} {e.operation or e.method:<28} {e.status:>6} "
                          f"{e.error_code or '':<24} {where}")
         return "\n".join(lines)
+
+
+#: An entry's ``(operation, status)`` while it is still a tuple of fields.
+_OP_STATUS = itemgetter(1, 6)
 
 
 def _op_status(item: Any) -> tuple[str | None, int]:
