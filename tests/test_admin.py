@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 import s3emu
 from conftest import error_of
 from s3emu.admin import MAX_BODY
+from s3emu.faults import ConnectionReset
 from s3emu.intercept import call_app
 
 
@@ -460,3 +461,49 @@ def test_a_chunked_admin_body_is_read_and_capped(live):
     assert status == 200 and json.loads(answer)["now"] == "2025-01-01T00:00:05+00:00"
     status, headers, answer = raw_exchange(live, chunked(b" " * (MAX_BODY + 10)))
     assert status == 400 and "too large" in json.loads(answer)["error"]
+
+
+ODD_VALUES = [None, True, False, 0, -1, 1, 2.5, -0.0, 10 ** 30, 1e308, -1e308, "", "5", "x",
+              "*", "\x00", "é" * 3, [], [1], {}, {"a": 1}]
+FIELDS = {
+    "clock/set": ["now"],
+    "clock/advance": ["seconds", "minutes", "hours", "days", "weeks"],
+    "throttle": ["preset", "reads", "writes", "burst", "read_burst", "write_burst", "prefix",
+                 "enabled"],
+    "faults": ["operation", "bucket", "key", "error", "status", "message", "latency",
+               "connection", "truncate_at", "times", "after"],
+}
+
+
+@pytest.mark.parametrize("path", sorted(FIELDS))
+def test_every_field_of_every_endpoint_with_odd_values_never_breaks_anything(path):
+    """Every admin field, alone and beside a valid setting, with every JSON type: the answer is
+    200/201 or a 400 JSON error, never a 500; afterwards S3 requests are served (no setting
+    accepted over HTTP breaks the request path)."""
+    base = {"faults": {"operation": "NoSuchOperation", "status": 500},
+            "throttle": {"reads": 1000}, "clock/advance": {}, "clock/set": {}}[path]
+    outcomes = set()
+    for field in FIELDS[path]:
+        for value in ODD_VALUES:
+            emu = s3emu.Emulator(auth="off")
+            emu.store.create_bucket("bkt", "us-east-1", emu.default_user.account_id)
+            for body in ({field: value}, {**base, field: value}):
+                got = call_app(emu, "POST", f"http://localhost/_s3emu/{path}",
+                               {"X-S3emu-Admin": "1", "Content-Type": "application/json"},
+                               json.dumps(body).encode())
+                answer = json.loads(got.read())
+                assert got.status in (200, 201, 400), (body, got.status, answer)
+                if got.status == 400:
+                    assert answer["error"], body
+                outcomes.add(got.status)
+                for url in ("http://localhost/bkt?list-type=2", "http://localhost/bkt/k",
+                            "http://localhost/"):
+                    try:
+                        reply = call_app(emu, "GET", url, {}, b"")
+                    except ConnectionReset:              # an accepted connection fault
+                        assert emu.journal[-1].faulted
+                        continue
+                    entry = emu.journal[-1]
+                    assert reply.status < 500 or entry.faulted or entry.throttled, \
+                        (body, url, reply.status, reply.read())
+    assert outcomes >= {400}
