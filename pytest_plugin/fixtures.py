@@ -23,9 +23,9 @@ from .plugin import JOURNALS, option
 
 #: Keyword arguments the ``s3emu`` marker accepts.
 MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth",
-                         "throttle", "min_part_size", "block_sse_c"})
+                         "throttle", "min_part_size", "block_sse_c", "journal_limit"})
 #: Marker arguments passed to the Emulator as they are, when given.
-EMULATOR_KEYS = ("throttle", "min_part_size", "block_sse_c")
+EMULATOR_KEYS = ("throttle", "min_part_size", "block_sse_c", "journal_limit")
 #: Environment the server fixture exports while it runs.
 SERVER_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
               "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -39,6 +39,9 @@ def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
         "default_clock": option(config, "clock") or None,
         "auth": option(config, "auth"), "seed": option(config, "seed") or None,
         "buckets": (), "credentials": None}
+    limit = option(config, "journal_limit")
+    if limit:
+        settings["journal_limit"] = journal_limit(limit)
     if request.scope == "function":
         for mark in reversed(list(request.node.iter_markers("s3emu"))):
             unknown = set(mark.kwargs) - MARKER_KEYS
@@ -48,6 +51,13 @@ def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
                             f"{list(mark.args) + sorted(unknown)}", pytrace=False)
             settings.update(mark.kwargs)
     return settings
+
+
+def journal_limit(text: str) -> int | None:
+    """``--s3emu-journal-limit`` / ini ``s3emu_journal_limit``: N entries, 0 for no limit."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise pytest.UsageError(f"s3emu: journal_limit must be a whole number, not {text!r}")
+    return int(text) or None
 
 
 def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
@@ -99,7 +109,7 @@ def track(request: pytest.FixtureRequest, label: str, emulator: Any) -> None:
     """Show ``emulator``'s requests from now on if the current test fails."""
     node = request.node
     if isinstance(node, pytest.Item):
-        node.stash.setdefault(JOURNALS, []).append((label, emulator, len(emulator.journal)))
+        node.stash.setdefault(JOURNALS, []).append((label, emulator, emulator.journal.total))
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 
 pytest_plugins = [f"{__package__}.fixtures"]
 
-#: Per test item: ``[(label, emulator, first journal index), ...]`` of the fixtures it used.
+#: Per test item: ``[(label, emulator, journal total at the start), ...]`` of the fixtures it
+#: used.
 JOURNALS: pytest.StashKey[list[tuple[str, Any, int]]] = pytest.StashKey()
 
 #: The most requests shown in a failure report (the last ones).
@@ -29,6 +30,8 @@ OPTIONS = {
              "seed directory, or a path (default: none)", ""),
     "seed_dir": ("DIR", "where seed data set names are looked up, relative to the rootdir "
                  "(default: fixtures)", "fixtures"),
+    "journal_limit": ("N", "requests each emulator's journal keeps (the latest; counters stay "
+                      "exact; default: 10000; 0: no limit)", ""),
     "report": ("failed|never", "'failed' adds the emulator's request log to the report of a "
                "failed test, 'never' does not (default: failed)", "failed"),
 }
@@ -39,7 +42,7 @@ MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=Non
           "configure the s3emu, s3_client and s3emu_server fixtures for this test: the "
           "emulator's region, buckets to create, a seed data set to load (name or path), the "
           "clock's start (ISO 8601), credentials {access_key: secret}, 'on'/'off' signature "
-          "checks")
+          "checks, journal_limit=N (requests the journal keeps)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,25 +76,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not report.failed or option(item.config, "report") == "never":
         return
     for label, emulator, start in item.stash.get(JOURNALS, []):
+        missing, entries = emulator.journal.since(start)
         report.sections.append((f"s3emu requests ({label})",
-                                format_journal(list(emulator.journal)[start:])))
+                                format_journal(entries, missing)))
 
 
-def format_journal(entries: list[Any]) -> str:
-    """The requests as a table: operation, bucket, key, status, error code."""
-    if not entries:
+def format_journal(entries: list[Any], missing: int = 0) -> str:
+    """The requests as a table: operation, bucket, key, status, error code; ``missing``
+    earlier ones are no longer in the journal's window."""
+    if not entries and not missing:
         return "(no requests)"
     shown = entries[-REPORT_LIMIT:]
     rows = [("#", "operation", "bucket", "key", "status", "error")]
-    first = len(entries) - len(shown) + 1
+    first = missing + len(entries) - len(shown) + 1
     for number, entry in enumerate(shown, first):
         rows.append((str(number), entry.operation or entry.method, entry.bucket or "-",
                      _short(entry.key or "-"), str(entry.status), entry.error_code or ""))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
              for row in rows]
-    if len(entries) > len(shown):
-        lines.insert(1, f"... {len(entries) - len(shown)} earlier requests not shown")
+    if missing + len(entries) > len(shown):
+        lines.insert(1, f"... {missing + len(entries) - len(shown)} earlier requests not shown")
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -21,22 +21,37 @@ POST     ``/_s3emu/faults``          add one: ``{"operation": "GetObject", "erro
                                      "InternalError", "times": 1}`` -> 201
 DELETE   ``/_s3emu/faults/<id>``     remove one
 POST     ``/_s3emu/faults/clear``    remove all (also ``DELETE /_s3emu/faults``)
-GET      ``/_s3emu/journal``         entries; filter by query: ``?operation=GetObject&
-                                     status=503&throttled=true``; ``last=N``
+GET      ``/_s3emu/journal``         entries of the window; filter by query:
+                                     ``?operation=GetObject&status=503&throttled=true``;
+                                     ``last=N``; also ``total``, ``dropped``, ``limit``
 POST     ``/_s3emu/journal/clear``   forget all entries (also ``DELETE /_s3emu/journal``)
 =======  ==========================  ==================================================
 
-Errors are JSON too: ``{"error": "..."}`` with 400 (bad input), 404 (no such endpoint or
-fault) or 405 (wrong method). This module imports only the standard library and s3emu's own
-modules below the emulator.
+Errors are JSON too: ``{"error": "..."}`` with 400 (bad input), 403 (refused, see below), 404
+(no such endpoint or fault) or 405 (wrong method).
+
+Who may use it (:class:`AdminAccess`, ``emu.admin``): in-process requests (``mock_s3``) always
+may. Over HTTP a request needs a loopback Host name (``localhost``, ``*.localhost``,
+127.0.0.0/8, ``[::1]``, or a name allowed with ``hosts``), no foreign ``Origin``, and the header
+:data:`ADMIN_HEADER` (any value, or the token if one is set), which a web page cannot send
+cross-origin without a CORS grant that s3emu never gives: no DNS-rebinding or cross-site page
+can reach it. Once the emulator is served on a non-loopback address the API is refused unless
+enabled explicitly, and then needs a token. A ticking (real-time) clock is only ever moved
+forward, so no expired presigned URL comes back to life. This module imports only the
+standard library and s3emu's own modules below the emulator.
 """
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
-from datetime import timedelta
+import logging
+import math
+import secrets
+from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Callable, Iterable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from .journal import Entry
 from .protocol.addressing import split_host
@@ -46,11 +61,127 @@ if TYPE_CHECKING:
 
 #: Every admin path starts with this; no bucket name can (``_`` is not allowed in them).
 ADMIN_PATH = "/_s3emu"
-_MAX_BODY = 1 << 20
+#: The header every admin request over HTTP carries: ``X-S3emu-Admin: 1``, or the token.
+ADMIN_HEADER = "X-S3emu-Admin"
+#: The largest admin request body accepted (bytes).
+MAX_BODY = 64 << 10
+#: The clock is never moved (set or advanced) past this instant through the admin API.
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+_MAX_RATE = 10 ** 9
+_MAX_LATENCY = 86_400
 _ADVANCE_UNITS = ("seconds", "minutes", "hours", "days", "weeks")
 _FAULT_FIELDS = ("operation", "bucket", "key", "error", "status", "message", "latency",
                  "connection", "truncate_at", "times", "after")
 _BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+log = logging.getLogger("s3emu")
+
+
+class AdminAccess:
+    """Who may use the admin API (``emu.admin``).
+
+    :param enabled: ``None`` (the default): on in-process and over HTTP on loopback, refused
+        over HTTP once the emulator is served on a non-loopback address (see
+        :meth:`served_on`); ``True``: on whatever the address (a non-loopback one then needs
+        the token, made if not given); ``False``: off, in-process too.
+    :param token: the value the :data:`ADMIN_HEADER` header must carry; ``None``: any
+        non-empty value (``X-S3emu-Admin: 1``) on loopback.
+    :param hosts: Host names accepted besides loopback ones (``"*"``: any name).
+    """
+
+    def __init__(self, enabled: bool | None = None, token: str | None = None,
+                 hosts: Iterable[str] = ()) -> None:
+        if enabled not in (None, True, False):
+            raise ValueError("admin is None (loopback only), True or False")
+        if token is not None and (not isinstance(token, str) or not token.strip()
+                                  or not token.isascii() or not token.isprintable()):
+            raise ValueError("the admin token is a non-empty string of printable ASCII")
+        self.enabled = enabled
+        self.token = token
+        self.hosts = frozenset(_host_name(h) for h in hosts)
+        #: a non-loopback address the emulator was served on (None: loopback only so far)
+        self.exposed_on: str | None = None
+
+    def served_on(self, host: str, enabled: bool | None = None) -> None:
+        """Note that a server listens for the emulator on ``host`` (the standalone server
+        calls this when it starts); ``enabled`` (if not None) replaces :attr:`enabled`.
+        On a non-loopback address an enabled API gets a token if it has none."""
+        if enabled is not None:
+            self.enabled = enabled
+        if not is_loopback_host(host):
+            self.exposed_on = host or "0.0.0.0"
+            if self.enabled and self.token is None:
+                self.token = secrets.token_urlsafe(24)
+
+    def check(self, environ: dict[str, Any]) -> None:
+        """Raise a 403 :class:`AdminError` saying why, unless this request may proceed."""
+        if self.enabled is False:
+            raise AdminError(403, "the admin API is turned off for this emulator "
+                                  "(admin=False / s3emu serve --no-admin)")
+        if environ.get("s3emu.in_process"):
+            return  # from the test process itself (mock_s3): no browser, no other process
+        if self.exposed_on is not None and not self.enabled:
+            raise AdminError(403, f"the admin API is refused: the emulator is served on the "
+                                  f"non-loopback address {self.exposed_on!r}; enable it "
+                                  f"explicitly with s3emu serve --admin (Server(admin=True)), "
+                                  f"which then requires the admin token")
+        host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+        if not self._allowed(host):
+            raise AdminError(403, f"the admin API answers only to loopback Host names "
+                                  f"(localhost, *.localhost, 127.0.0.0/8, [::1]), not "
+                                  f"{host[:100]!r}; allow others with s3emu serve "
+                                  f"--admin-host NAME")
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and not self._allowed(urlsplit(origin).netloc
+                                                    if "//" in origin else origin):
+            raise AdminError(403, f"the admin API refuses cross-origin requests (Origin "
+                                  f"{origin[:100]!r})")
+        value = _header(environ, ADMIN_HEADER.lower())
+        if not value.strip():
+            raise AdminError(403, f"admin requests need the header '{ADMIN_HEADER}: "
+                                  f"{'<token>' if self.token else '1'}' (a web page cannot "
+                                  f"send it)")
+        if self.token is not None and not hmac.compare_digest(
+                value.strip().encode("utf-8", "replace"), self.token.encode()):
+            raise AdminError(403, f"wrong admin token in the {ADMIN_HEADER} header")
+
+    def _allowed(self, host: str) -> bool:
+        name = _host_name(host)
+        return is_loopback_host(name) or "*" in self.hosts or name in self.hosts
+
+    def __repr__(self) -> str:
+        return (f"AdminAccess(enabled={self.enabled!r}, token={'set' if self.token else None},"
+                f" hosts={sorted(self.hosts)!r})")
+
+
+def _host_name(host: str) -> str:
+    """A Host header's name: lower case, without the port and IPv6 brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address (a Host header's, port allowed) is this machine's
+    loopback: ``localhost``, ``*.localhost``, 127.0.0.0/8 or ``::1``."""
+    name = _host_name(host)
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _header(environ: dict[str, Any], name: str) -> str:
+    headers = environ.get("s3emu.headers")
+    if isinstance(headers, dict) and name in headers:
+        return str(headers[name])
+    return str(environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
 
 
 class AdminError(Exception):
@@ -81,11 +212,15 @@ def serve(emu: Emulator, environ: dict[str, Any],
     method = environ.get("REQUEST_METHOD", "GET").upper()
     parts = [p for p in environ.get("PATH_INFO", "")[len(ADMIN_PATH):].split("/") if p]
     try:
+        emu.admin.check(environ)
         status, data = _dispatch(emu, method, parts, environ)
     except AdminError as error:
         status, data = error.status, {"error": str(error)}
-    except (TypeError, ValueError) as error:  # bad settings from the caller
-        status, data = 400, {"error": str(error)}
+    except (TypeError, ValueError, ArithmeticError) as error:  # bad settings from the caller
+        status, data = 400, {"error": str(error)[:500]}
+    except Exception:  # never a traceback to the caller
+        log.exception("internal error serving admin %s %s", method, environ.get("PATH_INFO"))
+        status, data = 500, {"error": "internal error (logged by the emulator)"}
     body = json.dumps(data, indent=1, default=str).encode("utf-8") + b"\n"
     start_response(f"{status} {HTTPStatus(status).phrase}", [
         ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
@@ -131,26 +266,64 @@ def _clock(emu: Emulator, method: str, rest: list[str],
         _allow(method, "GET")
     elif rest == ["set"]:
         _allow(method, "POST")
-        when = _json_body(environ).get("now")
-        if not isinstance(when, str):
+        body = _json_body(environ)
+        when = body.get("now")
+        if not isinstance(when, str) or set(body) != {"now"}:
             raise AdminError(400, 'give the new time as {"now": "2030-01-01T00:00:00Z"}')
-        emu.clock.set(when)
+        try:
+            parsed = datetime.fromisoformat(when.replace("Z", "+00:00"))
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.astimezone(timezone.utc)
+        except (ValueError, OverflowError):
+            raise AdminError(400, f"not an ISO 8601 time: {when[:60]!r}") from None
+        _within_range(parsed)
+        if emu.clock.ticking and parsed < emu.clock.now():
+            raise AdminError(403, "this clock follows real time: the admin API only moves it "
+                                  "forward (moving it back would revive expired presigned "
+                                  "URLs); set a frozen emulator's clock in-process instead")
+        emu.clock.set(parsed)
     elif rest == ["advance"]:
         _allow(method, "POST")
         body = _json_body(environ)
         unknown = set(body) - set(_ADVANCE_UNITS)
-        if unknown or not body or not all(_is_number(v) for v in body.values()):
-            raise AdminError(400, f"give numbers for any of {', '.join(_ADVANCE_UNITS)}")
-        emu.clock.advance(timedelta(**body))
+        if unknown or not body or not all(_is_number(v) and v >= 0 for v in body.values()):
+            raise AdminError(400, f"give numbers (0 or more) for any of "
+                                  f"{', '.join(_ADVANCE_UNITS)}")
+        try:
+            step = timedelta(**body)
+            _within_range(emu.clock.now() + step)
+        except (OverflowError, ValueError):
+            raise AdminError(400, "the clock cannot go that far") from None
+        emu.clock.advance(step)
     else:
         raise AdminError(404, "clock endpoints: clock, clock/set, clock/advance")
     return 200, {"now": emu.clock.now().isoformat(), "ticking": emu.clock.ticking}
 
 
+def _within_range(when: datetime) -> None:
+    if not datetime(1970, 1, 1, tzinfo=timezone.utc) <= when < _LATEST:
+        raise AdminError(400, "the clock stays between 1970 and 9000")
+
+
 def _settings(body: dict[str, Any]) -> dict[str, Any]:
     prefix = body.get("prefix")
-    if prefix is not None and (isinstance(prefix, bool) or not isinstance(prefix, int)):
-        raise AdminError(400, "prefix must be a depth (a whole number) or null")
+    if prefix is not None and (not _is_whole(prefix) or not 0 <= prefix <= 1000):
+        raise AdminError(400, "prefix must be a depth (a whole number, 0-1000) or null")
+    for name in ("reads", "writes"):
+        value = body.get(name)
+        if value is not None and (not _is_number(value) or not 0 < value <= _MAX_RATE):
+            raise AdminError(400, f"{name} must be a number of requests per second "
+                                  f"(above 0, at most {_MAX_RATE:,}) or null")
+    for name in ("burst", "read_burst", "write_burst"):
+        value = body.get(name)
+        if value is not None and (not _is_whole(value) or not 1 <= value <= _MAX_RATE):
+            raise AdminError(400, f"{name} must be a whole number of requests (1-"
+                                  f"{_MAX_RATE:,}) or null")
+    if not isinstance(body.get("preset", ""), (str, type(None))):
+        raise AdminError(400, 'preset must be "s3" or null')
+    if not isinstance(body.get("enabled", True), bool):
+        raise AdminError(400, "enabled must be true or false")
     if body.get("enabled") is False:
         return {}
     return {k: v for k, v in body.items() if k != "enabled"}
@@ -165,13 +338,14 @@ def _faults(emu: Emulator, method: str, rest: list[str],
             unknown = set(body) - set(_FAULT_FIELDS)
             if unknown:
                 raise AdminError(400, f"unknown fault fields: {', '.join(sorted(unknown))}")
+            _check_fault(body)
             return 201, {"fault": emu.faults.add(**body).as_dict()}
         if chosen == "DELETE":
             emu.faults.clear()
     elif rest == ["clear"]:
         _allow(method, "POST")
         emu.faults.clear()
-    elif len(rest) == 1 and rest[0].isdigit():
+    elif len(rest) == 1 and rest[0].isascii() and rest[0].isdigit() and len(rest[0]) < 20:
         _allow(method, "DELETE")
         if not emu.faults.remove(int(rest[0])):
             raise AdminError(404, f"no pending fault {rest[0]}")
@@ -207,41 +381,94 @@ def _journal(emu: Emulator, method: str, rest: list[str],
     entries = emu.journal.filter(**match)
     if last is not None:
         entries = entries[-last:] if last else []
-    return 200, {"count": len(entries), "entries": [e.as_dict() for e in entries]}
+    journal = emu.journal
+    return 200, {"count": len(entries), "total": journal.total, "dropped": journal.dropped,
+                 "limit": journal.limit, "entries": [e.as_dict() for e in entries]}
+
+
+_FAULT_TEXT = ("operation", "bucket", "key", "error", "message", "connection")
+_FAULT_WHOLE = ("status", "truncate_at", "times", "after")
+
+
+def _check_fault(body: dict[str, Any]) -> None:
+    """JSON types of a fault's fields (the values themselves are checked by faults.add)."""
+    for name in _FAULT_TEXT:
+        if not isinstance(body.get(name), (str, type(None))):
+            raise AdminError(400, f"{name} must be a string or null")
+    for name in _FAULT_WHOLE:
+        value = body.get(name)
+        if value is not None and (not _is_whole(value) or abs(value) > 10 ** 12):
+            raise AdminError(400, f"{name} must be a whole number or null")
+    latency = body.get("latency")
+    if latency is not None and (not _is_number(latency)
+                                or not 0 <= latency <= _MAX_LATENCY):
+        raise AdminError(400, f"latency must be 0 to {_MAX_LATENCY:,} seconds or null")
 
 
 def _whole(name: str, value: str) -> int:
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
         raise AdminError(400, f"{name} must be a whole number")
     return int(value)
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:
-    length = environ.get("CONTENT_LENGTH") or ""
+    """The request body as a JSON object ({} if empty); 400 if it is too large, short,
+    unreadable, not JSON, or not an object."""
+    length = str(environ.get("CONTENT_LENGTH") or "").strip()
     stream = environ.get("wsgi.input")
+    if length and not (length.isascii() and length.isdigit()):
+        raise AdminError(400, "the Content-Length is not a number")
+    if length and (len(length) > 12 or int(length) > MAX_BODY):
+        raise AdminError(400, f"the request body is too large (at most {MAX_BODY:,} bytes)")
     if stream is None:
-        data = b""
-    elif length.isdigit():
-        data = stream.read(min(int(length), _MAX_BODY + 1))
+        want = 0
+    elif length:
+        want = int(length)
     elif environ.get("wsgi.input_terminated"):
-        data = stream.read(_MAX_BODY + 1)
+        want = MAX_BODY + 1
     else:
-        data = b""
-    if len(data) > _MAX_BODY:
-        raise AdminError(400, "the request body is too large")
+        want = 0
+    data = _read(stream, want)
+    if len(data) > MAX_BODY:
+        raise AdminError(400, f"the request body is too large (at most {MAX_BODY:,} bytes)")
+    if length and len(data) < want:
+        raise AdminError(400, f"the request body ended after {len(data)} of {want} bytes")
     if not data.strip():
         return {}
     try:
-        body = json.loads(data)
-    except ValueError:
+        body = json.loads(bytes(data), parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         raise AdminError(400, "the request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise AdminError(400, "the request body must be a JSON object")
     return body
+
+
+def _read(stream: Any, want: int) -> bytearray:
+    """Up to ``want`` bytes of ``stream`` (fewer if it ends); 400 if it breaks."""
+    data = bytearray()
+    try:
+        while len(data) < want:
+            chunk = stream.read(want - len(data))
+            if not chunk:
+                break
+            data += chunk
+    except Exception:  # a broken, silent or garbled body (the server's IncompleteBody ...)
+        raise AdminError(400, "the request body could not be read") from None
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 _ENDPOINTS = [

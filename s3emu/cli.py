@@ -15,8 +15,10 @@ from typing import Any, Sequence
 
 from . import __version__
 from .auth.users import UserSpec, Users, parse_user, read_users_file
+from .admin import ADMIN_HEADER, AdminAccess
 from .clock import Clock
 from .emulator import Emulator
+from .journal import DEFAULT_LIMIT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,8 +66,31 @@ def build_parser() -> argparse.ArgumentParser:
     for flag, kind, default, text in _LIMIT_FLAGS:
         limits.add_argument(flag, type=kind, default=default, metavar="N",
                             help=f"{text} (default: {default})")
+    serve.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None,
+                       help="the admin API under /_s3emu/: by default on for loopback Host "
+                            "names with the header 'X-S3emu-Admin: 1', and refused when "
+                            "--host is not a loopback address; --admin enables it there too "
+                            "(with a token, printed at start unless --admin-token is "
+                            "given); --no-admin turns it off")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="admin requests must send 'X-S3emu-Admin: TOKEN' (default: any "
+                            "value on loopback; a new token on a non-loopback --host)")
+    serve.add_argument("--admin-host", action="append", default=[], metavar="NAME",
+                       help="accept admin requests with this Host name too, besides "
+                            "localhost, *.localhost, 127.0.0.0/8 and [::1] (repeatable; "
+                            "'*' accepts any)")
+    serve.add_argument("--journal-limit", type=_journal_limit, default=DEFAULT_LIMIT,
+                       metavar="N",
+                       help=f"keep the latest N requests in the journal; counters stay exact "
+                            f"(default: {DEFAULT_LIMIT}; 0: no limit)")
     serve.set_defaults(run=serve_command)
     return parser
+
+
+def _journal_limit(text: str) -> int | None:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise argparse.ArgumentTypeError(f"not a whole number of entries: {text!r}")
+    return int(text) or None
 
 
 def _print(line: str) -> None:
@@ -131,7 +156,13 @@ def serve_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         print(f"s3emu: {error}", file=sys.stderr)
         return 2
-    emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system())
+    try:
+        access = AdminAccess(args.admin, args.admin_token, args.admin_host)
+    except ValueError as error:
+        print(f"s3emu: --admin-token: {error}", file=sys.stderr)
+        return 2
+    emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system(),
+                        journal_limit=args.journal_limit, admin=access)
     if users:
         emulator.users = Users()
         for access_key, secret, account_id, name in users:
@@ -143,7 +174,8 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         server = Server(emulator, args.host, args.port, log=False if args.quiet else _print,
                         tls=args.tls, cert=args.cert, key=args.key,
-                        allow_insecure_ssec=args.allow_insecure_ssec, **_limits(args))
+                        allow_insecure_ssec=args.allow_insecure_ssec, admin=args.admin,
+                        **_limits(args))
     except ValueError as error:  # a limit out of range
         print(f"s3emu: {error}", file=sys.stderr)
         return 2
@@ -169,6 +201,12 @@ def serve_command(args: argparse.Namespace) -> int:
         if server.ca_path:
             _print(f"TLS: self-signed certificate; clients trust the CA file {server.ca_path} "
                    f"(boto3 verify=PATH, aws --ca-bundle PATH or AWS_CA_BUNDLE=PATH)")
+        if emulator.admin.token is not None and args.admin_token is None:  # made at start
+            _print(f"admin API: {server.endpoint_url}/_s3emu/ with the header "
+                   f"'{ADMIN_HEADER}: {emulator.admin.token}'")
+        elif emulator.admin.exposed_on is not None and not emulator.admin.enabled:
+            print(f"s3emu: the admin API is off on {args.host} (not a loopback address); "
+                  f"--admin enables it", file=sys.stderr)
         while not stopping.wait(3600):
             pass
     finally:

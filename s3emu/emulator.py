@@ -8,9 +8,10 @@ from .app import handle
 from .auth import verify
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
+from .admin import AdminAccess
 from .faults import Faults
 from .ids import Ids
-from .journal import Journal
+from .journal import DEFAULT_LIMIT, Journal
 from .model.store import Store
 from .throttle import Throttle
 
@@ -37,6 +38,11 @@ class Emulator:
     :param block_sse_c: whether buckets that never set ``BlockedEncryptionTypes`` refuse SSE-C
         writes, as S3's buckets created since April 2026 do (except in me-south-1 and
         me-central-1); False stands for an account whose buckets kept SSE-C enabled.
+    :param journal_limit: how many requests :attr:`journal` keeps (the latest; default
+        10,000; None: all); its counters (``journal.total``, ``journal.tally()``) stay exact.
+    :param admin: who may use the admin API under ``/_s3emu/`` (:attr:`admin`): an
+        :class:`~s3emu.admin.AdminAccess`, or its ``enabled`` setting (None: in-process and
+        over loopback; True: also on a non-loopback address, with a token; False: never).
     """
 
     def __init__(self, region: str = "us-east-1",
@@ -44,7 +50,8 @@ class Emulator:
                  clock: Clock | None = None, *, auth: str = "on",
                  min_part_size: int = S3_MIN_PART_SIZE, seed: str = "s3emu",
                  throttle: str | Mapping[str, Any] | None = None,
-                 block_sse_c: bool = True) -> None:
+                 block_sse_c: bool = True, journal_limit: int | None = DEFAULT_LIMIT,
+                 admin: AdminAccess | bool | None = None) -> None:
         if auth not in ("on", "off"):
             raise ValueError("auth must be 'on' or 'off'")
         self.region = region
@@ -60,7 +67,9 @@ class Emulator:
             self.users.add(access_key, secret)
         self.ids = Ids(seed)
         self.store = Store(self.clock)
-        self.journal = Journal()
+        self.journal = Journal(journal_limit)
+        #: who may use the admin API (:class:`~s3emu.admin.AdminAccess`)
+        self.admin = admin if isinstance(admin, AdminAccess) else AdminAccess(admin)
         #: per-prefix request budgets (off unless configured)
         self.throttle = Throttle(self.clock, throttle)
         #: injected faults (see :mod:`s3emu.faults`)

@@ -1,15 +1,24 @@
 """The request journal: one frozen :class:`Entry` per request, in request order.
 
 ``emu.journal`` is a read-only sequence with :meth:`Journal.filter`, :meth:`Journal.count`,
-:meth:`Journal.clear` and :meth:`Journal.as_table`. Secrets and SSE-C keys never enter it.
+:meth:`Journal.clear` and :meth:`Journal.as_table`. It is a window over the latest
+:data:`DEFAULT_LIMIT` requests (``Emulator(journal_limit=...)``), with exact counters over
+everything recorded (:attr:`Journal.total`, :meth:`Journal.tally`). Secrets and SSE-C keys
+never enter it.
 This module imports only the standard library.
 """
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from datetime import datetime
 from typing import Any, Callable, Iterator, Sequence, overload
+
+#: How many entries a journal keeps unless told otherwise: the latest 10,000 requests (about
+#: 4.5 MB), enough for any single test; older ones are dropped, the counters stay exact.
+DEFAULT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -37,33 +46,82 @@ class Entry:
 
 
 class Journal(Sequence[Entry]):
-    """Requests seen, oldest first."""
+    """The latest requests, oldest first: a window of at most ``limit`` entries.
 
-    def __init__(self) -> None:
+    :param limit: how many entries the window keeps (default :data:`DEFAULT_LIMIT`); older
+        ones are dropped as new ones come. ``None`` keeps every entry (memory grows with every
+        request, about 450 bytes each).
+
+    ``len()``, indexing, iteration, :meth:`filter`, :meth:`count` and :meth:`as_table` see the
+    window. :attr:`total` (every request recorded since the journal was created or cleared),
+    :attr:`dropped` and :meth:`tally` (requests per operation and status) stay exact over
+    everything recorded, dropped entries included.
+    """
+
+    def __init__(self, limit: int | None = DEFAULT_LIMIT) -> None:
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                                  or limit < 1):
+            raise ValueError("the journal limit is a whole number of entries, 1 or more "
+                             "(None: unbounded)")
+        #: the most entries kept (None: all)
+        self.limit = limit
         #: entries, the newest still as tuples of Entry's fields (made into Entry when read:
-        #: recording is on every request's path, reading mostly is not)
+        #: recording is on every request's path, reading mostly is not); up to ``_high`` of
+        #: them, of which the last ``limit`` are the window (older ones are dropped in batches)
         self._entries: list[Any] = []
-        #: ``record(fields)`` records one request, given as a tuple of Entry's fields in order
-        #: (the list's own append: atomic, so no lock, and no Python call on the request path)
-        self.record: Callable[[tuple[Any, ...]], None] = self._entries.append
+        self._high = None if limit is None else limit + max(64, limit // 8)
+        self._dropped = 0
+        self._dropped_tally: Counter[tuple[str | None, int]] = Counter()
         self._built = 0
         self._lock = threading.Lock()
+        #: ``record(fields)`` records one request, given as a tuple of Entry's fields in order
+        #: (unbounded: the list's own append, atomic, so no lock and no Python call on the
+        #: request path; bounded: that append and a length check)
+        self.record: Callable[[tuple[Any, ...]], None] = (
+            self._entries.append if limit is None else self._recorder())
 
-    def _all(self) -> list[Entry]:
-        """Every entry so far, as Entry objects (a new list)."""
-        return self._entries[:self._build()]
+    def _recorder(self) -> Callable[[tuple[Any, ...]], None]:
+        entries, append, high, trim = self._entries, self._entries.append, self._high, self._trim
 
-    def _build(self) -> int:
-        """Make the entries recorded as fields into Entry objects; returns how many there are
-        (entries recorded meanwhile are made next time)."""
+        def record(fields: tuple[Any, ...]) -> None:
+            append(fields)
+            if len(entries) > high:  # type: ignore[operator]
+                trim()
+        return record
+
+    def _trim(self) -> None:
+        """Drop the entries older than the window, counting them in the tallies."""
         with self._lock:
             entries = self._entries
-            end = len(entries)
-            for at in range(self._built, end):
-                if type(entries[at]) is tuple:
-                    entries[at] = Entry(*entries[at])
-            self._built = end
-            return end
+            excess = len(entries) - self.limit  # type: ignore[operator]
+            if excess <= 0:
+                return
+            gone = entries[:excess]
+            del entries[:excess]
+            self._built = max(0, self._built - excess)
+            self._dropped += excess
+            try:
+                self._dropped_tally.update(map(_OP_STATUS, gone))   # tuples: all in C
+            except TypeError:  # some were read meanwhile, and are Entry objects now
+                self._dropped_tally.update(map(_op_status, gone))
+
+    def _build(self) -> int:
+        """Make the entries recorded as fields into Entry objects; returns how many are
+        stored (entries recorded meanwhile are made next time). Call with the lock held."""
+        entries = self._entries
+        end = len(entries)
+        for at in range(self._built, end):
+            if type(entries[at]) is tuple:
+                entries[at] = Entry(*entries[at])
+        self._built = end
+        return end
+
+    def _all(self) -> list[Entry]:
+        """The window, as Entry objects (a new list)."""
+        with self._lock:
+            end = self._build()
+            start = 0 if self.limit is None else max(0, end - self.limit)
+            return self._entries[start:end]
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -73,33 +131,79 @@ class Journal(Sequence[Entry]):
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
         if isinstance(index, slice):
             return self._all()[index]
-        self._build()
-        item = self._entries[index]
-        return Entry(*item) if type(item) is tuple else item
+        with self._lock:
+            end = self._build()
+            size = end if self.limit is None else min(end, self.limit)
+            at = index + size if index < 0 else index
+            if not 0 <= at < size:
+                raise IndexError("journal index out of range")
+            return self._entries[end - size + at]  # type: ignore[no-any-return]
 
     def __len__(self) -> int:
-        return len(self._entries)
+        stored = len(self._entries)
+        return stored if self.limit is None else min(stored, self.limit)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._all())
 
+    @property
+    def total(self) -> int:
+        """Every request recorded since the journal was made or cleared, dropped ones too."""
+        with self._lock:
+            return self._dropped + len(self._entries)
+
+    @property
+    def dropped(self) -> int:
+        """How many recorded requests are no longer in the window (``total - len(journal)``)."""
+        with self._lock:
+            stored = len(self._entries)
+            beyond = 0 if self.limit is None else max(0, stored - self.limit)
+            return self._dropped + beyond
+
+    def tally(self) -> Counter[tuple[str | None, int]]:
+        """Requests per ``(operation, status)`` over everything recorded (exact, dropped
+        entries included): ``journal.tally()[("GetObject", 404)]``."""
+        with self._lock:
+            counts = self._dropped_tally.copy()
+            counts.update(map(_op_status, self._entries[:len(self._entries)]))
+            return counts
+
+    def since(self, position: int) -> tuple[int, list[Entry]]:
+        """The entries recorded since :attr:`total` was ``position``: ``(missing,
+        entries)``, where ``missing`` counts those already dropped from the window (if the
+        journal was cleared meanwhile, everything recorded since)."""
+        with self._lock:
+            end = self._build()
+            size = end if self.limit is None else min(end, self.limit)
+            first = self._dropped + end - size          # the window's first position
+            if position > self._dropped + end:          # cleared since
+                position = 0
+            if position >= first:
+                return 0, self._entries[end - size + position - first:end]
+            return first - position, self._entries[end - size:end]
+
     def filter(self, **match: Any) -> list[Entry]:
-        """Entries whose attributes equal every ``match`` value, in request order."""
+        """Entries of the window whose attributes equal every ``match`` value, in request
+        order."""
         for name in match:
             if name not in Entry.__dataclass_fields__:
                 raise TypeError(f"journal entries have no field {name!r}")
         return [e for e in self if all(getattr(e, k) == v for k, v in match.items())]
 
     def count(self, value: Any = None, **match: Any) -> int:  # type: ignore[override]
-        """How many entries match (``count(operation="GetObject")``)."""
+        """How many entries of the window match (``count(operation="GetObject")``); see
+        :attr:`total` and :meth:`tally` for exact counts over everything recorded."""
         if value is not None:
             return super().count(value)
         return len(self.filter(**match))
 
     def clear(self) -> None:
+        """Forget every entry and zero the counters."""
         with self._lock:
             self._entries.clear()
             self._built = 0
+            self._dropped = 0
+            self._dropped_tally.clear()
 
     def as_table(self, last: int | None = None) -> str:
         """A plain-text table of the entries (the last ``last`` ones if given)."""
@@ -112,3 +216,13 @@ class Journal(Sequence[Entry]):
             lines.append(f"{n:>4} {e.operation or e.method:<28} {e.status:>6} "
                          f"{e.error_code or '':<24} {where}")
         return "\n".join(lines)
+
+
+#: An entry's ``(operation, status)`` while it is still a tuple of fields.
+_OP_STATUS = itemgetter(1, 6)
+
+
+def _op_status(item: Any) -> tuple[str | None, int]:
+    if type(item) is tuple:
+        return item[1], item[6]
+    return item.operation, item.status

@@ -94,6 +94,9 @@ class Server:
     :param min_body_rate: bytes per second a body must average after that grace (1024).
     :param max_connections: connections open at once; more get 503 SlowDown (2048).
     :param workers: requests served at once (threads); other ready connections wait (32).
+    :param admin: the admin API (:class:`~s3emu.admin.AdminAccess`): None keeps the
+        emulator's setting (on over loopback, refused on a non-loopback ``host``), True
+        enables it on any address (a non-loopback one then needs a token), False turns it off.
     """
 
     def __init__(self, emulator: Emulator | None = None, host: str = "127.0.0.1",
@@ -102,7 +105,7 @@ class Server:
                  allow_insecure_ssec: bool = False, idle_timeout: float = 60.0,
                  head_timeout: float = 20.0, body_timeout: float = 20.0,
                  min_body_rate: int = 1024, max_connections: int = 2048,
-                 workers: int = 32) -> None:
+                 workers: int = 32, admin: bool | None = None) -> None:
         if (cert is None) != (key is None):
             raise ValueError("cert and key are given together")
         self.limits = Limits(idle_timeout=idle_timeout, head_timeout=head_timeout,
@@ -110,6 +113,7 @@ class Server:
                              max_connections=max_connections, workers=workers)
         self.tls = bool(tls or cert)
         self.allow_insecure_ssec = allow_insecure_ssec
+        self.admin = admin
         self._given = _tls.CertificateFiles(cert, key) if cert and key else None
         self._made: _tls.CertificateFiles | None = None
         self.emulator = emulator if emulator is not None else Emulator(clock=Clock.system())
@@ -172,6 +176,9 @@ class Server:
             "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False}
         if self.allow_insecure_ssec:
             serving.base["s3emu.allow_insecure_ssec"] = True
+        access = getattr(self.emulator, "admin", None)  # who may use /_s3emu/ (s3emu.admin)
+        if access is not None:
+            access.served_on(self.host, self.admin)
         self._hub = Hub(listener, serving)
         self._hub.start(f"s3emu-server:{self.port}")
         return self

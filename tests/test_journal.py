@@ -2,14 +2,20 @@
 access key, status, error code, bytes in and out, throttled and faulted; filter, count, clear."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 import s3emu
 from conftest import make_client
-from s3emu.journal import Entry
+from s3emu.journal import DEFAULT_LIMIT, Entry, Journal
+from test_plugin import PLUGIN_ARGS
+
+pytest_plugins = ["pytester"]
 
 FIELDS = ("time", "operation", "bucket", "key", "access_key", "status", "error_code",
           "bytes_in", "bytes_out", "throttled", "faulted")
@@ -108,3 +114,102 @@ def test_admin_requests_are_not_journaled(emu, s3, bucket):
     got = requests.get("https://s3.amazonaws.com/_s3emu/clock")
     assert got.status_code == 200 and "now" in got.json()
     assert len(emu.journal) == 0
+
+
+# -- a bounded window with exact counters (issue 15, defect 9) ---------------------------------
+def test_the_default_window_is_large_enough_for_a_test():
+    assert s3emu.Emulator().journal.limit == DEFAULT_LIMIT == 10_000
+    assert s3emu.Emulator(journal_limit=None).journal.limit is None
+    for bad in (0, -1, 2.5, True, "10"):
+        with pytest.raises(ValueError):
+            s3emu.Emulator(journal_limit=bad)
+
+
+def test_the_journal_keeps_a_window_and_exact_counters():
+    with s3emu.mock_s3(journal_limit=5) as emu:
+        s3 = make_client(retries={"total_max_attempts": 1})
+        s3.create_bucket(Bucket="bkt")
+        for n in range(10):
+            s3.put_object(Bucket="bkt", Key=f"k{n}", Body=b"1")
+        with pytest.raises(ClientError):
+            s3.get_object(Bucket="bkt", Key="missing")
+        assert len(emu.journal) == 5 and len(list(emu.journal)) == 5
+        assert [e.key for e in emu.journal] == ["k6", "k7", "k8", "k9", "missing"]
+        assert emu.journal[0].key == "k6" and emu.journal[-1].key == "missing"
+        assert [e.key for e in emu.journal[-2:]] == ["k9", "missing"]
+        with pytest.raises(IndexError):
+            emu.journal[5]
+        assert (emu.journal.total, emu.journal.dropped) == (12, 7)
+        assert emu.journal.count(operation="PutObject") == 4               # the window
+        assert emu.journal.tally() == {("CreateBucket", 200): 1, ("PutObject", 200): 10,
+                                       ("GetObject", 404): 1}             # everything
+        assert emu.journal.since(9) == (0, emu.journal[2:])
+        missing, entries = emu.journal.since(2)
+        assert missing == 5 and [e.key for e in entries][0] == "k6"
+        emu.journal.clear()
+        assert (len(emu.journal), emu.journal.total, emu.journal.tally()) == (0, 0, {})
+
+
+def test_memory_stays_bounded_under_many_threads():
+    journal = Journal(limit=100)
+    fields = (None, "GetObject", "GET", "b", "k", "testing", 200, None, 0, 1, "id")
+
+    def work(thread):
+        for n in range(5000):
+            journal.record((*fields[:-1], f"{thread}-{n}"))
+            if n % 500 == 0:
+                assert len(journal) <= 100 and journal[-1].operation == "GetObject"
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert journal.total == 40_000 and journal.dropped == 39_900 and len(journal) == 100
+    assert journal.tally() == {("GetObject", 200): 40_000}
+    assert len(journal._entries) <= 100 + max(64, 100 // 8)              # stored, at most
+    assert len({e.request_id for e in journal}) == 100
+
+
+def test_a_live_server_with_a_small_window_still_logs_operations():
+    lines = []
+    emu = s3emu.Emulator(auth="off", journal_limit=3)
+    with s3emu.Server(emu, log=lines.append) as srv:
+        s3 = boto3.client("s3", endpoint_url=srv.endpoint_url, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3.create_bucket(Bucket="bkt")
+        for n in range(6):
+            s3.put_object(Bucket="bkt", Key=f"k{n}", Body=b"1")
+        got = requests.get(f"{srv.endpoint_url}/_s3emu/journal", timeout=10,
+                           headers={"X-S3emu-Admin": "1"}).json()
+    assert (got["count"], got["total"], got["dropped"], got["limit"]) == (3, 7, 4, 3)
+    assert [e["key"] for e in got["entries"]] == ["k3", "k4", "k5"]
+    assert sum(" PutObject 200 " in line for line in lines) == 6       # server log lines
+
+
+def test_the_failure_report_shows_the_window(pytester):
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.s3emu(journal_limit=3)
+        def test_fails(s3_client):
+            s3_client.create_bucket(Bucket="bkt")
+            for n in range(5):
+                s3_client.put_object(Bucket="bkt", Key=f"key-{n}", Body=b"1")
+            assert False
+    """)
+    result = pytester.runpytest(*PLUGIN_ARGS)
+    result.assert_outcomes(failed=1)
+    text = result.stdout.str()
+    assert "... 3 earlier requests not shown" in text
+    assert "key-4" in text and "key-2" in text and "key-1" not in text
+    result.stdout.fnmatch_lines(["4*PutObject*bkt*key-2*200*", "6*PutObject*bkt*key-4*200*"])
+
+
+def test_the_journal_limit_option(pytester):
+    pytester.makepyfile("""
+        def test_limit(s3emu):
+            assert s3emu.journal.limit == 7
+    """)
+    run = pytester.runpytest(*PLUGIN_ARGS, "--s3emu-journal-limit=7")
+    run.assert_outcomes(passed=1)
