@@ -124,6 +124,16 @@ def parse(body: bytes, root: str | None = None, *,
     return content if isinstance(content, dict) else {}
 
 
+def text_of(value: Any) -> str:
+    """The text of an element that holds text only; MalformedXML if it has child elements or
+    attributes (xmltodict gives those as a dict, repeated elements as a list)."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise MalformedXML()
+    return value
+
+
 def as_list(value: Any) -> list[Any]:
     """xmltodict gives one child as a value and several as a list; always get a list."""
     if value is None:
