@@ -62,3 +62,199 @@ def test_random_requests_never_fail_internally(method, path, query, headers, bod
     assert response.status != 500, payload
     if response.status >= 400 and method != "HEAD":
         assert payload.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>')
+
+
+# -- nesting, element shapes, entities (issue 15, defect 3) --------------------------------------
+import base64  # noqa: E402
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+
+import pytest  # noqa: E402
+import requests  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+URL = "https://s3.amazonaws.com"
+
+
+def _fresh() -> s3emu.Emulator:
+    emu = s3emu.Emulator(auth="off", min_part_size=1)
+    call_app(emu, "PUT", URL + "/bkt", {}, b"").read()
+    call_app(emu, "PUT", URL + "/bkt/key", {}, b"0123456789").read()
+    return emu
+
+
+def _upload(emu: s3emu.Emulator) -> tuple[str, str]:
+    """An upload of ``bkt/key`` with part 1; its id and the part's ETag."""
+    out = call_app(emu, "POST", URL + "/bkt/key?uploads", {}, b"").read()
+    upload = ET.fromstring(out).find("{*}UploadId").text
+    response = call_app(emu, "PUT", URL + f"/bkt/key?partNumber=1&uploadId={upload}", {}, b"x")
+    response.read()
+    return upload, dict(response.headers)["ETag"]
+
+
+def _error(response) -> tuple[int, dict[str, str]]:
+    payload = response.read()
+    return response.status, {child.tag: child.text or "" for child in ET.fromstring(payload)}
+
+
+def _nested(depth: int) -> str:
+    return '{"Version": "2012-10-17", "Statement": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize("depth", [65, 1000, 5000])
+def test_deeply_nested_bucket_policy_is_malformed(s3, bucket, depth):
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_bucket_policy(Bucket=bucket, Policy=_nested(depth))
+    error = excinfo.value.response["Error"]
+    assert (excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"], error["Code"],
+            error["Message"]) == (400, "MalformedPolicy", "This policy contains invalid Json")
+
+
+@pytest.mark.parametrize("depth", [1000, 5000])
+def test_deeply_nested_post_policy_is_invalid(emu, bucket, depth):
+    """The POST policy is read before any signature is checked (unauthenticated)."""
+    document = '{"expiration": "2025-01-01T01:00:00Z", "conditions": ' + "[" * depth + \
+        "]" * depth + "}"
+    policy = base64.b64encode(document.encode()).decode()
+    signature = base64.b64encode(hmac.new(b"testing", policy.encode(), hashlib.sha1).digest())
+    fields = {"key": "k", "AWSAccessKeyId": "testing", "policy": policy,
+              "signature": signature.decode()}
+    response = requests.post(f"{URL}/{bucket}", data=fields, files={"file": ("f", b"data")})
+    error = {child.tag: child.text for child in ET.fromstring(response.content)}
+    assert (response.status_code, error["Code"], error["Message"]) == \
+        (400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON.")
+
+
+@pytest.mark.parametrize("context", [
+    '{"a":' * 1000 + '"b"' + "}" * 1000, "[" * 5000 + "]" * 5000, '{"a": {"b": "c"}}',
+    '{"a": ["b"]}', '{"a": 1}', '["a"]', '"a"'])
+def test_encryption_context_that_is_not_a_string_map(s3, bucket, context):
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", ServerSideEncryption="aws:kms",
+                      SSEKMSEncryptionContext=base64.b64encode(context.encode()).decode())
+    error = excinfo.value.response["Error"]
+    assert (excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"], error["Code"],
+            error["ArgumentName"], error["ArgumentValue"]) == \
+        (400, "InvalidArgument", "x-amz-server-side-encryption-context", "null")
+
+
+@pytest.mark.parametrize("part", [
+    "<PartNumber><a>1</a></PartNumber><ETag>{etag}</ETag>",
+    '<PartNumber a="b">1</PartNumber><ETag>{etag}</ETag>',
+    "<PartNumber>1</PartNumber><PartNumber>1</PartNumber><ETag>{etag}</ETag>",
+    "<PartNumber>1</PartNumber><ETag><x>{etag}</x></ETag>",
+    '<PartNumber>1</PartNumber><ETag q="1">{etag}</ETag>',
+    "<PartNumber>1</PartNumber><ETag>{etag}</ETag><ETag>{etag}</ETag>",
+    "<PartNumber>1</PartNumber><ETag>{etag}</ETag><ChecksumCRC32><a/></ChecksumCRC32>",
+    "<PartNumber>²</PartNumber><ETag>{etag}</ETag>",
+    "<PartNumber>1_0</PartNumber><ETag>{etag}</ETag>",
+    "<PartNumber>" + "9" * 4301 + "</PartNumber><ETag>{etag}</ETag>",
+])
+def test_complete_multipart_upload_element_shapes(part):
+    emu = _fresh()
+    upload, etag = _upload(emu)
+    body = f"<CompleteMultipartUpload><Part>{part.format(etag=etag)}</Part>" \
+           "</CompleteMultipartUpload>"
+    response = call_app(emu, "POST", URL + f"/bkt/key?uploadId={upload}", {}, body.encode())
+    status, error = _error(response)
+    assert (status, error["Code"]) == (400, "MalformedXML")
+    listed = call_app(emu, "GET", URL + f"/bkt/key?uploadId={upload}", {}, b"")
+    assert listed.status == 200 and b"<PartNumber>1</PartNumber>" in listed.read()
+
+
+ENTITY_BODIES = [
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b"<Delete><Object><Key>&x;</Key></Object></Delete>",
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;'
+    b'&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;'
+    b'&c;&c;&c;&c;&c;&c;">]><Delete><Object><Key>&d;</Key></Object></Delete>',
+    b'<?xml version="1.0"?><!DOCTYPE d SYSTEM "http://127.0.0.1:1/x.dtd">'
+    b"<Delete><Object><Key>k</Key></Object></Delete>",
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>'
+    b"<Delete><Object><Key>k</Key></Object></Delete>",
+]
+
+
+@pytest.mark.parametrize("body", ENTITY_BODIES, ids=["xxe", "expansion", "external-dtd",
+                                                     "parameter-entity"])
+@pytest.mark.parametrize("path", ["/bkt?delete", "/bkt?acl"])
+def test_xml_entities_are_refused(body, path):
+    emu = _fresh()
+    method = "POST" if "delete" in path else "PUT"
+    headers = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()}
+    status, error = _error(call_app(emu, method, URL + path, headers, body))
+    if status == 400 and error["Code"] != "MalformedXML":        # the ACL body's root differs
+        assert error["Code"] in ("MalformedACLError",)
+    else:
+        assert (status, error["Code"]) == (400, "MalformedXML")
+    assert call_app(emu, "GET", URL + "/bkt/key", {}, b"").read() == b"0123456789"
+
+
+#: one valid document per XML-taking operation, mutated element by element below
+XML_DOCUMENTS = {
+    ("PUT", "/bkt?acl"): '<AccessControlPolicy><Owner><ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7f'
+    'aeebf76c078efc7c6caea54ba06a</ID></Owner><AccessControlList><Grant><Grantee xmlns:xsi="ht'
+    'tp://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>75aa57f09aa0c8caeab'
+    '4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID></Grantee><Permission>FULL_CONTROL</Pe'
+    'rmission></Grant></AccessControlList></AccessControlPolicy>',
+    ("PUT", "/bkt?encryption"): "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncr"
+    "yptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>alias/x</KMSMasterKey"
+    "ID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule>"
+    "</ServerSideEncryptionConfiguration>",
+    ("PUT", "/bkt?publicAccessBlock"): "<PublicAccessBlockConfiguration><BlockPublicAcls>true<"
+    "/BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls></PublicAccessBlockConfigurati"
+    "on>",
+    ("PUT", "/bkt?ownershipControls"): "<OwnershipControls><Rule><ObjectOwnership>BucketOwnerE"
+    "nforced</ObjectOwnership></Rule></OwnershipControls>",
+    ("PUT", "/newbkt"): "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationCon"
+    "straint></CreateBucketConfiguration>",
+    ("POST", "/bkt?delete"): "<Delete><Object><Key>key</Key><VersionId>null</VersionId></Objec"
+    "t><Quiet>true</Quiet></Delete>",
+    ("POST", "/bkt/key?uploadId=UPLOAD"): "<CompleteMultipartUpload><Part><PartNumber>1</PartN"
+    "umber><ETag>ETAG</ETag><ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part></CompleteMultipart"
+    "Upload>",
+}
+
+
+def _shapes(doc: str):
+    """``doc`` with one element at a time given a child, an attribute, a twin, no text, text
+    beside its children, or replaced by text."""
+    for m in re.finditer(r"<(\w+)>([^<]+)</\1>", doc):
+        name, text = m.groups()
+        before, after = doc[:m.start()], doc[m.end():]
+        yield from (before + f"<{name}><x>{text}</x></{name}>" + after,
+                    before + f'<{name} a="b">{text}</{name}>' + after,
+                    before + f"<{name}>{text}</{name}>" * 2 + after,
+                    before + f"<{name}/>" + after,
+                    before + f"<{name}><x/><y/></{name}>" + after)
+    for m in re.finditer(r"<(\w+)( [^>]*)?>(?=<)", doc):
+        yield doc[:m.end()] + "text" + doc[m.end():]
+        yield doc[:m.start()] + f'<{m.group(1)} q="1"' + doc[m.start() + len(m.group(1)) + 1:]
+    for m in re.finditer(r"<(\w+)[^>]*>.*?</\1>", doc):
+        yield doc[:m.start()] + f"<{m.group(1)}>t</{m.group(1)}>" + doc[m.end():]
+        yield doc[:m.start()] + m.group() * 2 + doc[m.end():]
+
+
+@pytest.mark.parametrize("method,path", list(XML_DOCUMENTS), ids=[p for _, p in XML_DOCUMENTS])
+def test_xml_element_shapes_never_fail_internally(method, path):
+    """Every element of every XML-taking operation's document, reshaped: S3's 4xx (or a
+    success), never a 500."""
+    seen = 0
+    for shaped in _shapes(XML_DOCUMENTS[(method, path)]):
+        emu = _fresh()
+        target = path
+        if "UPLOAD" in path:
+            upload, etag = _upload(emu)
+            target, shaped = path.replace("UPLOAD", upload), shaped.replace("ETAG", etag)
+        body = shaped.encode()
+        headers = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()}
+        response = call_app(emu, method, URL + target, headers, body)
+        payload = response.read()
+        assert response.status < 500, (shaped, payload)
+        if response.status >= 400:
+            assert payload.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>')
+        seen += 1
+    assert seen >= 5
