@@ -258,3 +258,17 @@ def test_xml_element_shapes_never_fail_internally(method, path):
             assert payload.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>')
         seen += 1
     assert seen >= 5
+
+
+@pytest.mark.parametrize("tagging", [
+    "<Tagging><TagSet>x</TagSet></Tagging>", "<Tagging><TagSet><Tag>x</Tag></TagSet></Tagging>",
+    "<Tagging><TagSet><Tag><Key><a/></Key><Value>v</Value></Tag></TagSet></Tagging>",
+    '<Tagging><TagSet><Tag><Key a="b">k</Key><Value>v</Value></Tag></TagSet></Tagging>',
+    "<Tagging><TagSet><Tag><Key>k</Key><Value><v/></Value></Tag></TagSet></Tagging>"])
+def test_post_object_tagging_shapes_are_malformed(tagging):
+    emu = _fresh()
+    form = requests.Request("POST", URL + "/bkt", data={"key": "k", "tagging": tagging},
+                            files={"file": ("f", b"data")}).prepare()
+    status, error = _error(call_app(emu, "POST", URL + "/bkt", dict(form.headers), form.body))
+    assert (status, error["Code"]) == (400, "MalformedXML")
+    assert call_app(emu, "GET", URL + "/bkt/k", {}, b"").status == 404
