@@ -12,18 +12,23 @@ import s3emu
 from s3emu.intercept import call_app
 from s3emu.protocol.routing import ROUTES
 
-SUBRESOURCES = sorted({name for route in ROUTES for name, _ in route.query} | {"versionId"})
+SUBRESOURCES = sorted({name for route in ROUTES for name, _ in route.query} | {
+    "versionId", "max-keys", "max-buckets", "max-parts", "max-uploads", "part-number-marker",
+    "partNumber"})
 HEADERS = ["content-md5", "x-amz-copy-source", "x-amz-metadata-directive", "range",
            "if-match", "if-none-match", "if-modified-since", "x-amz-checksum-crc32",
            "x-amz-sdk-checksum-algorithm", "x-amz-tagging", "x-amz-acl", "x-amz-storage-class",
            "x-amz-server-side-encryption", "x-amz-object-attributes", "x-amz-decoded-content-length",
            "content-encoding", "x-amz-content-sha256", "x-amz-grant-read", "x-amz-meta-a",
            "x-amz-copy-source-range", "x-amz-server-side-encryption-customer-algorithm",
-           "x-amz-server-side-encryption-customer-key", "x-amz-expected-bucket-owner"]
+           "x-amz-server-side-encryption-customer-key", "x-amz-expected-bucket-owner",
+           "x-amz-mp-object-size", "x-amz-server-side-encryption-context"]
 VALUES = st.one_of(st.sampled_from(["", "*", "AES256", "COPY", "REPLACE", "bytes=0-1", "1",
                                     "-1", "aws-chunked", "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
                                     "bucket/key", "/b/k?versionId=x", "public-read", "%ZZ",
-                                    "Wed, 01 Jan 2025 00:00:00 GMT", "AAAAAA==", "ETag"]),
+                                    "Wed, 01 Jan 2025 00:00:00 GMT", "AAAAAA==", "ETag",
+                                    "²", "٣", "+5", "5_000", "9" * 4301, "bytes=0-" + "9" * 4301,
+                                    "bytes=²-3", "W1tbW1tdXV1dXQ=="]),
                    st.text(string.printable, max_size=40))
 BODIES = st.one_of(st.just(b""), st.binary(max_size=200),
                    st.sampled_from([b"<Delete><Object><Key>a</Key></Object></Delete>",
