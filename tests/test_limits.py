@@ -450,3 +450,16 @@ def test_object_data_keeps_its_own_limits(s3, bucket):
     upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
     s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=data)
     assert s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload)["Parts"][0]["Size"] == 2 << 20
+
+
+@pytest.mark.parametrize("value", [*NOT_NUMBERS, "+5", "-1", "2147483648"])
+@pytest.mark.parametrize("name", ["x-amz-max-parts", "x-amz-part-number-marker"])
+def test_object_attributes_part_counts(name, value):
+    emu = unsigned_emulator()
+    response = call_app(emu, "GET", URL + "/bkt/key?attributes", {
+        "x-amz-object-attributes": "ObjectParts", name: value}, b"")
+    error = xml_error(response.read())
+    assert (response.status, error["Code"], error["Message"], error["ArgumentName"],
+            error["ArgumentValue"]) == (
+        400, "InvalidArgument", f"Argument {name} must be an integer between 0 and 2147483647",
+        name, value)
