@@ -281,7 +281,7 @@ def test_app_content_length_of_4301_digits():
     assert (status, xml_error(body)["Code"]) == (400, "EntityTooLarge")
 
 
-# -- SigV2 and SigV4 presigned expiry ---------------------------------------------------------------
+# -- SigV2 and SigV4 presigned expiry ----------------------------------------------------------
 def _sigv2_url(expires: str) -> str:
     text = f"GET\n\n\n{expires}\n/bkt/key"
     signature = base64.b64encode(hmac.new(b"testing", text.encode(), hashlib.sha1).digest())

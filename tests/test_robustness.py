@@ -1,10 +1,19 @@
 """Bad input gets S3's error, never a traceback: random requests against the in-process app
 (auth off, so they reach the handlers) never answer 500 InternalError, and always answer
-either a success or S3's XML error document."""
+either a success or S3's XML error document; deeply nested JSON, XML elements of the wrong
+shape and XML entities get S3's 4xx."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 import string
+import xml.etree.ElementTree as ET
 
+import pytest
+import requests
+from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,17 +79,6 @@ def test_random_requests_never_fail_internally(method, path, query, headers, bod
 
 
 # -- nesting, element shapes, entities (issue 15, defect 3) --------------------------------------
-import base64  # noqa: E402
-import hashlib  # noqa: E402
-import hmac  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-import xml.etree.ElementTree as ET  # noqa: E402
-
-import pytest  # noqa: E402
-import requests  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
-
 URL = "https://s3.amazonaws.com"
 
 
