@@ -275,3 +275,39 @@ def test_post_object_tagging_shapes_are_malformed(tagging):
     status, error = _error(call_app(emu, "POST", URL + "/bkt", dict(form.headers), form.body))
     assert (status, error["Code"]) == (400, "MalformedXML")
     assert call_app(emu, "GET", URL + "/bkt/k", {}, b"").status == 404
+
+
+@pytest.mark.parametrize("shape", ["<LocationConstraint><x>eu-west-1</x></LocationConstraint>",
+                                   '<LocationConstraint a="b">eu-west-1</LocationConstraint>',
+                                   "<LocationConstraint>eu-west-1</LocationConstraint>" * 2])
+def test_create_bucket_location_of_the_wrong_shape_is_malformed(shape):
+    """Not read as "no LocationConstraint" (a bucket in us-east-1)."""
+    emu = _fresh()
+    body = f"<CreateBucketConfiguration>{shape}</CreateBucketConfiguration>".encode()
+    status, error = _error(call_app(emu, "PUT", URL + "/newbkt", {}, body))
+    assert (status, error["Code"]) == (400, "MalformedXML")
+    assert call_app(emu, "HEAD", URL + "/newbkt", {}, b"").status == 404
+
+
+@pytest.mark.parametrize("shape", ["<VersionId><x>null</x></VersionId>",
+                                   '<VersionId a="b">null</VersionId>',
+                                   "<VersionId>null</VersionId><VersionId>null</VersionId>"])
+def test_delete_objects_version_of_the_wrong_shape_is_malformed(shape):
+    """Not read as "no VersionId" (which deletes the current object)."""
+    emu = _fresh()
+    body = f"<Delete><Object><Key>key</Key>{shape}</Object></Delete>".encode()
+    headers = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()}
+    status, error = _error(call_app(emu, "POST", URL + "/bkt?delete", headers, body))
+    assert (status, error["Code"]) == (400, "MalformedXML")
+    assert call_app(emu, "GET", URL + "/bkt/key", {}, b"").read() == b"0123456789"
+
+
+@pytest.mark.parametrize("method,path,root", [("POST", "/bkt?delete", "Delete"),
+                                              ("PUT", "/bkt?encryption",
+                                               "ServerSideEncryptionConfiguration")])
+def test_deeply_nested_xml_is_malformed(method, path, root):
+    emu = _fresh()
+    body = f"<{root}><Object>{'<a>' * 50000}{'</a>' * 50000}</Object></{root}>".encode()
+    headers = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()}
+    status, error = _error(call_app(emu, method, URL + path, headers, body))
+    assert (status, error["Code"]) == (400, "MalformedXML")

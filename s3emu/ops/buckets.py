@@ -7,7 +7,7 @@ import binascii
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
                       InvalidLocationConstraint)
 from ..model.store import REGIONS
-from ..protocol import numbers
+from ..protocol import numbers, xml
 from .acl import apply_bucket_settings, bucket_settings
 from .registry import Call, Reply, operation
 
@@ -16,8 +16,7 @@ def _location_constraint(call: Call) -> str | None:
     if not call.body():                    # read within CreateBucket's body cap
         return None
     config = call.xml_body("CreateBucketConfiguration")
-    value = config.get("LocationConstraint")
-    return value if isinstance(value, str) and value else None
+    return xml.text_of(config.get("LocationConstraint")) or None   # MalformedXML if not text
 
 
 def _bucket_region(constraint: str | None, endpoint_region: str) -> str:
