@@ -185,3 +185,8 @@ UnresolvableGrantByEmailAddress = _define(
 MissingSecurityHeader = _define(
     "MissingSecurityHeader", 400, "Your request was missing a required header")
 UnexpectedContent = _define("UnexpectedContent", 400, "This request does not support content")
+
+# Request body caps (see s3emu.ops.registry.BODY_CAPS).
+MaxMessageLengthExceeded = _define("MaxMessageLengthExceeded", 400, "Your request was too big.")
+PolicyTooLarge = _define("PolicyTooLarge", 400,
+                         "Policy exceeds the maximum allowed document size.")

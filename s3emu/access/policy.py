@@ -27,12 +27,12 @@ This module imports only the standard library, errors and the access package.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..errors import MalformedPolicy
+from ..protocol import jsontext
 from . import actions
 from .conditions import Context, Test, all_hold, compile_block, glob_regex
 
@@ -320,7 +320,7 @@ def compile_policy(text: str, bucket: str) -> Policy:
     if not text.lstrip().startswith("{"):
         raise MalformedPolicy("Policies must be valid JSON and the first byte must be '{'")
     try:
-        document = json.loads(text)
+        document = jsontext.loads(text)
     except ValueError:
         raise MalformedPolicy("This policy contains invalid Json") from None
     if not isinstance(document, dict):

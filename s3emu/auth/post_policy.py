@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from ..errors import (AccessDenied, AuthorizationQueryParametersError, EntityTooLarge,
                       EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidPolicyDocument)
+from ..protocol import jsontext, numbers
 from .signing import ALGORITHM, mismatch, parse_amz_date, same, sign_hex, signing_key
 from .sigv2 import signature as sigv2_signature
 from .sigv4 import split_credential
@@ -56,7 +57,7 @@ def _policy_error(detail: str) -> InvalidPolicyDocument:
 def decode(policy: str) -> dict[str, Any]:
     """The policy document; InvalidPolicyDocument if it is not base64 JSON with both keys."""
     try:
-        document = json.loads(base64.b64decode(policy.encode("ascii"), validate=False))
+        document = jsontext.loads(base64.b64decode(policy.encode("ascii"), validate=False))
     except (binascii.Error, UnicodeError, ValueError):
         raise _policy_error("Invalid JSON.") from None
     if not isinstance(document, dict):
@@ -100,12 +101,22 @@ def conditions(document: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     return out
 
 
+def _bound(value: Any) -> int:
+    """A content-length-range bound: a JSON integer or a string of ASCII digits."""
+    if type(value) is int:
+        return value
+    number = numbers.integer(value, signs="-") if isinstance(value, str) else None
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
 def _list_condition(item: list[Any]) -> tuple[str, str, Any]:
     op = item[0]
     if op == "content-length-range":
         try:
-            low, high = (int(v) for v in item[1:])
-            if not all(isinstance(v, (int, str)) for v in item[1:]) or low < 0 or low > high:
+            low, high = (_bound(v) for v in item[1:])
+            if low < 0 or low > high:
                 raise ValueError(item)
         except (TypeError, ValueError):
             raise _policy_error("Invalid content-length-range: expecting two non-negative "

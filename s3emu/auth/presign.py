@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import AccessDenied, AuthorizationQueryParametersError, InvalidAccessKeyId
+from ..protocol import numbers
 from .request import Request, Verified
 from .signing import (ALGORITHM, MAX_SKEW_SECONDS, UNSIGNED_PAYLOAD, canonical_queries,
                       iso_seconds, parse_amz_date, signing_key)
@@ -34,10 +35,9 @@ _PREFIX = "Error parsing the X-Amz-Credential parameter; "
 
 
 def _expires(text: str) -> int:
-    try:
-        seconds = int(text)
-    except ValueError:
-        raise AuthorizationQueryParametersError("X-Amz-Expires should be a number") from None
+    seconds = numbers.integer(text, signs="-")
+    if seconds is None:
+        raise AuthorizationQueryParametersError("X-Amz-Expires should be a number")
     if seconds < 1:
         raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
     if seconds > MAX_EXPIRES:

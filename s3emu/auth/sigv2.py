@@ -23,9 +23,13 @@ from typing import TYPE_CHECKING, Mapping
 from urllib.parse import unquote
 
 from ..errors import AccessDenied, InvalidAccessKeyId, InvalidArgument
+from ..protocol import numbers
 from .request import Request, Verified
 from .signing import iso_seconds, mismatch, query_pairs, same
 from .sigv4 import NO_DATE, check_skew
+
+#: The last second a datetime can hold (9999-12-31T23:59:59Z): a later Expires never expires.
+_LAST_SECOND = 253402300799
 
 if TYPE_CHECKING:
     from .users import Users
@@ -130,9 +134,10 @@ def verify_query(request: Request, users: Users) -> Verified:
         raise AccessDenied("Query-string authentication requires the Signature, Expires and "
                            "AWSAccessKeyId parameters")
     text = query["Expires"]
-    if not text.isdigit():
+    seconds = numbers.count(text)
+    if seconds is None:
         raise AccessDenied(f"Invalid date (should be seconds since epoch): {text}")
-    expires = datetime.fromtimestamp(int(text), timezone.utc)
+    expires = datetime.fromtimestamp(min(seconds, _LAST_SECOND), timezone.utc)
     if users.get(query["AWSAccessKeyId"]) is None:
         raise InvalidAccessKeyId(AWSAccessKeyId=query["AWSAccessKeyId"])
     if request.now > expires:

@@ -45,8 +45,8 @@ def _entries(body: bytes) -> tuple[list[tuple[str, str | None]], bool]:
         if any(name in item for name in _CONDITIONS):
             raise NotImplemented_("s3emu does not implement conditional DeleteObjects yet.",
                                   Operation="DeleteObjects")
-        version_id = item.get("VersionId")
-        entries.append((item["Key"], version_id if isinstance(version_id, str) else None))
+        version_id = item.get("VersionId")         # text only: MalformedXML, not "no version"
+        entries.append((item["Key"], None if version_id is None else xml.text_of(version_id)))
     quiet = doc.get("Quiet")
     if quiet is None:
         return entries, False

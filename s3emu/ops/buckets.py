@@ -7,16 +7,16 @@ import binascii
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
                       InvalidLocationConstraint)
 from ..model.store import REGIONS
+from ..protocol import numbers, xml
 from .acl import apply_bucket_settings, bucket_settings
 from .registry import Call, Reply, operation
 
 
 def _location_constraint(call: Call) -> str | None:
-    if not call.payload().size:
+    if not call.body():                    # read within CreateBucket's body cap
         return None
     config = call.xml_body("CreateBucketConfiguration")
-    value = config.get("LocationConstraint")
-    return value if isinstance(value, str) and value else None
+    return xml.text_of(config.get("LocationConstraint")) or None   # MalformedXML if not text
 
 
 def _bucket_region(constraint: str | None, endpoint_region: str) -> str:
@@ -81,10 +81,10 @@ def list_buckets(call: Call) -> Reply:
     limit = 10000
     if "max-buckets" in q:
         text = q["max-buckets"]
-        if not text.isdigit() or not 1 <= int(text) <= 10000:
+        limit = numbers.count(text) or 0
+        if not 1 <= limit <= 10000:
             raise InvalidArgument("Argument max-buckets must be an integer between 1 and 10000",
                                   ArgumentName="max-buckets", ArgumentValue=text)
-        limit = int(text)
     prefix = q.get("prefix", "")
     after = _decode_token(q["continuation-token"]) if q.get("continuation-token") else ""
     region = q.get("bucket-region")

@@ -21,12 +21,12 @@ from ..errors import InvalidArgument
 from ..model.bucket import Bucket
 from ..model.listing import Page, list_page
 from ..model.objects import ObjectVersion
+from ..protocol import numbers
 from .registry import Call, Reply, operation
 
 #: S3 returns at most this many entries per page, whatever max-keys asks for.
 MAX_KEYS = 1000
 _INT32_MAX = 2 ** 31 - 1
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _TOKEN_VERSION = b"\x01"
 
 
@@ -35,7 +35,7 @@ def max_keys_of(query: dict[str, str]) -> int:
     text = query.get("max-keys")
     if text is None or text == "":
         return MAX_KEYS
-    value = int(text) if _INTEGER.match(text) else None
+    value = numbers.integer(text, signs="+-")
     if value is None or value > _INT32_MAX or value < -_INT32_MAX - 1:
         raise InvalidArgument("Provided max-keys not an integer or within integer range",
                               ArgumentName="max-keys", ArgumentValue=text)

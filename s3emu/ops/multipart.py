@@ -33,9 +33,9 @@ from ..model.bucket import Bucket
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..model.uploads import Assembled, Part, Requested, Upload, find_upload, list_uploads
-from ..protocol import checksums
+from ..protocol import checksums, numbers
 from ..protocol.checksums import HEADER_OF, check_content_md5, verify_checksums
-from ..protocol.xml import as_list, parse
+from ..protocol.xml import as_list, parse, text_of
 from . import sse
 from .conditions import check_copy_source_conditions, check_write_conditions
 from .copysource import HEADER as COPY_SOURCE
@@ -51,9 +51,7 @@ MAX_PART_SIZE = 5 * 1024 ** 3
 #: ListParts and ListMultipartUploads return at most this many entries.
 MAX_LISTED = 1000
 _INT32_MAX = 2 ** 31 - 1
-_DIGITS = re.compile(r"^[0-9]+$")
-_INTEGER = re.compile(r"^-?[0-9]+$")
-_COPY_RANGE = re.compile(r"^bytes=([0-9]+)-([0-9]+)$")
+_COPY_RANGE = re.compile(r"bytes=([0-9]+)-([0-9]+)\Z", re.ASCII)
 #: the checksum types each algorithm allows for a multipart upload; the first is the default
 CHECKSUM_TYPES = {"CRC32": ("COMPOSITE", "FULL_OBJECT"), "CRC32C": ("COMPOSITE", "FULL_OBJECT"),
                   "CRC64NVME": ("FULL_OBJECT",), "SHA1": ("COMPOSITE",),
@@ -63,20 +61,22 @@ CHECKSUM_TYPES = {"CRC32": ("COMPOSITE", "FULL_OBJECT"), "CRC32C": ("COMPOSITE",
 # -- request values ----------------------------------------------------------------------------
 def part_number_of(text: str | None) -> int:
     """A ``partNumber`` query value: 1..10000, else InvalidArgument."""
-    if text is None or not _DIGITS.match(text) or not 1 <= int(text) <= 10000:
+    number = numbers.count(text) or 0
+    if not 1 <= number <= 10000:
         raise InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
                               ArgumentName="partNumber", ArgumentValue=text)
-    return int(text)
+    return number
 
 
 def count_of(text: str | None, name: str, default: int) -> int:
     """A non-negative int32 list parameter (``max-parts``, ``max-uploads`` ...)."""
     if text is None or text == "":
         return default
-    if not _DIGITS.match(text) or int(text) > _INT32_MAX:
+    value = numbers.count(text)
+    if value is None or value > _INT32_MAX:
         raise InvalidArgument(f"Argument {name} must be an integer between 0 and 2147483647",
                               ArgumentName=name, ArgumentValue=text)
-    return int(text)
+    return value
 
 
 def _checksum_choice(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -180,7 +180,7 @@ def upload_part(call: Call) -> Reply:
     upload = _upload(bucket, call)                   # NoSuchUpload before the body is read
     sse.check_part_key(call, upload.sse)
     decoded = call.headers.get("x-amz-decoded-content-length")
-    _too_large(int(decoded) if decoded and decoded.isdigit() else call.content_length)
+    _too_large(numbers.count(decoded) if decoded is not None else call.content_length)
     payload = call.payload(required_length=True)
     _too_large(payload.size)
     md5hex = checksums.md5_hex(payload.segments)
@@ -202,7 +202,7 @@ def _copy_range(header: str | None, size: int) -> tuple[int, int]:
             "The x-amz-copy-source-range value must be of the form bytes=first-last where "
             "first and last are the zero-based offsets of the first and last bytes to copy",
             ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
-    first, last = int(match.group(1)), int(match.group(2))
+    first, last = numbers.count(match.group(1)) or 0, numbers.count(match.group(2)) or 0
     if first > last or last >= size:
         raise InvalidArgument(f"Range specified is not valid for source object of size: {size}",
                               ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
@@ -250,15 +250,16 @@ def requested_parts(body: bytes) -> list[Requested]:
     for item in as_list(parse(body, "CompleteMultipartUpload").get("Part")):
         if not isinstance(item, dict) or "PartNumber" not in item or "ETag" not in item:
             raise MalformedXML()
-        text = (item["PartNumber"] or "").strip()
-        if not _INTEGER.match(text):
+        text = text_of(item["PartNumber"]).strip()
+        number = numbers.integer(text, signs="-")
+        if number is None or number > _INT32_MAX:
             raise MalformedXML()
-        if int(text) < 1:
+        if number < 1:
             raise InvalidArgument("PartNumber must be >= 1", ArgumentName="PartNumber",
                                   ArgumentValue=text)
-        sums = {name[8:]: (value or "").strip() for name, value in item.items()
+        sums = {name[8:]: text_of(value).strip() for name, value in item.items()
                 if name.startswith("Checksum")}
-        found.append(Requested(int(text), item["ETag"] or "", sums))
+        found.append(Requested(number, text_of(item["ETag"]), sums))
     if not found:
         raise MalformedXML()
     return found

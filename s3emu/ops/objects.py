@@ -5,6 +5,7 @@ from ..errors import EntityTooLarge, InvalidArgument
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
+from ..protocol import numbers
 from .conditions import check_read_conditions, check_write_conditions
 from .headers import (content_from, metadata_from, object_headers, storage_class_from,
                       tags_from)
@@ -31,8 +32,8 @@ RESPONSE_OVERRIDES = {
 def declared_size(call: Call) -> int | None:
     """The payload size a request announces (decoded size for aws-chunked bodies)."""
     decoded = call.headers.get("x-amz-decoded-content-length")
-    if decoded is not None and decoded.isdigit():
-        return int(decoded)
+    if decoded is not None and numbers.count(decoded) is not None:
+        return numbers.count(decoded)
     return call.content_length
 
 

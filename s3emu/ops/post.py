@@ -20,8 +20,8 @@ from urllib.parse import quote, urlencode
 from ..auth import post_policy
 from ..auth.access import authorize_anonymous
 from ..auth.users import ANONYMOUS
-from ..errors import (InvalidArgument, MalformedPOSTRequest, MaxPostPreDataLengthExceededError,
-                      PreconditionFailed)
+from ..errors import (InvalidArgument, MalformedPOSTRequest, MalformedXML,
+                      MaxPostPreDataLengthExceededError, PreconditionFailed)
 from ..model.blob import Blob
 from ..protocol import chunked, xml
 from .objects import new_version, write_reply
@@ -88,12 +88,22 @@ def form_headers(fields: dict[str, str]) -> dict[str, str]:
         elif name.startswith("x-amz-") and name not in _AUTH_FIELDS:
             headers[name] = value
     if "tagging" in fields:
-        tags = xml.as_list(xml.parse(fields["tagging"].encode(), "Tagging")
-                           .get("TagSet", {}) or {})
-        pairs = [(t.get("Key", ""), t.get("Value", "") or "")
-                 for tagset in tags for t in xml.as_list(tagset.get("Tag"))]
-        headers["x-amz-tagging"] = urlencode(pairs)
+        headers["x-amz-tagging"] = urlencode(_tag_pairs(fields["tagging"]))
     return headers
+
+
+def _tag_pairs(text: str) -> list[tuple[str, str]]:
+    """The ``(key, value)`` pairs of a form's ``tagging`` document; MalformedXML if an element
+    is not of its shape (a TagSet or Tag with text, a Key or Value with children)."""
+    pairs = []
+    for tagset in xml.as_list(xml.parse(text.encode(), "Tagging").get("TagSet")):
+        if not isinstance(tagset, (dict, type(None))):
+            raise MalformedXML()
+        for tag in xml.as_list((tagset or {}).get("Tag")):
+            if not isinstance(tag, dict):
+                raise MalformedXML()
+            pairs.append((xml.text_of(tag.get("Key")), xml.text_of(tag.get("Value"))))
+    return pairs
 
 
 def _user(call: Call, fields: dict[str, str], size: int) -> Any:

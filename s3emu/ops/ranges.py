@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from ..errors import InvalidRange
+from ..protocol import numbers
 
-_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$")
+_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*\Z", re.ASCII)
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -24,12 +25,12 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     if not first and not last:
         return None
     if not first:
-        length = int(last)
+        length = numbers.count(last) or 0
         if length == 0 or size == 0:
             raise InvalidRange(RangeRequested=header.strip(), ActualObjectSize=str(size))
         return max(0, size - length), size
-    start = int(first)
-    stop = size if not last else int(last) + 1
+    start = numbers.count(first) or 0
+    stop = size if not last else (numbers.count(last) or 0) + 1
     if last and stop <= start:
         return None          # last < first: syntactically invalid, ignored
     if start >= size:

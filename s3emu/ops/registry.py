@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import InvalidRequest, MissingContentLength, NotImplemented_
+from ..errors import (InvalidRequest, MaxMessageLengthExceeded, MissingContentLength,
+                      NotImplemented_, PolicyTooLarge)
 from ..model.blob import Blob
 from ..protocol import body as _body
 from ..protocol import checksums, chunked
@@ -33,6 +34,26 @@ Handler = Callable[["Call"], "Reply"]
 
 #: Every implemented operation, by S3 operation name.
 OPERATIONS: dict[str, Handler] = {}
+
+#: The most body bytes an operation reads through :meth:`Call.body` / :meth:`Call.xml_body` /
+#: :meth:`Call.verified_body`, and S3's error beyond them: a longer declared length is refused
+#: before a byte is read, a body of unknown length (chunked) is read no further than the cap.
+#: Operations not listed take :data:`DEFAULT_BODY_CAP`; None means uncapped here (object data:
+#: PutObject and UploadPart read through :meth:`Call.payload` with their 5 GiB rule, PostObject
+#: checks its file against the policy and 5 GiB).
+BODY_CAPS: dict[str, _body.Cap | None] = {
+    "PutBucketPolicy": (20 * 1024, PolicyTooLarge),          # S3's policy limit: 20 KB
+    "DeleteObjects": (8 << 20, MaxMessageLengthExceeded),     # 1,000 keys of up to 1,024 bytes
+    "CompleteMultipartUpload": (8 << 20, MaxMessageLengthExceeded),   # 10,000 parts
+    "PostObject": None,
+}
+#: Every other configuration body (ACLs, encryption, ownership, public access block, ...).
+DEFAULT_BODY_CAP: _body.Cap = (1 << 20, MaxMessageLengthExceeded)
+
+
+def body_cap(op: str) -> _body.Cap | None:
+    """The body cap of operation ``op`` (see :data:`BODY_CAPS`)."""
+    return BODY_CAPS.get(op, DEFAULT_BODY_CAP)
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
@@ -80,15 +101,16 @@ class Call:
 
     @property
     def content_length(self) -> int | None:
-        value = self.environ.get("CONTENT_LENGTH")
-        return int(value) if value not in (None, "") else None
+        return _body.declared_length(self.environ)
 
-    def decoded(self, *, required_length: bool = False) -> chunked.Decoded:
-        """The request body, aws-chunked decoded (payload, chunk signatures, trailers)."""
+    def decoded(self, *, required_length: bool = False,
+                cap: _body.Cap | None = None) -> chunked.Decoded:
+        """The request body, aws-chunked decoded (payload, chunk signatures, trailers); with
+        ``cap``, refused beyond it (see :data:`BODY_CAPS`)."""
         if self._decoded is None:
             if required_length:
                 self._check_length_declared()
-            decoded = _body.read_payload(self.environ, self.headers)
+            decoded = _body.read_payload(self.environ, self.headers, cap)
             check = self.environ.get("s3emu.payload_check")  # set by auth: hash / chunk chain
             if check is not None:
                 check(decoded)
@@ -116,7 +138,7 @@ class Call:
         With ``digest_required`` (DeleteObjects, ...) a request carrying neither is
         InvalidRequest "Missing required header for this request: Content-MD5".
         """
-        payload = self.payload()
+        payload = self.decoded(cap=body_cap(self.op)).payload
         md5 = self.headers.get("content-md5")
         if md5 is None and digest_required and not any(
                 n in self.headers or n in self.trailers for n in checksums.HEADER_OF.values()):
@@ -133,7 +155,7 @@ class Call:
 
     def body(self) -> bytes:
         """The request body as bytes (for small XML/JSON bodies)."""
-        return self.payload().tobytes()
+        return self.decoded(cap=body_cap(self.op)).payload.tobytes()
 
     def xml_body(self, root: str | None = None) -> dict[str, Any]:
         """The request body parsed as XML; MalformedXML when it is not."""

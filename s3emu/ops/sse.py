@@ -29,13 +29,13 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..auth.identify import claimed_credential
+from ..protocol import jsontext
 from ..auth.users import DEFAULT_DISPLAY_NAME
 from ..errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
                       InvalidRequest, KMSNotFoundException)
@@ -266,7 +266,7 @@ def kms_key_arn(key_id: str | None, region: str, account: str, *, quoted: bool =
 
 def _check_context(value: str) -> str:
     try:
-        decoded = json.loads(base64.b64decode(value, validate=True).decode("utf-8"))
+        decoded = jsontext.loads(base64.b64decode(value, validate=True).decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         decoded = None
     if not isinstance(decoded, dict) or not all(

@@ -9,11 +9,14 @@ This module imports only the standard library, the model's Blob and the protocol
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Tuple, Type
 
-from ..errors import IncompleteBody
+from ..errors import IncompleteBody, S3Error
 from ..model.blob import EMPTY_BLOB, Blob
-from . import chunked
+from . import chunked, numbers
+
+#: A body cap: the most bytes read, and the error answered beyond them.
+Cap = Tuple[int, Type[S3Error]]
 
 _BLOCK = 8 << 20
 
@@ -22,26 +25,49 @@ def is_terminated(environ: Mapping[str, Any]) -> bool:
     return bool(environ.get("wsgi.input_terminated"))
 
 
-def read_raw(environ: Mapping[str, Any]) -> Blob:
-    """The raw request body; IncompleteBody when fewer bytes than Content-Length arrive."""
+def declared_length(environ: Mapping[str, Any]) -> int | None:
+    """The body length CONTENT_LENGTH declares; None if absent or not a number (a WSGI
+    server refuses a malformed Content-Length before the app sees it)."""
+    return numbers.count(environ.get("CONTENT_LENGTH"))
+
+
+def _refuse_over(size: int | None, cap: Cap | None) -> None:
+    if cap is not None and size is not None and size > cap[0]:
+        raise cap[1]()
+
+
+def read_raw(environ: Mapping[str, Any], cap: Cap | None = None) -> Blob:
+    """The raw request body; IncompleteBody when fewer bytes than Content-Length arrive.
+
+    With ``cap`` (``(most bytes, error class)``) a body declared longer is refused before a
+    byte is read, and a body of unknown length is read no further than one byte past the cap.
+    """
     given = environ.get("s3emu.body")
     if given is not None:
-        return Blob(given) if type(given) is list else Blob.of(given)
-    length_text = environ.get("CONTENT_LENGTH")
+        blob = Blob(given) if type(given) is list else Blob.of(given)
+        _refuse_over(blob.size, cap)
+        return blob
+    length = declared_length(environ)
     stream = environ.get("wsgi.input")
     if stream is None:
         return EMPTY_BLOB
+    _refuse_over(length, cap)
     segments = []
-    if length_text in (None, ""):
+    if length is None:
         if not is_terminated(environ):
             return EMPTY_BLOB
-        while True:
-            data = stream.read(_BLOCK)
+        room = cap[0] + 1 if cap is not None else None
+        while room is None or room > 0:
+            data = stream.read(_BLOCK if room is None else min(_BLOCK, room))
             if not data:
                 break
             segments.append(data)
-        return Blob(segments)
-    remaining = int(length_text)
+            if room is not None:
+                room -= len(data)
+        blob = Blob(segments)
+        _refuse_over(blob.size, cap)
+        return blob
+    remaining = length
     while remaining > 0:
         data = stream.read(min(remaining, _BLOCK))
         if not data:
@@ -51,16 +77,25 @@ def read_raw(environ: Mapping[str, Any]) -> Blob:
     return Blob(segments)
 
 
-def read_payload(environ: dict[str, Any], headers: Mapping[str, str]) -> chunked.Decoded:
-    """The request payload: the raw body, or its aws-chunked decoding."""
+def _raw_cap(cap: Cap | None) -> Cap | None:
+    """The cap on an aws-chunked body's raw bytes: the payload's, plus room for the framing
+    (chunk sizes, signatures, trailers)."""
+    return None if cap is None else (2 * cap[0] + (64 << 10), cap[1])
+
+
+def read_payload(environ: dict[str, Any], headers: Mapping[str, str],
+                 cap: Cap | None = None) -> chunked.Decoded:
+    """The request payload: the raw body, or its aws-chunked decoding (at most ``cap``)."""
     if not chunked.is_aws_chunked(headers):
-        return chunked.Decoded(read_raw(environ))
+        return chunked.Decoded(read_raw(environ, cap))
+    declared = headers.get("x-amz-decoded-content-length")
+    size = numbers.count(declared)
+    _refuse_over(size, cap)
     given = environ.get("s3emu.body")           # in-process: a small body is one bytes object
     decoded = chunked.decode_one_chunk(given) if type(given) is bytes else None
     if decoded is None:
-        decoded = chunked.decode(read_raw(environ))
-    declared = headers.get("x-amz-decoded-content-length")
-    if declared is not None and declared != str(decoded.payload.size) and \
-            declared.isdigit() and int(declared) != decoded.payload.size:
+        decoded = chunked.decode(read_raw(environ, _raw_cap(cap)))
+    _refuse_over(decoded.payload.size, cap)
+    if declared is not None and size is not None and size != decoded.payload.size:
         raise IncompleteBody()
     return decoded

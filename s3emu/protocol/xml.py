@@ -2,8 +2,9 @@
 
 :func:`render` turns nested dicts/lists into S3's XML (root element in S3's namespace, children
 in insertion order, lists as repeated elements, ``None`` values left out). :func:`parse` reads a
-request body with xmltodict (entities disabled) and raises MalformedXML on anything that is not
-well-formed; namespaces are dropped so handlers see plain element names.
+request body with xmltodict (entities disabled, no document type declaration at all) and raises
+MalformedXML on anything that is not well-formed; namespaces are dropped so handlers see plain
+element names. :func:`text_of` reads an element that must hold text only.
 
 This module imports xmltodict and the standard library.
 """
@@ -109,7 +110,7 @@ def parse(body: bytes, root: str | None = None, *,
     ``keep_whitespace`` keeps leading/trailing whitespace of element text (object keys);
     whitespace between elements then shows up as ``#text`` entries, to be ignored.
     """
-    if not body or not body.strip():
+    if not body or not body.strip() or b"<!DOCTYPE" in body:    # no DTDs: no entities at all
         raise MalformedXML()
     try:
         doc = xmltodict.parse(body, disable_entities=True, postprocessor=_strip_namespace,
@@ -122,6 +123,16 @@ def parse(body: bytes, root: str | None = None, *,
     if root is not None and name != root:
         raise MalformedXML()
     return content if isinstance(content, dict) else {}
+
+
+def text_of(value: Any) -> str:
+    """The text of an element that holds text only; MalformedXML if it has child elements or
+    attributes (xmltodict gives those as a dict, repeated elements as a list)."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise MalformedXML()
+    return value
 
 
 def as_list(value: Any) -> list[Any]:
