@@ -1,33 +1,64 @@
-# s3emu developer commands. Every target sets up its own virtual environment first.
+# s3emu developer commands. Every target sets up what it needs itself.
+#
+# What is tested is what users install: `make test` builds the sdist and, from it, the wheel,
+# installs the wheel (not an editable install) into $(VENV) and runs the suite there with the
+# venv's own `pytest` (which, unlike `python -m pytest`, does not put the checkout on sys.path).
 PYTHON ?= python3
 VENV   ?= .venv
+DIST   ?= dist
 PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 9000
 PYTEST_ARGS ?=
+SOURCES := $(shell find s3emu pytest_plugin -name '*.py' -o -name 'py.typed') \
+           setup.py setup.cfg pyproject.toml README.md LICENSE
 
-.PHONY: venv test serve bench clean
+.PHONY: venv wheel install test serve bench smoke clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+# The dependencies (the `test` extra and the build tools), installed once per change of the
+# packaging files; the package itself is replaced by the freshly built wheel on every run.
+$(VENV)/.deps: setup.py setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	rm -rf *.egg-info  # build leftovers would shadow the installed entry points on PYTHONPATH=.
+	$(PY) -m pip install --quiet build 'setuptools>=61' wheel
+	$(PY) -m pip install --quiet '.[test]'
+	rm -rf build *.egg-info
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.deps
 
-test: venv
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+# sdist first, then the wheel built from the sdist: a file the sdist leaves out breaks the wheel.
+$(DIST)/.built: $(VENV)/.deps $(SOURCES)
+	rm -rf $(DIST) build *.egg-info
+	$(PY) -m build --no-isolation --outdir $(DIST) . > $(DIST).log 2>&1 || (cat $(DIST).log; exit 1)
+	rm -rf build *.egg-info $(DIST).log
+	touch $@
 
-serve: venv
+wheel: $(DIST)/.built
+
+$(VENV)/.wheel: $(DIST)/.built
+	$(PY) -m pip install --quiet --force-reinstall --no-deps $(DIST)/s3emu-*.whl
+	touch $@
+
+install: $(VENV)/.wheel
+
+test: install
+	S3EMU_TEST_INSTALLED=1 S3EMU_WHEEL_DIR=$(abspath $(DIST)) $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+
+serve: install
 	$(VENV)/bin/s3emu serve --host $(HOST) --port $(PORT)
 
-bench: venv
+bench: install
+	$(PY) -m pip install --quiet "$$(ls $(DIST)/s3emu-*.whl)[bench]"
 	$(PY) bench/run.py
 
+# A user's project: a fresh venv outside the checkout, the wheel from PyPI's point of view, a
+# test file using the plugin's fixtures and mock_s3, and `s3emu serve` driven by boto3.
+smoke: wheel
+	bash .ci/smoke $(abspath $(DIST))
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(DIST) build *.egg-info
 
 # -- S3 clients beyond boto3 (tests_clients/): pyarrow, polars, DuckDB, s3fs, minio, smart_open,
 # the AWS CLI, each against a live server. Opt-in: the clients are large, and aiobotocore pins
@@ -37,15 +68,19 @@ CLIENTS_PY    = $(CLIENTS_VENV)/bin/python
 
 .PHONY: test-clients clean-clients
 
-$(CLIENTS_VENV)/.installed: setup.cfg pyproject.toml requirements-clients.txt
+$(CLIENTS_VENV)/.installed: setup.py setup.cfg pyproject.toml requirements-clients.txt
 	$(PYTHON) -m venv $(CLIENTS_VENV)
 	$(CLIENTS_PY) -m pip install --quiet --upgrade pip
-	$(CLIENTS_PY) -m pip install --quiet -e '.[test]' -r requirements-clients.txt
-	rm -rf *.egg-info
+	$(CLIENTS_PY) -m pip install --quiet '.[test]' -r requirements-clients.txt
+	rm -rf build *.egg-info
 	touch $@
 
-test-clients: $(CLIENTS_VENV)/.installed
-	$(CLIENTS_PY) -m pytest -q -p no:cacheprovider tests_clients $(PYTEST_ARGS)
+$(CLIENTS_VENV)/.wheel: $(CLIENTS_VENV)/.installed $(DIST)/.built
+	$(CLIENTS_PY) -m pip install --quiet --force-reinstall --no-deps $(DIST)/s3emu-*.whl
+	touch $@
+
+test-clients: $(CLIENTS_VENV)/.wheel
+	$(CLIENTS_VENV)/bin/pytest -q -p no:cacheprovider tests_clients $(PYTEST_ARGS)
 
 clean-clients:
 	rm -rf $(CLIENTS_VENV)

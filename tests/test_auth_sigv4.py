@@ -13,7 +13,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from pathlib import Path
 
 import boto3
 import botocore.auth
@@ -25,11 +24,11 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 import s3emu
+from helpers import CHILD_CWD, child_env
 from conftest import error_of
 from s3emu.auth.users import parse_user, read_users_file
 from s3emu.intercept import call_app
 
-ROOT = Path(__file__).resolve().parent.parent
 URL = "https://s3.amazonaws.com"
 
 
@@ -563,12 +562,11 @@ def test_cli_users_for_compatibility_suites(tmp_path):
     users_file = tmp_path / "users.txt"
     users_file.write_text("alt:alt-secret:222233334444:alt\n"
                           "tenant:tenant-secret:333344445555:tenant\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = child_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "s3emu", "serve", "--port", "0", "--quiet",
          "--user", "main:main-secret:111122223333:main", "--users-file", str(users_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=CHILD_CWD, env=env)
     try:
         first = proc.stdout.readline()
         endpoint = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
@@ -591,10 +589,10 @@ def test_cli_users_for_compatibility_suites(tmp_path):
 
 
 def test_cli_rejects_a_bad_user_without_echoing_it():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     done = subprocess.run([sys.executable, "-m", "s3emu", "serve", "--port", "0",
                            "--user", "only-a-key-and-hunter2"], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=60)
+                          cwd=CHILD_CWD, env=env, timeout=60)
     assert done.returncode == 2
     assert "--user #1" in done.stderr and "hunter2" not in done.stderr
 

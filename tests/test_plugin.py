@@ -15,6 +15,8 @@ import pathlib
 import pytest
 import requests  # noqa: F401  (imported here: pytester drops modules an inner run imports)
 
+from helpers import child_env
+
 pytest_plugins = ["pytester"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -33,8 +35,8 @@ def test_entry_point_registers_the_project_specific_module():
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
     assert config["options.entry_points"]["pytest11"].strip() == "s3emu = s3emu_pytest.plugin"
-    assert config["options"]["package_dir"].split() == ["s3emu_pytest", "=", "pytest_plugin"]
-    assert "s3emu_pytest" in config["options"]["packages"].split()
+    setup_py = (ROOT / "setup.py").read_text("utf-8")
+    assert '"s3emu_pytest"' in setup_py and '{"s3emu_pytest": "pytest_plugin"}' in setup_py
     if INSTALLED:
         points = importlib.metadata.entry_points(group="pytest11")
         assert [p.value for p in points if p.name == "s3emu"] == ["s3emu_pytest.plugin"]
@@ -51,8 +53,7 @@ def test_plugin_is_active_without_configuration(pytester):
 
 
 def test_importing_the_plugin_does_not_import_s3emu_or_botocore(pytester, monkeypatch):
-    monkeypatch.setenv("PYTHONPATH",
-                       os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("PYTHONPATH", child_env()["PYTHONPATH"])
     pytester.makepyfile("""
         import sys
         def test_lazy():

@@ -10,7 +10,6 @@ import http.client
 import io
 import logging
 import os
-import pathlib
 import re
 import signal
 import socket
@@ -30,13 +29,13 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 import s3emu
+from helpers import CHILD_CWD, child_env
 from conftest import error_of
 from s3emu import cli
 from s3emu import httpresponse
 from s3emu import server as server_module
 from rawhttp import read_head
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 SPECIAL_KEYS = [
     "with space.txt", "unicodé/ключ/鍵.bin", "double//slash", "dots/../up", "./here",
@@ -486,11 +485,10 @@ def test_unread_body_is_drained_and_the_connection_kept(conn):
 
 # -- the command line --------------------------------------------------------------------------
 def start_cli(*args: str) -> tuple[subprocess.Popen, str, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = child_env()
     proc = subprocess.Popen([sys.executable, "-m", "s3emu", "serve", "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT, env=env)
+                            cwd=CHILD_CWD, env=env)
     first = proc.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:\d+", first)
     if match is None:

@@ -20,12 +20,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3emu
+from helpers import CHILD_CWD, child_env
 from s3emu import cli, tls
 from s3emu.ops import sse
 
 from conftest import error_of
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
 KEY_MD5 = base64.b64encode(hashlib.md5(KEY).digest()).decode()
@@ -197,11 +197,10 @@ def aws_env() -> dict:
 
 
 def test_cli_tls_with_the_aws_cli(tmp_path):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = child_env()
     proc = subprocess.Popen([sys.executable, "-m", "s3emu", "serve", "--port", "0", "--tls",
                              "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=env)
+                            text=True, cwd=CHILD_CWD, env=env)
     try:
         first, second = proc.stdout.readline(), proc.stdout.readline()
         endpoint = re.search(r"https://127\.0\.0\.1:\d+", first)

@@ -22,6 +22,7 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -31,6 +32,9 @@ import pytest
 from support import BIG_SIZE, Endpoint, Exported, exported
 
 ROOT = Path(__file__).resolve().parent.parent
+#: s3emu is imported from the checkout (a bare source tree): children get it on PYTHONPATH too;
+#: otherwise they import the installed wheel, from a working directory outside the checkout.
+FROM_SOURCE = Path(__import__("s3emu").__file__).resolve().parent == ROOT / "s3emu"
 _ENDPOINT_LINE = re.compile(r"serving S3 on (https?://\S+)")
 
 try:  # installed (make test-clients): the plugin's fixture is registered by its entry point
@@ -57,11 +61,13 @@ def _no_real_aws() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def s3emu_serve() -> Iterator[str]:
     """``python -m s3emu serve --port 0`` for the session; yields its endpoint URL."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env = dict(os.environ)  # the installed s3emu (make test-clients installs the wheel)
+    if FROM_SOURCE:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     process = subprocess.Popen(
         [sys.executable, "-m", "s3emu", "serve", "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+        cwd=tempfile.gettempdir())
     try:
         yield _endpoint_line(process)
     finally:
