@@ -299,22 +299,25 @@ def readme_test_modules() -> dict[str, str]:
     """The ``python`` blocks of the README's testing section, by the file name in their first
     line (``# test_x.py``)."""
     text = (ROOT / "README.md").read_text("utf-8")
-    section = text.split("<!-- section: testing -->", 1)[1].split("<!-- /section: testing -->")[0]
     modules = {}
-    for block in section.split("```python\n")[1:]:
-        code = block.split("```", 1)[0]
-        first = code.splitlines()[0]
-        assert first.startswith("# test_") and first.endswith(".py"), first
-        modules[first[2:-3]] = code
+    for name in ("install", "testing"):
+        section = text.split(f"<!-- section: {name} -->", 1)[1]
+        section = section.split(f"<!-- /section: {name} -->")[0]
+        for block in section.split("```python\n")[1:]:
+            code = block.split("```", 1)[0]
+            first = code.splitlines()[0]
+            assert first.startswith("# test_") and first.endswith(".py"), first
+            modules[first[2:-3]] = code
     return modules
 
 
 def test_readme_examples_run(pytester):
     modules = readme_test_modules()
-    assert sorted(modules) == ["test_with_fixtures", "test_with_mock", "test_with_seed_data"]
+    assert sorted(modules) == ["test_quickstart", "test_with_fixtures", "test_with_mock",
+                               "test_with_seed_data"]
     pytester.makepyfile(**modules)
     result = run(pytester, f"--s3emu-seed-dir={ROOT / 'fixtures'}", "-p", "no:randomly")
-    result.assert_outcomes(passed=11)
+    result.assert_outcomes(passed=12)
 
 
 # -- seed data (s3emu.seed, Emulator.load / dump) ------------------------------------------------
