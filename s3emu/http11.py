@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable
 
 from .errors import (IncompleteBody, InvalidArgument, InvalidRequest, NotImplemented_,
                      RequestTimeout, S3Error)
-from .protocol import xml
+from .protocol import numbers, xml
 from .protocol.render import STATUS_LINES
 
 monotonic = time.monotonic
@@ -314,15 +314,15 @@ def parse_length(values: list[str]) -> int:
     found = None
     for value in values:
         text = value.strip()
-        if not 0 < len(text) <= _MAX_DIGITS or not text.isascii() or not text.isdigit() \
-                or (found is not None and int(text) != found):
+        number = numbers.count(text) if len(text) <= _MAX_DIGITS else None
+        if number is None or (found is not None and number != found):
             shown = ",".join(values)
             raise HeadError(InvalidArgument(
                 "Content-Length must be a whole number of bytes",
                 ArgumentName="Content-Length",
                 ArgumentValue=shown if len(shown) <= 64 else shown[:64] + "..."),
                 "malformed Content-Length")
-        found = int(text)
+        found = number
     assert found is not None
     return found
 
