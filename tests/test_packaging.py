@@ -14,6 +14,7 @@ import pathlib
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 
 import pytest
@@ -74,6 +75,12 @@ def test_the_sdist_is_complete_enough_to_build_the_wheel():
     sdists = sorted(pathlib.Path(os.environ["S3EMU_WHEEL_DIR"]).glob("s3emu-*.tar.gz"))
     assert len(sdists) == 1, sdists
     assert sdists[0].name == f"s3emu-{s3emu.__version__}.tar.gz"
+    with tarfile.open(sdists[0]) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    needed = {"setup.py", "setup.cfg", "pyproject.toml", "README.md", "LICENSE",
+              "pytest_plugin/plugin.py", "pytest_plugin/py.typed", "s3emu/py.typed"}
+    needed |= {str(p.relative_to(ROOT)) for p in (ROOT / "s3emu").rglob("*.py")}
+    assert needed <= names, sorted(needed - names)
 
 
 def test_one_version_everywhere():
