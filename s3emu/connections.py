@@ -38,9 +38,9 @@ from typing import Any, Callable
 from urllib.parse import unquote_to_bytes
 
 from .app import HEADERS, headers_as_sent
-from .errors import RequestTimeout
-from .http11 import (WAIT, Connection, Head, HeadError, Limits, SlowDown, error_response,
-                     monotonic, read_head)
+from .errors import RequestTimeout, SlowDown
+from .http11 import (WAIT, Connection, Head, HeadError, Limits, error_response, monotonic,
+                     read_head)
 from .httpbody import RequestBody
 from .httpresponse import Exchange
 

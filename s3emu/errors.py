@@ -97,6 +97,7 @@ InvalidRange = _define("InvalidRange", 416, "The requested range is not satisfia
 InvalidRequest = _define("InvalidRequest", 400, "Invalid Request")
 InvalidStorageClass = _define(
     "InvalidStorageClass", 400, "The storage class you specified is not valid")
+InvalidURI = _define("InvalidURI", 400, "Couldn't parse the specified URI.")
 KeyTooLongError = _define("KeyTooLongError", 400, "Your key is too long")
 MalformedXML = _define(
     "MalformedXML", 400,
@@ -122,6 +123,9 @@ NotImplemented_ = _define(
 NotModified = _define("NotModified", 304, "Not Modified")
 PreconditionFailed = _define(
     "PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+RequestHeaderSectionTooLarge = _define(
+    "RequestHeaderSectionTooLarge", 400,
+    "Your request header section exceeds the maximum allowed size.")
 RequestTimeout = _define(
     "RequestTimeout", 400,
     "Your socket connection to the server was not read from or written to within the timeout "

@@ -29,25 +29,13 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .errors import (IncompleteBody, InvalidArgument, InvalidRequest, NotImplemented_,
-                     RequestTimeout, S3Error)
+from .errors import (IncompleteBody, InvalidArgument, InvalidRequest, InvalidURI,
+                     NotImplemented_, RequestHeaderSectionTooLarge, RequestTimeout, S3Error,
+                     SlowDown)
 from .protocol import numbers, xml
 from .protocol.render import STATUS_LINES
 
 monotonic = time.monotonic
-
-
-class RequestHeaderSectionTooLarge(S3Error):
-    code, status = "RequestHeaderSectionTooLarge", 400
-    message = "Your request header section exceeds the maximum allowed size."
-
-
-class InvalidURI(S3Error):
-    code, status, message = "InvalidURI", 400, "Couldn't parse the specified URI."
-
-
-class SlowDown(S3Error):
-    code, status, message = "SlowDown", 503, "Please reduce your request rate."
 
 
 @dataclass(frozen=True)
