@@ -195,3 +195,18 @@ def test_one_chunk_bodies_decode_in_one_step_as_in_the_general_reader(body):
 ])
 def test_other_bodies_are_left_to_the_general_reader(body):
     assert chunked.decode_one_chunk(body) is None
+
+
+# -- Content-Encoding names aws-chunked, the payload hash says the body is plain --------------
+@pytest.mark.parametrize("body", [b"", b"\x1f\x8b plain gzip bytes"])
+def test_aws_chunked_encoding_with_a_plain_payload_hash_is_stored_as_sent(emu, s3, bucket, body):
+    """S3 reads the body as the payload when x-amz-content-sha256 is a plain hash, and stores
+    the other encodings (``gzip``) without ``aws-chunked``."""
+    s3 = make_client(request_checksum_calculation="when_required")   # a plain payload hash
+    def plain(request, **_):
+        request.headers["Content-Encoding"] = "gzip, aws-chunked"
+    s3.meta.events.register_first("before-sign.s3.PutObject", plain)
+    s3.put_object(Bucket=bucket, Key="gz", Body=body)
+    head = s3.head_object(Bucket=bucket, Key="gz")
+    assert (head["ContentLength"], head["ContentEncoding"]) == (len(body), "gzip")
+    assert s3.get_object(Bucket=bucket, Key="gz")["Body"].read() == body

@@ -180,7 +180,13 @@ def _chunk_header(cursor: _Cursor, pos: int) -> tuple[int, str | None, int]:
 
 
 def is_aws_chunked(headers: Mapping[str, str]) -> bool:
-    """True if the request body is aws-chunked framed (by Content-Encoding or content SHA)."""
-    if headers.get("x-amz-content-sha256", "").startswith("STREAMING-"):
-        return True
+    """True if the request body is aws-chunked framed.
+
+    The payload hash decides, as on S3: a ``STREAMING-*`` value is framed; a plain hash (or
+    ``UNSIGNED-PAYLOAD``) says the body is the payload itself, whatever Content-Encoding says
+    (``gzip, aws-chunked`` with a plain hash is stored as it came, with encoding ``gzip``).
+    Without a payload hash (SigV2, anonymous) Content-Encoding decides."""
+    sha = headers.get("x-amz-content-sha256")
+    if sha is not None:
+        return sha.startswith("STREAMING-")
     return "aws-chunked" in headers.get("content-encoding", "")
