@@ -188,12 +188,31 @@ def hex_bytes(text: str) -> str:
     return " ".join(f"{b:02x}" for b in text.encode("utf-8", "surrogateescape"))
 
 
+#: an SSE-C key in a header line (``name:value``) or a query parameter (``name=value``) of
+#: a canonical request or string to sign; the key-MD5 headers are not matched (S3 echoes them)
+_SSE_C_KEY = re.compile(
+    r"((?:^|&|\n)x-amz-(?:copy-source-)?server-side-encryption-customer-key[:=])[^\n&]*",
+    re.IGNORECASE)
+#: what an SSE-C key is shown as in SignatureDoesNotMatch
+REDACTED = "REDACTED"
+
+
+def redact(text: str) -> str:
+    """``text`` with every SSE-C key value replaced by ``REDACTED``."""
+    if "customer-key" not in text.lower():
+        return text
+    return _SSE_C_KEY.sub(lambda m: m.group(1) + REDACTED, text)
+
+
 def mismatch(access_key: str, string_to_sign: str, provided: str,
              canonical_request: str | None = None) -> SignatureDoesNotMatch:
-    """S3's SignatureDoesNotMatch, with what S3 computed (never the secret)."""
+    """S3's SignatureDoesNotMatch, with what S3 computed (never the secret, and never an SSE-C
+    key: a key's value in the string to sign or canonical request is shown as ``REDACTED``)."""
+    string_to_sign = redact(string_to_sign)
     fields = {"AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
               "SignatureProvided": provided, "StringToSignBytes": hex_bytes(string_to_sign)}
     if canonical_request is not None:
+        canonical_request = redact(canonical_request)
         fields["CanonicalRequest"] = canonical_request
         fields["CanonicalRequestBytes"] = hex_bytes(canonical_request)
     return SignatureDoesNotMatch(**fields)
