@@ -110,17 +110,35 @@ def trim(value: str) -> str:
     return " ".join(value.split())
 
 
+def as_sent(value: str) -> str:
+    """A header value as the text of the bytes the client sent.
+
+    Header values arrive as Latin-1 text of their bytes (a server decodes them so, and an HTTP
+    client encodes ``str`` values so); signatures are computed over those bytes. They are
+    returned as UTF-8 text (undecodable bytes kept as surrogates) like everything else a
+    canonical request or string to sign holds, so that encoding it gives the bytes as sent."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # not Latin-1 text: characters handed over in-process as is
+        return value
+
+
 def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
-    """``name:value\\n`` for each signed header name (values trimmed)."""
+    """``name:value\\n`` for each signed header name (values trimmed, as sent)."""
     get = headers.get
     lines = []
     for name in names:          # a loop, not a comprehension: no function made per call
         lines.append(f"{name}:{get(name, '')}\n")
     text = "".join(lines)
+    if not text.isascii():
+        lines = [f"{name}:{as_sent(get(name, ''))}\n" for name in names]
+        text = "".join(lines)
     if len(text.split()) != len(lines):
         # some line holds whitespace besides its newline: each value is trimmed (values
         # without any whitespace are their own trimmed form)
-        text = "".join([f"{name}:{trim(get(name, ''))}\n" for name in names])
+        text = "".join([f"{name}:{trim(as_sent(get(name, '')))}\n" for name in names])
     return text
 
 
