@@ -110,17 +110,35 @@ def trim(value: str) -> str:
     return " ".join(value.split())
 
 
+def as_sent(value: str) -> str:
+    """A header value as the text of the bytes the client sent.
+
+    Header values arrive as Latin-1 text of their bytes (a server decodes them so, and an HTTP
+    client encodes ``str`` values so); signatures are computed over those bytes. They are
+    returned as UTF-8 text (undecodable bytes kept as surrogates) like everything else a
+    canonical request or string to sign holds, so that encoding it gives the bytes as sent."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # not Latin-1 text: characters handed over in-process as is
+        return value
+
+
 def canonical_headers(names: Iterable[str], headers: Mapping[str, str]) -> str:
-    """``name:value\\n`` for each signed header name (values trimmed)."""
+    """``name:value\\n`` for each signed header name (values trimmed, as sent)."""
     get = headers.get
     lines = []
     for name in names:          # a loop, not a comprehension: no function made per call
         lines.append(f"{name}:{get(name, '')}\n")
     text = "".join(lines)
+    if not text.isascii():
+        lines = [f"{name}:{as_sent(get(name, ''))}\n" for name in names]
+        text = "".join(lines)
     if len(text.split()) != len(lines):
         # some line holds whitespace besides its newline: each value is trimmed (values
         # without any whitespace are their own trimmed form)
-        text = "".join([f"{name}:{trim(get(name, ''))}\n" for name in names])
+        text = "".join([f"{name}:{trim(as_sent(get(name, '')))}\n" for name in names])
     return text
 
 
@@ -188,12 +206,31 @@ def hex_bytes(text: str) -> str:
     return " ".join(f"{b:02x}" for b in text.encode("utf-8", "surrogateescape"))
 
 
+#: an SSE-C key in a header line (``name:value``) or a query parameter (``name=value``) of
+#: a canonical request or string to sign; the key-MD5 headers are not matched (S3 echoes them)
+_SSE_C_KEY = re.compile(
+    r"((?:^|&|\n)x-amz-(?:copy-source-)?server-side-encryption-customer-key[:=])[^\n&]*",
+    re.IGNORECASE)
+#: what an SSE-C key is shown as in SignatureDoesNotMatch
+REDACTED = "REDACTED"
+
+
+def redact(text: str) -> str:
+    """``text`` with every SSE-C key value replaced by ``REDACTED``."""
+    if "customer-key" not in text.lower():
+        return text
+    return _SSE_C_KEY.sub(lambda m: m.group(1) + REDACTED, text)
+
+
 def mismatch(access_key: str, string_to_sign: str, provided: str,
              canonical_request: str | None = None) -> SignatureDoesNotMatch:
-    """S3's SignatureDoesNotMatch, with what S3 computed (never the secret)."""
+    """S3's SignatureDoesNotMatch, with what S3 computed (never the secret, and never an SSE-C
+    key: a key's value in the string to sign or canonical request is shown as ``REDACTED``)."""
+    string_to_sign = redact(string_to_sign)
     fields = {"AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
               "SignatureProvided": provided, "StringToSignBytes": hex_bytes(string_to_sign)}
     if canonical_request is not None:
+        canonical_request = redact(canonical_request)
         fields["CanonicalRequest"] = canonical_request
         fields["CanonicalRequestBytes"] = hex_bytes(canonical_request)
     return SignatureDoesNotMatch(**fields)

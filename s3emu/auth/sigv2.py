@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from ..errors import AccessDenied, InvalidAccessKeyId, InvalidArgument
 from ..protocol import numbers
 from .request import Request, Verified
-from .signing import iso_seconds, mismatch, query_pairs, same
+from .signing import as_sent, iso_seconds, mismatch, query_pairs, same
 from .sigv4 import NO_DATE, check_skew
 
 #: The last second a datetime can hold (9999-12-31T23:59:59Z): a later Expires never expires.
@@ -34,6 +34,7 @@ _LAST_SECOND = 253402300799
 if TYPE_CHECKING:
     from .users import Users
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 #: Query parameters that are part of the SigV2 canonical resource (what botocore signs).
 SUBRESOURCES = frozenset({
     "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber",
@@ -98,7 +99,9 @@ def _check(request: Request, users: Users, access_key: str, provided: str, date:
 
 
 def _amz_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name: value for name, value in headers.items() if name.startswith("x-amz-")}
+    """The ``x-amz-*`` headers, their values as sent (see :func:`.signing.as_sent`)."""
+    return {name: as_sent(value) for name, value in headers.items()
+            if name.startswith("x-amz-")}
 
 
 def verify_header(request: Request, users: Users) -> Verified:
@@ -110,21 +113,27 @@ def verify_header(request: Request, users: Users) -> Verified:
             "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature",
             ArgumentName="Authorization", ArgumentValue=value)
     headers = request.headers
-    given = headers.get("x-amz-date") or headers.get("date")
+    # x-amz-date, when sent, is the date (an empty one is no date: S3 does not fall back to
+    # Date); a date before 1970 is none either
+    given = headers["x-amz-date"] if "x-amz-date" in headers else headers.get("date")
     when = None
     if given:
         try:
             when = parsedate_to_datetime(given)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
+            when = None
+    if when is not None:
+        when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+        if when < _EPOCH:
             when = None
     if when is None:
         raise AccessDenied(NO_DATE)
-    when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
     if users.get(access_key) is None:
         raise InvalidAccessKeyId(AWSAccessKeyId=access_key)
     check_skew(when, given or "", request.now)
     date = "" if "x-amz-date" in headers else headers.get("date", "")
-    return _check(request, users, access_key, provided, date, _amz_headers(headers), headers)
+    standard = {n: as_sent(headers[n]) for n in ("content-md5", "content-type") if n in headers}
+    return _check(request, users, access_key, provided, date, _amz_headers(headers), standard)
 
 
 def verify_query(request: Request, users: Users) -> Verified:
@@ -144,7 +153,7 @@ def verify_query(request: Request, users: Users) -> Verified:
         raise AccessDenied("Request has expired", Expires=iso_seconds(expires),
                            ServerTime=iso_seconds(request.now))
     amz = _amz_headers(request.headers)
-    standard = {n: request.headers[n] for n in ("content-md5", "content-type")
+    standard = {n: as_sent(request.headers[n]) for n in ("content-md5", "content-type")
                 if n in request.headers}
     for name, value in query_pairs(request.raw_query):
         name = unquote(name).lower()

@@ -8,6 +8,7 @@ This module imports only the standard library and the protocol package.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any, Callable, Iterable
@@ -16,6 +17,35 @@ from ..errors import S3Error
 from . import xml
 from .dates import http_date
 from .reply import Reply
+
+#: bytes that XML 1.0 text cannot hold as they are: C0 controls (CR too: a parser reads it as
+#: LF), and the UTF-8 of U+FFFE / U+FFFF
+_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f]|\xef\xbf[\xbe\xbf]")
+#: characters written as character references (as S3 writes them in keys: ``&#x1;``), and
+#: undecodable bytes (lone surrogates here), written as U+FFFD
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _reference(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"&#x{ord(char):X};"
+
+
+def xml_safe(data: bytes) -> bytes:
+    """A rendered XML body with what its text cannot hold as is written as S3 writes it:
+    control characters (and CR, which a parser would turn into LF) and U+FFFE/U+FFFF as
+    character references, bytes that are not UTF-8 as U+FFFD. Tab and LF are kept."""
+    if _CONTROL.search(data) is None:
+        if data.isascii():
+            return data
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            pass
+    text = data.decode("utf-8", "surrogateescape")
+    return _NOT_XML_TEXT.sub(_reference, text).encode("utf-8")
+
 
 #: status code -> WSGI status line (``404 Not Found``)
 STATUS_LINES = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
@@ -40,6 +70,7 @@ def respond(reply: Reply, start_response: Callable[..., Any], *, head: bool, req
             body = xml.render(root, children, namespace=False)
         else:
             body = xml.render(root, children)
+        body = xml_safe(body)
         reply.body = body
         headers.setdefault("Content-Type", "application/xml")
     out = [("x-amz-request-id", request_id), ("x-amz-id-2", host_id),
