@@ -157,3 +157,32 @@ def test_str_header_values_are_their_latin1_bytes_in_process(emu, bucket):
     assert (status, error_xml(body)["Code"]) == (403, "SignatureDoesNotMatch")
     headers["x-amz-meta-name"] = "café".encode("utf-8")
     assert send(emu, "PUT", url, headers, b"data")[0] == 200
+
+
+# -- defect 10: keys that are not UTF-8, and keys XML text cannot hold ------------------------
+@pytest.mark.parametrize("path", ["/test-bucket/bad%FFkey", "/test-bucket/%C3",
+                                  "/test-bucket/a%ED%A0%80"])     # a surrogate's UTF-8
+def test_invalid_utf8_in_the_uri_is_invalid_uri(emu, s3, bucket, path):
+    url = f"{URL}{path}"
+    headers = sign_v4("PUT", url, b"data")
+    status, _, body = send(emu, "PUT", url, headers, b"data")
+    error = error_xml(body)
+    assert (status, error["Code"]) == (400, "InvalidURI")
+    assert error["Message"] == "Couldn't parse the specified URI."
+    assert error["URI"] == path
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_invalid_utf8_sent_unescaped_is_invalid_uri_live(server):
+    import socket
+    from rawhttp import read_head
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(b"GET /bucket/bad\xffkey HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Connection: close\r\n\r\n")
+        head = read_head(sock)
+        rest = b""
+        while chunk := sock.recv(65536):
+            rest += chunk
+    assert head.startswith(b"HTTP/1.1 400"), head
+    error = error_xml(rest)
+    assert (error["Code"], error["URI"]) == ("InvalidURI", "/bucket/bad%FFkey")

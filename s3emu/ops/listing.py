@@ -169,7 +169,7 @@ def list_objects_v2(call: Call) -> Reply:
     page, versions = _page(call, after, max_keys)
     body = {
         "Name": call.bucket, "Prefix": encode(query.get("prefix", "")),
-        "StartAfter": encode(start_after) if token is None else None,
+        "StartAfter": encode(start_after),     # echoed, with a token too (which wins)
         "ContinuationToken": token,
         "NextContinuationToken": encode_token(page.last) if page.truncated else None,
         "KeyCount": len(page), "MaxKeys": max_keys,

@@ -6,7 +6,9 @@ Path style (``/bucket/key``) and virtual-hosted style (``bucket.s3.amazonaws.com
 the server provides one (PATH_INFO is already unquoted), and percent-decoded as UTF-8 exactly
 once, so ``+``, ``%``, ``//``, ``..`` and trailing ``/`` survive.
 
-This module imports only the standard library.
+A path that is not UTF-8 once decoded is refused as S3 refuses it (400 InvalidURI).
+
+This module imports only the standard library and errors.
 """
 from __future__ import annotations
 
@@ -15,10 +17,14 @@ from functools import lru_cache
 from typing import Mapping, NamedTuple
 from urllib.parse import unquote
 
+from ..errors import InvalidURI
+
 _AWS_HOST = re.compile(
     r"^(?:(?P<bucket>.+)\.)?s3(?:-accelerate(?:\.dualstack)?|[.-](?:dualstack\.)?"
     r"(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?\.amazonaws\.com(?:\.cn)?$")
 _LOCAL_SUFFIXES = (".localhost",)
+#: what a byte that is not UTF-8 becomes when decoded with surrogateescape
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 class Address(NamedTuple):
@@ -36,11 +42,25 @@ def raw_path(environ: Mapping[str, object]) -> str:
     if isinstance(raw, str) and raw:
         if raw.startswith(("http://", "https://")):   # absolute-form request target
             raw = "/" + raw.split("://", 1)[1].partition("/")[2]
-        return raw.partition("?")[0]
+        raw = raw.partition("?")[0]
+        if not raw.isascii():   # bytes sent unescaped
+            raw = _unescaped_bytes(raw)
+        return raw
     path = environ.get("PATH_INFO") or "/"
     # PATH_INFO is the unquoted path as latin-1 text; re-encode so unquote() is a no-op on it.
     assert isinstance(path, str)
     return path.encode("latin-1").decode("utf-8", "surrogateescape").replace("%", "%25")
+
+
+def _unescaped_bytes(raw: str) -> str:
+    """A raw path holding non-ASCII text as UTF-8 text (undecodable bytes as surrogates).
+
+    A server hands the bytes it read over as Latin-1 text (s3emu's own server does); text
+    that is not Latin-1 is a client's characters already, kept as they are."""
+    try:
+        return raw.encode("latin-1").decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return raw
 
 
 @lru_cache(maxsize=1024)
@@ -67,7 +87,22 @@ def address(environ: Mapping[str, object]) -> Address:
         bucket, _, key = path[1:].partition("/")
     if "%" in key:      # decoded once as UTF-8, undecodable bytes kept as escapes
         key = unquote(key, errors="surrogateescape")
+    if not path.isascii() or "%" in path:
+        _check_utf8(path)
     if host_bucket:
         return Address(host_bucket, key or None, region, True, path)
     return Address((unquote(bucket) if "%" in bucket else bucket) or None, key or None,
                    region, False, path)
+
+
+def _check_utf8(path: str) -> None:
+    """InvalidURI unless the path decodes as UTF-8 (undecodable bytes are surrogates here)."""
+    decoded = unquote(path, errors="surrogateescape")
+    if _UNDECODABLE.search(decoded):
+        raise InvalidURI(URI=_escaped(path))
+
+
+def _escaped(path: str) -> str:
+    """``path`` with its non-ASCII bytes percent-encoded (for an error body)."""
+    return "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode(
+        "utf-8", "surrogateescape")) for c in path)
