@@ -92,6 +92,7 @@ clean: clean-clients
 # operations from 8 threads, half live, half in-process, about 4 minutes).
 FUZZ_EXAMPLES ?= 34000
 SOAK_OPS      ?= 100000
+SOAK_BYTES    ?= 1073741824
 
 .PHONY: fuzz soak
 
@@ -99,4 +100,4 @@ fuzz: install
 	S3EMU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -s -p no:xdist tests/test_fuzz.py $(PYTEST_ARGS)
 
 soak: install
-	S3EMU_SOAK_OPS=$(SOAK_OPS) $(VENV)/bin/pytest -q -s -p no:xdist tests/test_soak.py $(PYTEST_ARGS)
+	S3EMU_SOAK_OPS=$(SOAK_OPS) S3EMU_SOAK_BYTES=$(SOAK_BYTES) $(VENV)/bin/pytest -q -s -p no:xdist tests/test_soak.py $(PYTEST_ARGS)
