@@ -12,8 +12,8 @@ authentication on. Every answer must be:
 - a failed request (4xx or 5xx) leaves the stored state exactly as it was.
 
 ``make test`` runs it derandomized with a modest budget; ``make fuzz`` sets
-``S3EMU_FUZZ_EXAMPLES`` (examples per test) for the large run and prints how many requests were
-generated.
+``S3EMU_FUZZ_EXAMPLES`` (examples per test) for the large run, and ``S3EMU_FUZZ_TALLY`` (a file
+each worker adds its count of requests to) to print how many requests were generated.
 """
 from __future__ import annotations
 
@@ -175,6 +175,10 @@ def world():
         yield emu, errors
     logging.getLogger("s3emu").removeHandler(errors)
     print(f"\nfuzz: {COUNT['requests']} signed requests generated")
+    tally = os.environ.get("S3EMU_FUZZ_TALLY")     # make fuzz adds up its workers' counts
+    if tally:
+        with open(tally, "a", encoding="ascii") as file:
+            file.write(f"{COUNT['requests']}\n")
 
 
 def _seed(emu: s3emu.Emulator) -> None:
