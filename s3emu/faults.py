@@ -30,6 +30,8 @@ from .clock import Clock
 from .errors import S3Error
 
 CONNECTION_FAULTS = ("reset", "truncate")
+#: The longest virtual latency a fault may add (a year): more would overflow the clock.
+MAX_LATENCY = 365 * 24 * 3600.0
 #: The code S3 answers with for a status, when a fault gives only a status.
 _CODE_FOR_STATUS = {
     301: "PermanentRedirect", 307: "TemporaryRedirect", 400: "InvalidRequest",
@@ -149,6 +151,12 @@ class Faults:
             emu.faults.add(operation="PutObject", latency=30)          # virtual: the clock moves
             emu.faults.add(operation="GetObject", connection="truncate", truncate_at=10)
         """
+        for name, glob in (("operation", operation), ("bucket", bucket), ("key", key)):
+            if glob is not None and not isinstance(glob, str):
+                raise TypeError(f"{name} must be a glob string or None")
+        if not isinstance(latency, (int, float)) or isinstance(latency, bool) \
+                or not 0 <= latency <= MAX_LATENCY:
+            raise ValueError(f"latency must be 0 to {MAX_LATENCY} seconds")
         if error is not None and (not isinstance(error, str) or not error):
             raise ValueError("error must be an S3 error code such as 'InternalError'")
         if status is not None and (isinstance(status, bool) or not isinstance(status, int)
@@ -160,8 +168,6 @@ class Faults:
             raise ValueError("a fault either breaks the connection or answers an error")
         if truncate_at is not None and (connection != "truncate" or truncate_at < 0):
             raise ValueError("truncate_at (0 or more bytes) goes with connection='truncate'")
-        if latency < 0:
-            raise ValueError("latency must be 0 or more seconds")
         if error is None and status is None and connection is None and not latency:
             raise ValueError("a fault needs an error, a status, a connection fault or latency")
         if times is not None and times < 1:

@@ -324,3 +324,19 @@ def test_make_error():
     assert (make_error("NoSuchKey", None).status, make_error(None, 500).code) == \
         (404, "InternalError")
     assert make_error(None, 599).code == "Status599"
+
+
+@pytest.mark.parametrize("kwargs, kind", [
+    ({"operation": 5, "status": 500}, TypeError),
+    ({"bucket": ["b"], "status": 500}, TypeError),
+    ({"key": b"k", "status": 500}, TypeError),
+    ({"latency": 1e308}, ValueError),
+    ({"latency": float("nan")}, ValueError),
+    ({"latency": "5"}, ValueError),
+    ({"latency": -1}, ValueError)])
+def test_a_fault_of_the_wrong_type_is_refused_when_added(emu, s3, bucket, kwargs, kind):
+    """Refused by add(), not later by every S3 request (a 500 before)."""
+    with pytest.raises(kind):
+        emu.faults.add(**kwargs)
+    assert emu.faults.list() == []
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
