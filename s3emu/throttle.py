@@ -66,12 +66,22 @@ def depth_prefix(depth: int) -> Callable[[str], str]:
     return prefix
 
 
+#: The highest rate a budget may have (requests per second); more is no throttling at all.
+MAX_RATE = 10 ** 9
+
+
 def _rate(value: Any, name: str) -> Fraction | None:
     if value is None:
         return None
-    rate = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
-    if rate <= 0:
-        raise ValueError(f"{name} must be a positive number of requests per second")
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        raise ValueError(f"{name} must be a number of requests per second, not {value!r}")
+    try:
+        rate = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    except (ValueError, OverflowError):          # nan, inf
+        raise ValueError(f"{name} must be a finite number of requests per second") from None
+    if not 0 < rate <= MAX_RATE:
+        raise ValueError(f"{name} must be a positive number of requests per second, at most "
+                         f"{MAX_RATE}")
     return rate
 
 

@@ -475,6 +475,13 @@ def _evaluate(condition, context, *, action="s3:GetObject"):
     ({"DateGreaterThan": {"aws:CurrentTime": "1735689600"}},
      {"aws:CurrentTime": ["2025-01-02T00:00:00Z"]}, "Allow"),
     ({"NumericGreaterThan": {"s3:max-keys": 5}}, {"s3:max-keys": ["not a number"]}, None),
+    ({"NumericLessThan": {"s3:max-keys": "10"}}, {"s3:max-keys": ["\u0663"]}, None),  # ٣
+    ({"NumericLessThan": {"s3:max-keys": "10"}}, {"s3:max-keys": ["1_0"]}, None),
+    ({"NumericLessThan": {"s3:max-keys": "10"}}, {"s3:max-keys": [" 5"]}, None),
+    ({"NumericLessThan": {"s3:max-keys": "10"}}, {"s3:max-keys": ["5"]}, "Allow"),
+    ({"DateGreaterThan": {"aws:CurrentTime": "1735689600"}},
+     {"aws:CurrentTime": ["\u0661\u0667\u0663\u0665\u0666\u0668\u0669\u0666\u0660\u0661"]},
+     None),
     ({"BinaryEquals": {"aws:userid": "YWJj"}}, {"aws:userid": ["YWJj"]}, "Allow"),
     ({"Null": {"aws:Referer": "false"}}, {"aws:Referer": ["x"]}, "Allow"),
     ({"NotIpAddress": {"aws:SourceIp": "2001:db8::/32"}}, {"aws:SourceIp": ["127.0.0.1"]},

@@ -310,3 +310,9 @@ def test_standard_retry_mode_recovers_from_slow_down_without_waiting(monkeypatch
             [("a/1", 200, False)] + [("a/2", 503, True)] * (len(puts) - 2) + [("a/2", 200, False)]
         assert emu.clock.now() - start >= timedelta(seconds=0.01)   # back-off moved the clock
         assert s3.get_object(Bucket="bkt", Key="a/2")["Body"].read() == b"x"
+
+
+@pytest.mark.parametrize("rate", ["5", b"5", True, float("nan"), float("inf"), 1e300, 0, -1])
+def test_a_rate_that_is_not_a_sane_number_is_refused(rate):
+    with pytest.raises(ValueError):
+        s3emu.Emulator(throttle={"reads": rate})

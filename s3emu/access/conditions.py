@@ -68,7 +68,7 @@ def glob_regex(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
 def _date(text: str) -> datetime | None:
     text = text.strip()
     try:
-        if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
             return datetime.fromtimestamp(float(text), timezone.utc)
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError):
@@ -76,11 +76,15 @@ def _date(text: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+
 def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
+    """A Numeric condition's value: ASCII digits only (``float()`` would also read ``٣``,
+    ``1_0`` and padding with whitespace)."""
+    if len(text) > 400 or _DECIMAL.match(text) is None:
         return None
+    return float(text)
 
 
 def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
