@@ -36,10 +36,10 @@ from email.utils import formatdate
 from typing import Any, Callable
 
 from .clock import Clock
-from .connections import Hub, Serving
+from .serving.connections import Hub, Serving
 from .emulator import Emulator
-from .http11 import Limits
-from .httpbody import DRAIN_LIMIT as DRAIN_LIMIT
+from .serving.http11 import Limits
+from .serving.request_body import DRAIN_LIMIT as DRAIN_LIMIT
 from .protocol.dates import http_date
 from . import tls as _tls
 

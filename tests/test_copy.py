@@ -12,7 +12,7 @@ from conftest import error_of, make_client
 from s3emu.errors import InvalidArgument
 from s3emu.model.blob import Blob
 from s3emu.model.objects import ObjectVersion, PartInfo
-from s3emu.ops.copysource import parse_copy_source
+from s3emu.ops.support.copy_source import parse_copy_source
 from s3emu.protocol import checksums
 
 BODY = b"the quick brown fox"

@@ -101,7 +101,7 @@ def test_error_registry():
 
 
 def test_header_names_say_which_kinds_of_header_a_request_carries():
-    from s3emu.ops.header_names import names_of
+    from s3emu.ops.support.header_names import names_of
     plain = names_of({"host": "h", "content-type": "text/plain", "x-amz-date": "d"})
     assert (plain.metadata, plain.content, plain.acl, plain.sse) == (
         (), ("content-type",), False, False)

@@ -10,7 +10,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from s3emu.ops import sse
+from s3emu.ops.support import sse
 
 from conftest import error_of
 from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401

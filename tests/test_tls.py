@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 import s3emu
 from helpers import CHILD_CWD, child_env
 from s3emu import cli, tls
-from s3emu.ops import sse
+from s3emu.ops.support import sse
 
 from conftest import error_of
 

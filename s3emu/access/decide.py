@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from .acl import Acl, private
 from .actions import OBJECT_READ
-from .conditions import Context
+from .policy_conditions import Context
 from .policy import Policy, Who
 
 POLICY = "Policy"

@@ -34,7 +34,7 @@ from typing import Any, Sequence
 from ..errors import MalformedPolicy
 from ..protocol import jsontext
 from . import actions
-from .conditions import Context, Test, all_hold, compile_block, glob_regex
+from .policy_conditions import Context, Test, all_hold, compile_block, glob_regex
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _TOP_FIELDS = ("Version", "Id", "Statement")

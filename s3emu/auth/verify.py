@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
 from . import presign, sigv2, sigv4
-from .access import authorize_anonymous
+from .anonymous import authorize_anonymous
 from .request import Request, Verified
 from .signing import STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, is_sha256_hex
 from .streaming import chunk_verifier

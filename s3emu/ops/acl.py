@@ -42,7 +42,7 @@ from ..errors import (AccessControlListNotSupported, AccessDenied,
                       NoSuchVersion, UnexpectedContent)
 from ..model.bucket import Bucket
 from ..protocol import xml
-from .copysource import is_version_id
+from .support.copy_source import is_version_id
 from .listing import owner_of
 from .registry import Call, Reply, operation
 

@@ -19,8 +19,8 @@ from ..errors import InvalidArgument, InvalidRequest, NoSuchKey, NoSuchVersion
 from ..model.bucket import Bucket
 from ..model.objects import ObjectVersion
 from ..protocol.dates import http_date
-from . import sse
-from .copysource import is_version_id
+from .support import sse
+from .support.copy_source import is_version_id
 from .multipart import MAX_LISTED, count_of
 from .registry import Call, Reply, operation
 

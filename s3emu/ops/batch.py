@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import MalformedXML, NotImplemented_
 from ..model.bucket import Bucket
 from ..protocol import xml
-from .copysource import is_version_id
+from .support.copy_source import is_version_id
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
 

@@ -25,14 +25,14 @@ from ..errors import InvalidArgument, InvalidRequest
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
-from .conditions import check_copy_source_conditions, check_write_conditions
-from .copysource import HEADER, find_source, parse_copy_source
+from .support.preconditions import check_copy_source_conditions, check_write_conditions
+from .support.copy_source import HEADER, find_source, parse_copy_source
 from .bucket_encryption import is_configured
-from .headers import content_from, metadata_from, sse_headers, storage_class_from, tags_from
+from .support.object_headers import content_from, metadata_from, sse_headers, storage_class_from, tags_from
 from .registry import Call, Reply, operation
 from .acl import written_by
 from ..access.enforce import require
-from . import sse
+from .support import sse
 
 #: S3's limit on the source of a CopyObject: 5 GiB.
 MAX_COPY_SIZE = 5 * 1024 ** 3

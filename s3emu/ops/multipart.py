@@ -36,11 +36,11 @@ from ..model.uploads import Assembled, Part, Requested, Upload, find_upload, lis
 from ..protocol import checksums, numbers
 from ..protocol.checksums import HEADER_OF, check_content_md5, verify_checksums
 from ..protocol.xml import as_list, parse, text_of
-from . import sse
-from .conditions import check_copy_source_conditions, check_write_conditions
-from .copysource import HEADER as COPY_SOURCE
-from .copysource import find_source, parse_copy_source
-from .headers import content_from, metadata_from, storage_class_from, tags_from
+from .support import sse
+from .support.preconditions import check_copy_source_conditions, check_write_conditions
+from .support.copy_source import HEADER as COPY_SOURCE
+from .support.copy_source import find_source, parse_copy_source
+from .support.object_headers import content_from, metadata_from, storage_class_from, tags_from
 from .listing import encoder_of, owner_of
 from .registry import Call, Reply, operation
 from .acl import written_by

@@ -6,14 +6,14 @@ from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
-from .conditions import check_read_conditions, check_write_conditions
-from .headers import (content_from, metadata_from, object_headers, storage_class_from,
+from .support.preconditions import check_read_conditions, check_write_conditions
+from .support.object_headers import (content_from, metadata_from, object_headers, storage_class_from,
                       tags_from)
 from .multipart import part_read
-from .ranges import byte_range
+from .support.ranges import byte_range
 from .registry import Call, Reply, operation
 from .acl import written_by
-from . import sse
+from .support import sse
 
 #: S3's limit on a single PUT: 5 GiB.
 MAX_PUT_SIZE = 5 * 1024 ** 3

@@ -2,7 +2,7 @@
 
 The form's fields are read in order up to the ``file`` part (S3 ignores anything after it),
 names case-insensitively. A signed form is checked by :mod:`s3emu.auth.post_policy`; an
-unsigned one is an anonymous write (:mod:`s3emu.auth.access`). The object is then made like a
+unsigned one is an anonymous write (:mod:`s3emu.auth.anonymous`). The object is then made like a
 PutObject whose headers are the form fields (``Content-Type``, ``Cache-Control``,
 ``x-amz-meta-*``, ``x-amz-storage-class``, ``acl`` ...), with ``${filename}`` in ``key``
 replaced by the uploaded file's name. The answer follows ``success_action_redirect`` (303 to
@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..auth import post_policy
-from ..auth.access import authorize_anonymous
+from ..auth.anonymous import authorize_anonymous
 from ..auth.users import ANONYMOUS
 from ..errors import (InvalidArgument, MalformedPOSTRequest, MalformedXML,
                       MaxPostPreDataLengthExceededError, PreconditionFailed)

@@ -22,7 +22,7 @@ from ..protocol import body as _body
 from ..protocol import checksums, chunked
 from ..protocol import xml
 from ..protocol.reply import Reply as Reply
-from .header_names import HeaderNames, names_of
+from .support.header_names import HeaderNames, names_of
 
 if TYPE_CHECKING:
     from ..auth.users import User

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InvalidRange
-from ..protocol import numbers
+from ...errors import InvalidRange
+from ...protocol import numbers
 
 _RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*\Z", re.ASCII)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .errors import IncompleteBody, InvalidRequest, RequestTimeout
+from ..errors import IncompleteBody, InvalidRequest, RequestTimeout
 from .http11 import _MAX_CHUNK_HEX, _MAX_SIZE_LINE, Connection, Limits, monotonic
 
 #: A body the app left unread is read and dropped, up to this many bytes, to keep the

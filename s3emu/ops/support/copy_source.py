@@ -20,13 +20,13 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from ..errors import (InvalidArgument, InvalidObjectState, InvalidRequest, NoSuchKey,
+from ...errors import (InvalidArgument, InvalidObjectState, InvalidRequest, NoSuchKey,
                       NoSuchVersion, S3Error)
-from ..model.naming import is_valid_bucket_name
+from ...model.naming import is_valid_bucket_name
 
 if TYPE_CHECKING:
-    from ..model.objects import ObjectVersion
-    from ..model.store import Store
+    from ...model.objects import ObjectVersion
+    from ...model.store import Store
 
 HEADER = "x-amz-copy-source"
 

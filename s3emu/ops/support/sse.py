@@ -34,17 +34,17 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..auth.identify import claimed_credential
-from ..protocol import jsontext
-from ..auth.users import DEFAULT_DISPLAY_NAME
-from ..errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
+from ...auth.identify import claimed_credential
+from ...protocol import jsontext
+from ...auth.users import DEFAULT_DISPLAY_NAME
+from ...errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
                       InvalidRequest, KMSNotFoundException)
-from .bucket_encryption import default_rule, sse_c_blocked
-from .registry import Call
+from ..bucket_encryption import default_rule, sse_c_blocked
+from ..registry import Call
 
 if TYPE_CHECKING:
-    from ..model.bucket import Bucket
-    from ..model.objects import ObjectVersion
+    from ...model.bucket import Bucket
+    from ...model.objects import ObjectVersion
 
 ALGORITHM = "x-amz-server-side-encryption"
 KMS_KEY_ID = ALGORITHM + "-aws-kms-key-id"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import parse_qsl
 
-from ..errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
-from ..model.objects import STORAGE_CLASSES, ObjectVersion
-from ..protocol.checksums import HEADER_OF
-from ..protocol.dates import http_date
+from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
+from ...model.objects import STORAGE_CLASSES, ObjectVersion
+from ...protocol.checksums import HEADER_OF
+from ...protocol.dates import http_date
 from .header_names import CONTENT_HEADERS, HeaderNames, names_of
 from .sse import echo
 

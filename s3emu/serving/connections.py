@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import unquote_to_bytes
 
-from .app import HEADERS, headers_as_sent
-from .errors import RequestTimeout, SlowDown
+from ..app import HEADERS, headers_as_sent
+from ..errors import RequestTimeout, SlowDown
 from .http11 import (WAIT, Connection, Head, HeadError, Limits, error_response, monotonic,
                      read_head)
-from .httpbody import RequestBody
-from .httpresponse import Exchange
+from .request_body import RequestBody
+from .exchange import Exchange
 
 log = logging.getLogger("s3emu.server")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from .http11 import Connection, Head
-from .httpbody import RequestBody
+from .request_body import RequestBody
 
 #: Headers and a first body chunk up to this size go out in one write.
 _COALESCE = 64 << 10

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ..errors import NoSuchKey, NotImplemented_, NotModified, PreconditionFailed
-from ..model.objects import ObjectVersion
-from ..protocol.dates import http_date, parse_http_date
+from ...errors import NoSuchKey, NotImplemented_, NotModified, PreconditionFailed
+from ...model.objects import ObjectVersion
+from ...protocol.dates import http_date, parse_http_date
 
 
 def _etag_matches(header: str, etag: str) -> bool:

@@ -29,11 +29,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .errors import (IncompleteBody, InvalidArgument, InvalidRequest, InvalidURI,
+from ..errors import (IncompleteBody, InvalidArgument, InvalidRequest, InvalidURI,
                      NotImplemented_, RequestHeaderSectionTooLarge, RequestTimeout, S3Error,
                      SlowDown)
-from .protocol import numbers, xml
-from .protocol.render import STATUS_LINES
+from ..protocol import numbers, xml
+from ..protocol.render import STATUS_LINES
 
 monotonic = time.monotonic
 
