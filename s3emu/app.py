@@ -18,7 +18,8 @@ from .admin import ADMIN_PATH, is_admin, serve as serve_admin
 from .auth.identify import claimed_credential
 from .errors import InternalError, MethodNotAllowed, NotImplemented_, S3Error, SlowDown
 from .faults import ConnectionReset, truncated
-from .ops.registry import OPERATIONS, Call
+from .operations import OPERATIONS
+from .ops.registry import Call
 from .protocol.reply import Reply
 from .protocol.addressing import address
 from .protocol.render import error_reply, respond
@@ -142,7 +143,8 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
         raise MethodNotAllowed(Method=method, ResourceType=target.upper())
     credential = claimed_credential(headers, query)
     seen.access_key = credential.access_key or None
-    user = emu.authenticate(credential, method, where, headers, query, environ, op)
+    operation = OPERATIONS[op]
+    user = emu.authenticate(credential, method, where, headers, query, environ, operation)
     if emu.throttle.enabled and bucket is not None:
         spent = key if key is not None else query.get("prefix")  # listings: their prefix
         seen.throttled = not emu.throttle.check(bucket, spent, kind_of(method))
@@ -154,11 +156,11 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
             fault.apply(emu.clock)  # virtual latency, then the injected error if any
             if fault.connection == "reset":
                 raise ConnectionReset(f"s3emu fault {fault.id}: connection reset")
-    handler = OPERATIONS.get(op)
+    handler = operation.handler
     if handler is None:
         raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
     seen.call = call = Call(
-        emulator=emu, store=emu.store, clock=emu.clock, op=op, method=method, bucket=bucket,
+        emulator=emu, store=emu.store, clock=emu.clock, operation=operation, op=op, method=method, bucket=bucket,
         key=key, query=query, headers=headers, environ=environ, request_id=request_id,
         region=where.region or credential.region or emu.region, user=user,
         secure=environ.get("wsgi.url_scheme") == "https"

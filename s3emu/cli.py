@@ -7,6 +7,7 @@ or SIGTERM. Secrets and Authorization headers are never printed.
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import signal
 import sys
@@ -84,7 +85,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"keep the latest N requests in the journal; counters stay exact "
                             f"(default: {DEFAULT_LIMIT}; 0: no limit)")
     serve.set_defaults(run=serve_command)
+    ops = commands.add_parser(
+        "ops", help="list every S3 operation: handler, IAM action, status",
+        description="Print one line per S3 operation s3emu routes: its name, the handler that "
+                    "serves it (file:line), the IAM action it is authorized as, and whether "
+                    "it is implemented (others answer 501 NotImplemented).")
+    ops.add_argument("--missing", action="store_true",
+                     help="only the operations not implemented yet")
+    ops.set_defaults(run=ops_command)
     return parser
+
+
+def ops_command(args: argparse.Namespace) -> int:
+    """``s3emu ops``: the table of operation records, generated from the code."""
+    from . import ops as _ops  # noqa: F401  (declares every record)
+    from .operations import OPERATIONS
+    records = sorted(OPERATIONS.values(), key=lambda r: r.name)
+    if args.missing:
+        records = [r for r in records if not r.implemented]
+    rows = [(r.name, r.where, r.action, "implemented" if r.implemented else "501")
+            for r in records]
+    widths = [max([len(h), *(len(row[i]) for row in rows)])
+              for i, h in enumerate(("OPERATION", "HANDLER", "IAM ACTION", "STATUS"))]
+    for row in [("OPERATION", "HANDLER", "IAM ACTION", "STATUS"), *rows]:
+        _print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    done = sum(r.implemented for r in OPERATIONS.values())
+    _print(f"{done} of {len(OPERATIONS)} operations implemented")
+    return 0
 
 
 def _journal_limit(text: str) -> int | None:
@@ -227,4 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except KeyboardInterrupt:  # a second Ctrl-C while stopping
+        return 0
+    except BrokenPipeError:    # `s3emu ops | head`: the reader has had enough
+        sys.stdout = open(os.devnull, "w")
         return 0

@@ -190,7 +190,7 @@ MissingSecurityHeader = _define(
     "MissingSecurityHeader", 400, "Your request was missing a required header")
 UnexpectedContent = _define("UnexpectedContent", 400, "This request does not support content")
 
-# Request body caps (see s3emu.ops.registry.BODY_CAPS).
+# Request body caps (see the body_cap of s3emu.operations.Operation).
 MaxMessageLengthExceeded = _define("MaxMessageLengthExceeded", 400, "Your request was too big.")
 PolicyTooLarge = _define("PolicyTooLarge", 400,
                          "Policy exceeds the maximum allowed document size.")

@@ -1,12 +1,14 @@
 """The WSGI pipeline: unimplemented operations, unroutable methods, internal errors, journal."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_of
 from s3emu.intercept import call_app
-from s3emu.ops.registry import OPERATIONS
+from s3emu.operations import OPERATIONS
 
 
 def test_unimplemented_operation_is_501_naming_it(s3, bucket):
@@ -28,7 +30,8 @@ def test_unroutable_method_is_405(emu, bucket):
 def test_unexpected_exception_is_internal_error(s3, bucket, monkeypatch, caplog):
     def broken(call):
         raise RuntimeError("boom")
-    monkeypatch.setitem(OPERATIONS, "HeadBucket", broken)
+    monkeypatch.setitem(OPERATIONS, "HeadBucket",
+                        dataclasses.replace(OPERATIONS["HeadBucket"], handler=broken))
     with pytest.raises(ClientError) as exc:
         s3.head_bucket(Bucket=bucket)
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
@@ -36,7 +39,8 @@ def test_unexpected_exception_is_internal_error(s3, bucket, monkeypatch, caplog)
 
 
 def test_internal_error_body(emu, bucket, monkeypatch):
-    monkeypatch.setitem(OPERATIONS, "GetObject", lambda call: 1 / 0)
+    monkeypatch.setitem(OPERATIONS, "GetObject",
+                        dataclasses.replace(OPERATIONS["GetObject"], handler=lambda call: 1 / 0))
     emu.auth = "off"
     response = call_app(emu, "GET", f"https://s3.amazonaws.com/{bucket}/k",
                         {"Authorization": "AWS testing:x"}, b"")

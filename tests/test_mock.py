@@ -4,6 +4,8 @@ urllib3), the emulator's clock for signing and retry back-off, and credential/re
 """
 from __future__ import annotations
 
+import dataclasses
+
 import asyncio
 import os
 import socket
@@ -30,7 +32,7 @@ import s3emu
 from conftest import error_of, make_client
 from s3emu import errors
 from s3emu.mock import MockS3, current, mock_s3
-from s3emu.ops.registry import OPERATIONS
+from s3emu.operations import OPERATIONS
 
 ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
             "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
@@ -489,7 +491,8 @@ def test_retry_back_off_advances_the_clock_instead_of_sleeping(monkeypatch, mode
     with mock_s3() as emu:
         s3 = make_client(retries={"total_max_attempts": 4, "mode": mode})
         s3.create_bucket(Bucket="flaky")
-        monkeypatch.setitem(OPERATIONS, "HeadBucket", _raise(errors.SlowDown))
+        monkeypatch.setitem(OPERATIONS, "HeadBucket",
+                        dataclasses.replace(OPERATIONS["HeadBucket"], handler=_raise(errors.SlowDown)))
         monkeypatch.setattr(time, "sleep", no_sleep)
         start = emu.clock.now()
         with pytest.raises(ClientError) as exc:

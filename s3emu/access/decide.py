@@ -23,14 +23,14 @@ A bucket's access settings live in ``bucket.config``:
    of the permission the operation needs (bucket ACL for bucket operations and object writes,
    the object's ACL for object reads; public grants ignored under IgnorePublicAcls).
 
-This module imports only the standard library and the access package.
+This module imports only the standard library, the access package and the operation records.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from .acl import Acl, private
-from .actions import OBJECT_READ
+from ..operations import OBJECT_READ, Operation
 from .policy_conditions import Context
 from .policy import Policy, Who
 
@@ -45,8 +45,6 @@ BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 #: New buckets block all public access (S3 since April 2023).
 DEFAULT_BLOCK: Mapping[str, bool] = dict.fromkeys(BLOCK_FLAGS, True)
 NO_BLOCK: Mapping[str, bool] = dict.fromkeys(BLOCK_FLAGS, False)
-#: What the bucket owner's account may always do, whatever the policy says.
-_ROOT_OPS = frozenset({"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"})
 
 
 def ownership(config: Mapping[str, Any]) -> str:
@@ -86,20 +84,20 @@ def object_acl(bucket_owner: str, config: Mapping[str, Any], version: Any) -> Ac
     return acl
 
 
-def decide(*, bucket_owner: str, config: Mapping[str, Any], who: Who, op: str, action: str,
-           resource: str, kind: str, permission: str | None, context: Context,
-           target: Any = None) -> bool:
+def decide(*, bucket_owner: str, config: Mapping[str, Any], who: Who, op: Operation,
+           action: str, resource: str, context: Context, target: Any = None) -> bool:
     """Whether ``who`` may do ``action`` on ``resource`` (see the module docstring).
 
-    :param kind: the operation's kind (:mod:`s3emu.access.actions`).
-    :param permission: the ACL permission that would grant it (None: no ACL can).
+    :param op: the operation's record: its kind, the ACL permission that would grant it
+        (``acl``; None: no ACL can) and whether the owner's account may always make it.
     :param target: the object version an object read acts on (None if there is none).
     """
+    kind, permission = op.kind, op.acl
     policy: Policy | None = config.get(POLICY)
     same = who.account == bucket_owner
     verdict = policy.evaluate(who, action, resource, context) if policy is not None else None
     if verdict == "Deny":
-        return same and op in _ROOT_OPS
+        return same and op.owner_account_only
     flags = block(config)
     if verdict == "Allow" and not same and flags["RestrictPublicBuckets"] and \
             policy is not None and policy.is_public:

@@ -31,8 +31,8 @@ from urllib.parse import parse_qsl
 
 from ..errors import AccessDenied, MethodNotAllowed
 from .acl import canonical_id
-from .actions import (BUCKET_OP, OBJECT_READ, acl_permission, action_of, kind_of,
-                      resource_arn)
+from ..operations import BUCKET, OBJECT_READ, Operation, named
+from .actions import resource_arn
 from .decide import ENFORCED, OWNERSHIP, POLICY, decide
 from .policy import Who
 
@@ -40,15 +40,6 @@ if TYPE_CHECKING:
     from ..auth.users import User
     from ..model.bucket import Bucket
 
-#: Operations not checked before their handler (they check themselves, or name no bucket).
-_SELF_CHECKED = frozenset({"PostObject", "DeleteObjects", "ListBuckets", "CreateBucket",
-                           "WriteGetObjectResponse"})
-#: Reads whose missing key is AccessDenied unless the requester may list the bucket.
-_NEEDS_LIST = frozenset({"GetObject", "HeadObject", "GetObjectAttributes"})
-#: Calls only the bucket owner's account may make, whatever the policy grants (else 405).
-_OWNER_ACCOUNT_ONLY = frozenset({"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"})
-_LISTINGS = frozenset({"ListObjects", "ListObjectsV2", "ListObjectVersions",
-                       "ListMultipartUploads"})
 #: Request headers offered as ``s3:<header>`` condition keys.
 _HEADER_KEYS = (
     "x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp",
@@ -83,7 +74,8 @@ def _signature(headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[st
     return None
 
 
-def context_of(call: Any, bucket: Bucket, op: str, target: Any = None) -> dict[str, list[str]]:
+def context_of(call: Any, bucket: Bucket, op: Operation,
+               target: Any = None) -> dict[str, list[str]]:
     """The condition keys of a request (lower-case names, lists of values)."""
     headers, query, user = call.headers, call.query, call.user
     now = call.clock.now()
@@ -105,11 +97,11 @@ def context_of(call: Any, bucket: Bucket, op: str, target: Any = None) -> dict[s
     else:
         context["aws:principaltype"] = ["Anonymous"]
     signed = _signature(headers, query)
-    if op == "PostObject" or call.op == "PostObject":
+    if op.signs_itself or call.operation.signs_itself:
         signed = ("AWS4-HMAC-SHA256", "POST") if user.access_key else None
     if signed is not None:
         context["s3:signatureversion"], context["s3:authtype"] = [signed[0]], [signed[1]]
-    if op in _LISTINGS:
+    if op.listing:
         context["s3:prefix"] = [query.get("prefix", "")]
         for name in ("delimiter", "max-keys"):
             if name in query:
@@ -140,29 +132,31 @@ def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:
     return version
 
 
-def allowed(call: Any, bucket: Bucket, op: str, key: str | None,
+def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
             query: Mapping[str, str] | None = None, *, target: Any = None) -> bool:
-    """Whether ``call``'s requester may do ``op`` on ``bucket`` / ``key``."""
+    """Whether ``call``'s requester may do ``op`` (a record, or an operation's name) on
+    ``bucket`` / ``key``."""
+    op = named(op) if isinstance(op, str) else op
     query = call.query if query is None else query
-    kind = kind_of(op)
     config = bucket.config
     return decide(
         bucket_owner=bucket.owner, config=config, who=who_of(call.user), op=op,
-        action=action_of(op, query),
-        resource=resource_arn(bucket.name, None if kind == BUCKET_OP else key), kind=kind,
-        permission=acl_permission(op),
+        action=op.action_for(query),
+        resource=resource_arn(bucket.name, None if op.kind == BUCKET else key),
         context=context_of(call, bucket, op, target) if POLICY in config else {},
         target=target)
 
 
-def require(call: Any, bucket: Bucket, op: str, key: str | None,
+def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
             query: Mapping[str, str] | None = None) -> None:
-    """Raise AccessDenied unless ``call``'s requester may do ``op`` on ``bucket`` / ``key``."""
+    """Raise AccessDenied unless ``call``'s requester may do ``op`` (a record, or an
+    operation's name) on ``bucket`` / ``key``."""
+    op = named(op) if isinstance(op, str) else op
     query = call.query if query is None else query
     target = None
-    if kind_of(op) == OBJECT_READ and key is not None:
+    if op.kind == OBJECT_READ and key is not None:
         target = _current(bucket, key, query.get("versionId"))
-        if target is None and op in _NEEDS_LIST:
+        if target is None and op.missing_key_needs_list:
             # no such key: 404 for whoever may list the bucket (unless explicitly denied)
             if _explicitly_denied(call, bucket, op, key, query) or \
                     not allowed(call, bucket, "ListObjects", None, {}):
@@ -170,16 +164,16 @@ def require(call: Any, bucket: Bucket, op: str, key: str | None,
             return
     if not allowed(call, bucket, op, key, query, target=target):
         raise AccessDenied()
-    if op in _OWNER_ACCOUNT_ONLY and call.user.account_id != bucket.owner:
+    if op.owner_account_only and call.user.account_id != bucket.owner:
         # allowed, but not from the owner's account: S3's 405 for the policy calls
         raise MethodNotAllowed(Method=call.method, ResourceType="BUCKETPOLICY")
 
 
-def _explicitly_denied(call: Any, bucket: Bucket, op: str, key: str,
+def _explicitly_denied(call: Any, bucket: Bucket, op: Operation, key: str,
                        query: Mapping[str, str]) -> bool:
     policy = bucket.config.get(POLICY)
     return policy is not None and policy.evaluate(
-        who_of(call.user), action_of(op, query), resource_arn(bucket.name, key),
+        who_of(call.user), op.action_for(query), resource_arn(bucket.name, key),
         context_of(call, bucket, op)) == "Deny"
 
 
@@ -193,8 +187,8 @@ def authorize(call: Any) -> None:
     expected = call.headers.get("x-amz-expected-bucket-owner")
     if expected is not None and expected != bucket.owner:
         raise AccessDenied()
-    op = call.op
-    if op in _SELF_CHECKED:
+    op = call.operation
+    if op.authorizes_itself:
         return
     config = bucket.config
     if call.user.account_id == bucket.owner and POLICY not in config and \

@@ -7,26 +7,25 @@ NoSuchBucket (S3 says so even to anonymous callers); anything else on a bucket g
 access decision (:mod:`s3emu.access`), which serves it only where a bucket policy or an ACL
 grants it to everyone (``"Principal": "*"``, the AllUsers group) and answers 403
 AccessDenied otherwise. ``PostObject`` passes here because its form carries its own signed
-policy (checked by the handler).
+policy (checked by the handler): its record says ``signs_itself``; CreateBucket's says
+``refuses_anonymous``.
 
-This module imports only the standard library and errors.
+This module imports only the standard library, errors and the operation records.
 """
 from __future__ import annotations
 
 from typing import Callable
 
 from ..errors import AccessDenied, NoSuchBucket
-
-#: Operations an unsigned request may reach without any grant.
-SELF_AUTHENTICATED = frozenset({"PostObject"})
+from ..operations import Operation
 
 
-def authorize_anonymous(op: str | None, bucket: str | None, key: str | None,
+def authorize_anonymous(op: Operation, bucket: str | None, key: str | None,
                         bucket_exists: Callable[[str], bool]) -> None:
     """Let an unsigned request through to the access decision, or raise what S3 answers."""
-    if op in SELF_AUTHENTICATED:
+    if op.signs_itself:
         return
-    if not bucket or op == "CreateBucket":
+    if not bucket or op.refuses_anonymous:
         raise AccessDenied()
     if not bucket_exists(bucket):
         raise NoSuchBucket(BucketName=bucket)

@@ -32,6 +32,7 @@ from .users import ANONYMOUS, User
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
+    from ..operations import Operation
     from ..protocol.addressing import Address
     from ..protocol.chunked import Decoded
     from .identify import Credential
@@ -45,15 +46,13 @@ _SIGNERS: dict[str, Callable[[Request, Any], Verified]] = {
     "sigv2": sigv2.verify_header,
     "sigv2-query": sigv2.verify_query,
 }
-#: Operations whose SigV4 scope may name any region (S3 answers them from anywhere).
-_ANY_REGION = frozenset({"ListBuckets", "CreateBucket", "GetBucketLocation"})
 _QUERY_AUTH = frozenset({"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
                          "AWSAccessKeyId", "Signature"})
 
 
 def authenticate(emu: Emulator, credential: Credential, method: str, where: Address,
                  headers: Mapping[str, str], query: Mapping[str, str],
-                 environ: dict[str, Any], op: str | None = None) -> User:
+                 environ: dict[str, Any], op: Operation) -> User:
     """The user a request comes from, its signature verified against the emulator clock."""
     if emu.auth == "off":
         found = emu.users.get(credential.access_key) if credential.access_key else None
@@ -86,9 +85,10 @@ def authenticate(emu: Emulator, credential: Credential, method: str, where: Addr
     return verified.user
 
 
-def _expected_region(emu: Emulator, op: str | None, where: Address) -> tuple[str | None, bool]:
+def _expected_region(emu: Emulator, op: Operation,
+                     where: Address) -> tuple[str | None, bool]:
     """The region a SigV4 scope must name (None: any) and whether it is the bucket's."""
-    if where.bucket and op not in _ANY_REGION:
+    if where.bucket and not op.any_region:
         bucket = emu.store.buckets.get(where.bucket)
         if bucket is not None:
             return bucket.region, True

@@ -1,7 +1,8 @@
 """S3 operations: one module per API area, each registering short handlers by operation name.
 
 Handlers use the model, ``s3emu.protocol`` and ``s3emu.errors``; importing this package
-registers them all in :data:`s3emu.ops.registry.OPERATIONS`.
+declares every operation's record in :data:`s3emu.operations.OPERATIONS` (with its handler,
+or without one: :mod:`.unimplemented`). Modules under :mod:`.support` register nothing.
 """
 from . import buckets as buckets
 from . import objects as objects
@@ -17,3 +18,4 @@ from . import acl as acl
 from . import policy as policy
 from . import ownership as ownership
 from . import public_access as public_access
+from . import unimplemented as unimplemented

@@ -44,6 +44,7 @@ from ..model.bucket import Bucket
 from ..protocol import xml
 from .support.copy_source import is_version_id
 from .listing import owner_of
+from ..operations import BUCKET, OBJECT_READ
 from .registry import Call, Reply, operation
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -194,7 +195,7 @@ def render(call: Call, acl: Acl) -> dict[str, Any]:
     return {"Owner": owner_of(call, acl.owner), "AccessControlList": {"Grant": grants}}
 
 
-@operation("GetBucketAcl")
+@operation("GetBucketAcl", action="s3:GetBucketAcl", kind=BUCKET, acl="READ_ACP")
 def get_bucket_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     acl = bucket_acl(bucket.owner, bucket.config) if acls_enabled(bucket.config) \
@@ -202,7 +203,7 @@ def get_bucket_acl(call: Call) -> Reply:
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
 
 
-@operation("PutBucketAcl")
+@operation("PutBucketAcl", action="s3:PutBucketAcl", kind=BUCKET, acl="WRITE_ACP")
 def put_bucket_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     acl, name = requested_acl(call, bucket.owner, bucket.owner)
@@ -226,7 +227,8 @@ def _version(bucket: Bucket, key: str, version_id: str | None) -> Any:
     return version
 
 
-@operation("GetObjectAcl")
+@operation("GetObjectAcl", action="s3:GetObjectAcl", versioned_action="s3:GetObjectVersionAcl",
+           kind=OBJECT_READ, acl="READ_ACP")
 def get_object_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     version = _version(bucket, call.key, call.query.get("versionId"))
@@ -234,7 +236,8 @@ def get_object_acl(call: Call) -> Reply:
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
 
 
-@operation("PutObjectAcl")
+@operation("PutObjectAcl", action="s3:PutObjectAcl", versioned_action="s3:PutObjectVersionAcl",
+           kind=OBJECT_READ, acl="WRITE_ACP")
 def put_object_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     version = _version(bucket, call.key, call.query.get("versionId"))

@@ -22,6 +22,7 @@ from ..protocol.dates import http_date
 from .support import sse
 from .support.copy_source import is_version_id
 from .multipart import MAX_LISTED, count_of
+from ..operations import OBJECT_READ
 from .registry import Call, Reply, operation
 
 #: The attributes S3 returns, in the order of its response.
@@ -86,7 +87,9 @@ def _parts(version: ObjectVersion, max_parts: int, marker: int) -> dict[str, Any
     return found
 
 
-@operation("GetObjectAttributes")
+@operation("GetObjectAttributes", action="s3:GetObjectAttributes",
+           versioned_action="s3:GetObjectVersionAttributes", kind=OBJECT_READ, acl="READ",
+           missing_key_needs_list=True)
 def get_object_attributes(call: Call) -> Reply:
     wanted = attributes_of(call.headers.get(HEADER))
     max_parts = count_of(call.headers.get("x-amz-max-parts"), "x-amz-max-parts", MAX_LISTED)

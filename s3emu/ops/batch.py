@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import MalformedXML, NotImplemented_
+from ..errors import MalformedXML, MaxMessageLengthExceeded, NotImplemented_
 from ..model.bucket import Bucket
 from ..protocol import xml
 from .support.copy_source import is_version_id
+from ..operations import OBJECT_WRITE
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
 
@@ -72,7 +73,8 @@ def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, 
     return "Deleted", entry
 
 
-@operation("DeleteObjects")
+@operation("DeleteObjects", action="s3:DeleteObject", kind=OBJECT_WRITE,
+           body_cap=(8 << 20, MaxMessageLengthExceeded), authorizes_itself=True)
 def delete_objects(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     entries, quiet = _entries(call.verified_body(digest_required=True))

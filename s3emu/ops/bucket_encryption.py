@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgument, MalformedXML
 from ..protocol import xml
+from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def parse_configuration(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
             "BucketKeyEnabled": bucket_key}, blocked
 
 
-@operation("PutBucketEncryption")
+@operation("PutBucketEncryption", action="s3:PutEncryptionConfiguration", kind=BUCKET)
 def put_bucket_encryption(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     rule, blocked = parse_configuration(call.verified_body())
@@ -134,7 +135,7 @@ def put_bucket_encryption(call: Call) -> Reply:
     return Reply()
 
 
-@operation("GetBucketEncryption")
+@operation("GetBucketEncryption", action="s3:GetEncryptionConfiguration", kind=BUCKET)
 def get_bucket_encryption(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     rule = default_rule(bucket)
@@ -145,7 +146,7 @@ def get_bucket_encryption(call: Call) -> Reply:
     return Reply(xml=(CONFIG, body))
 
 
-@operation("DeleteBucketEncryption")
+@operation("DeleteBucketEncryption", action="s3:PutEncryptionConfiguration", kind=BUCKET)
 def delete_bucket_encryption(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     with bucket.lock:

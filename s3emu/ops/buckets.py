@@ -9,6 +9,7 @@ from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidA
 from ..model.store import REGIONS
 from ..protocol import numbers, xml
 from .acl import apply_bucket_settings, bucket_settings
+from ..operations import ACCOUNT, BUCKET
 from .registry import Call, Reply, operation
 
 
@@ -35,7 +36,8 @@ def _bucket_region(constraint: str | None, endpoint_region: str) -> str:
     return region
 
 
-@operation("CreateBucket")
+@operation("CreateBucket", action="s3:CreateBucket", kind=BUCKET, authorizes_itself=True,
+           refuses_anonymous=True, any_region=True)
 def create_bucket(call: Call) -> Reply:
     if not call.user.access_key:
         raise AccessDenied()
@@ -51,14 +53,14 @@ def create_bucket(call: Call) -> Reply:
     return Reply(headers={"Location": location})
 
 
-@operation("HeadBucket")
+@operation("HeadBucket", action="s3:ListBucket", kind=BUCKET, acl="READ")
 def head_bucket(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     return Reply(headers={"x-amz-bucket-region": bucket.region,
                           "x-amz-access-point-alias": "false"})
 
 
-@operation("DeleteBucket")
+@operation("DeleteBucket", action="s3:DeleteBucket", kind=BUCKET)
 def delete_bucket(call: Call) -> Reply:
     call.store.delete_bucket(call.bucket)
     return Reply(status=204)
@@ -72,7 +74,8 @@ def _decode_token(token: str) -> str:
                               ArgumentName="continuation-token", ArgumentValue=token) from None
 
 
-@operation("ListBuckets")
+@operation("ListBuckets", action="s3:ListAllMyBuckets", kind=ACCOUNT, authorizes_itself=True,
+           any_region=True)
 def list_buckets(call: Call) -> Reply:
     if not call.user.access_key:
         raise AccessDenied()
@@ -106,7 +109,7 @@ def list_buckets(call: Call) -> Reply:
     return Reply(xml=("ListAllMyBucketsResult", body))
 
 
-@operation("GetBucketLocation")
+@operation("GetBucketLocation", action="s3:GetBucketLocation", kind=BUCKET, any_region=True)
 def get_bucket_location(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     return Reply(xml=("LocationConstraint", bucket.config.get("LocationConstraint") or ""))

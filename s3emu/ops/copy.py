@@ -29,6 +29,7 @@ from .support.preconditions import check_copy_source_conditions, check_write_con
 from .support.copy_source import HEADER, find_source, parse_copy_source
 from .bucket_encryption import is_configured
 from .support.object_headers import content_from, metadata_from, sse_headers, storage_class_from, tags_from
+from ..operations import OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
 from ..access.enforce import require
@@ -120,7 +121,7 @@ def _reply(version: ObjectVersion, source: ObjectVersion) -> Reply:
     return Reply(headers=headers, xml=("CopyObjectResult", body))
 
 
-@operation("CopyObject")
+@operation("CopyObject", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def copy_object(call: Call) -> Reply:
     headers = call.headers
     src_bucket, src_key, src_version = parse_copy_source(headers[HEADER])

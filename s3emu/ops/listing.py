@@ -22,6 +22,7 @@ from ..model.bucket import Bucket
 from ..model.listing import Page, list_page
 from ..model.objects import ObjectVersion
 from ..protocol import numbers
+from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 #: S3 returns at most this many entries per page, whatever max-keys asks for.
@@ -138,7 +139,7 @@ def _prefixes(page: Page, encode: Callable[[str], Any]) -> list[dict[str, Any]]:
     return prefixes
 
 
-@operation("ListObjects")
+@operation("ListObjects", action="s3:ListBucket", kind=BUCKET, acl="READ", listing=True)
 def list_objects(call: Call) -> Reply:
     query = call.query
     encode = encoder_of(query)
@@ -158,7 +159,7 @@ def list_objects(call: Call) -> Reply:
     return Reply(xml=("ListBucketResult", body))
 
 
-@operation("ListObjectsV2")
+@operation("ListObjectsV2", action="s3:ListBucket", kind=BUCKET, acl="READ", listing=True)
 def list_objects_v2(call: Call) -> Reply:
     query = call.query
     encode = encoder_of(query)

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from ..errors import (BadDigest, EntityTooLarge, InvalidArgument, InvalidPartNumber,
-                      InvalidRequest, MalformedXML, NoSuchUpload)
+                      InvalidRequest, MalformedXML, MaxMessageLengthExceeded, NoSuchUpload)
 from ..model.blob import Blob
 from ..model.bucket import Bucket
 from ..model.naming import check_key
@@ -42,6 +42,7 @@ from .support.copy_source import HEADER as COPY_SOURCE
 from .support.copy_source import find_source, parse_copy_source
 from .support.object_headers import content_from, metadata_from, storage_class_from, tags_from
 from .listing import encoder_of, owner_of
+from ..operations import BUCKET, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
 from ..access.enforce import require
@@ -111,7 +112,7 @@ def _upload(bucket: Bucket, call: Call) -> Upload:
 
 
 # -- CreateMultipartUpload / AbortMultipartUpload ------------------------------------------------
-@operation("CreateMultipartUpload")
+@operation("CreateMultipartUpload", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def create_multipart_upload(call: Call) -> Reply:
     headers = call.headers
     bucket = call.store.bucket(call.bucket)
@@ -133,7 +134,8 @@ def create_multipart_upload(call: Call) -> Reply:
         "Bucket": call.bucket, "Key": call.key, "UploadId": upload.upload_id}))
 
 
-@operation("AbortMultipartUpload")
+@operation("AbortMultipartUpload", action="s3:AbortMultipartUpload", kind=OBJECT_WRITE,
+           acl="WRITE")
 def abort_multipart_upload(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     with bucket.lock:
@@ -173,7 +175,7 @@ def _too_large(size: int | None) -> None:
         raise EntityTooLarge(ProposedSize=str(size), MaxSizeAllowed=str(MAX_PART_SIZE))
 
 
-@operation("UploadPart")
+@operation("UploadPart", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def upload_part(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     number = part_number_of(call.query.get("partNumber"))
@@ -209,7 +211,7 @@ def _copy_range(header: str | None, size: int) -> tuple[int, int]:
     return first, last + 1
 
 
-@operation("UploadPartCopy")
+@operation("UploadPartCopy", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def upload_part_copy(call: Call) -> Reply:
     headers = call.headers
     bucket = call.store.bucket(call.bucket)
@@ -320,7 +322,8 @@ def _completed(call: Call, version: ObjectVersion) -> Reply:
     return Reply(headers=out, xml=("CompleteMultipartUploadResult", body))
 
 
-@operation("CompleteMultipartUpload")
+@operation("CompleteMultipartUpload", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE",
+           body_cap=(8 << 20, MaxMessageLengthExceeded))
 def complete_multipart_upload(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     upload_id = call.query.get("uploadId") or ""
@@ -356,7 +359,7 @@ def _checksum_fields(sums: Mapping[str, str]) -> dict[str, str]:
     return {"Checksum" + alg: value for alg, value in sums.items()}
 
 
-@operation("ListParts")
+@operation("ListParts", action="s3:ListMultipartUploadParts", kind=OBJECT_WRITE, acl="WRITE")
 def list_parts(call: Call) -> Reply:
     query = call.query
     max_parts = count_of(query.get("max-parts"), "max-parts", MAX_LISTED)
@@ -376,7 +379,8 @@ def list_parts(call: Call) -> Reply:
         "ChecksumAlgorithm": upload.checksum_algorithm, "ChecksumType": upload.checksum_type}))
 
 
-@operation("ListMultipartUploads")
+@operation("ListMultipartUploads", action="s3:ListBucketMultipartUploads", kind=BUCKET, acl="READ",
+           listing=True)
 def list_multipart_uploads(call: Call) -> Reply:
     query = call.query
     encode = encoder_of(query)

@@ -11,6 +11,7 @@ from .support.object_headers import (content_from, metadata_from, object_headers
                       tags_from)
 from .multipart import part_read
 from .support.ranges import byte_range
+from ..operations import OBJECT_READ, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
 from .support import sse
@@ -79,7 +80,7 @@ def write_reply(version: ObjectVersion) -> Reply:
     return Reply(headers=headers)
 
 
-@operation("PutObject")
+@operation("PutObject", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def put_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     version = new_version(call)
@@ -113,17 +114,20 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     return Reply(status=status, headers=headers, body=body, length=stop - start)
 
 
-@operation("GetObject")
+@operation("GetObject", action="s3:GetObject", versioned_action="s3:GetObjectVersion",
+           kind=OBJECT_READ, acl="READ", missing_key_needs_list=True)
 def get_object(call: Call) -> Reply:
     return _read(call, with_body=True)
 
 
-@operation("HeadObject")
+@operation("HeadObject", action="s3:GetObject", versioned_action="s3:GetObjectVersion",
+           kind=OBJECT_READ, acl="READ", missing_key_needs_list=True)
 def head_object(call: Call) -> Reply:
     return _read(call, with_body=False)
 
 
-@operation("DeleteObject")
+@operation("DeleteObject", action="s3:DeleteObject", versioned_action="s3:DeleteObjectVersion",
+           kind=OBJECT_WRITE, acl="WRITE")
 def delete_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     if "versionId" in call.query and call.query["versionId"] not in ("null",):

@@ -21,6 +21,7 @@ from ..access.decide import BUCKET_ACL, ENFORCED, OWNERSHIP, OWNERSHIPS
 from ..errors import InvalidBucketAclWithObjectOwnership, MalformedXML, \
     OwnershipControlsNotFoundError
 from ..protocol import xml
+from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 
@@ -36,7 +37,7 @@ def parse_controls(body: bytes) -> str:
     return value
 
 
-@operation("PutBucketOwnershipControls")
+@operation("PutBucketOwnershipControls", action="s3:PutBucketOwnershipControls", kind=BUCKET)
 def put_bucket_ownership_controls(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     value = parse_controls(call.verified_body())
@@ -49,7 +50,7 @@ def put_bucket_ownership_controls(call: Call) -> Reply:
     return Reply()
 
 
-@operation("GetBucketOwnershipControls")
+@operation("GetBucketOwnershipControls", action="s3:GetBucketOwnershipControls", kind=BUCKET)
 def get_bucket_ownership_controls(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     value = bucket.config.get(OWNERSHIP, ENFORCED)
@@ -58,7 +59,7 @@ def get_bucket_ownership_controls(call: Call) -> Reply:
     return Reply(xml=("OwnershipControls", {"Rule": {"ObjectOwnership": value}}))
 
 
-@operation("DeleteBucketOwnershipControls")
+@operation("DeleteBucketOwnershipControls", action="s3:PutBucketOwnershipControls", kind=BUCKET)
 def delete_bucket_ownership_controls(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     with bucket.lock:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from ..access.decide import POLICY, block
 from ..access.policy import compile_policy
-from ..errors import AccessDenied, MalformedPolicy, NoSuchBucketPolicy
+from ..errors import AccessDenied, MalformedPolicy, NoSuchBucketPolicy, PolicyTooLarge
+from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 
-@operation("PutBucketPolicy")
+@operation("PutBucketPolicy", action="s3:PutBucketPolicy", kind=BUCKET,
+           body_cap=(20 * 1024, PolicyTooLarge), owner_account_only=True)
 def put_bucket_policy(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     try:
@@ -44,13 +46,14 @@ def _policy(call: Call):
     return policy
 
 
-@operation("GetBucketPolicy")
+@operation("GetBucketPolicy", action="s3:GetBucketPolicy", kind=BUCKET, owner_account_only=True)
 def get_bucket_policy(call: Call) -> Reply:
     policy = _policy(call)
     return Reply(headers={"Content-Type": "application/json"}, body=policy.text.encode())
 
 
-@operation("DeleteBucketPolicy")
+@operation("DeleteBucketPolicy", action="s3:DeleteBucketPolicy", kind=BUCKET,
+           owner_account_only=True)
 def delete_bucket_policy(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     with bucket.lock:
@@ -58,7 +61,7 @@ def delete_bucket_policy(call: Call) -> Reply:
     return Reply(status=204)
 
 
-@operation("GetBucketPolicyStatus")
+@operation("GetBucketPolicyStatus", action="s3:GetBucketPolicyStatus", kind=BUCKET)
 def get_bucket_policy_status(call: Call) -> Reply:
     policy = _policy(call)
     return Reply(xml=("PolicyStatus", {"IsPublic": policy.is_public}))

@@ -25,6 +25,7 @@ from ..errors import (InvalidArgument, MalformedPOSTRequest, MalformedXML,
 from ..model.blob import Blob
 from ..protocol import chunked, xml
 from .objects import new_version, write_reply
+from ..operations import OBJECT_WRITE, named
 from .registry import Call, Reply, operation
 from ..access.enforce import require
 
@@ -111,7 +112,7 @@ def _user(call: Call, fields: dict[str, str], size: int) -> Any:
     if not post_policy.is_signed(fields):
         if emu.auth == "off":
             return emu.default_user
-        authorize_anonymous("PutObject", call.bucket, fields["key"],
+        authorize_anonymous(named("PutObject"), call.bucket, fields["key"],
                             lambda name: emu.bucket_region(name) is not None)
         return ANONYMOUS
     user = post_policy.authorize(fields, call.bucket or "", size, users=emu.users,
@@ -129,7 +130,8 @@ def _location(call: Call, key: str) -> str:
     return f"{scheme}://{host}/{call.bucket}/{path}"
 
 
-@operation("PostObject")
+@operation("PostObject", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE",
+           body_cap=None, authorizes_itself=True, signs_itself=True)
 def post_object(call: Call) -> Reply:
     fields, upload = parse_form(call)
     if "key" not in fields:

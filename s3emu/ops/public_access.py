@@ -20,6 +20,7 @@ from __future__ import annotations
 from ..access.decide import BLOCK_FLAGS, DEFAULT_BLOCK, PUBLIC_ACCESS_BLOCK
 from ..errors import MalformedXML, NoSuchPublicAccessBlockConfiguration
 from ..protocol import xml
+from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 _BOOLEANS = {"true": True, "false": False}
@@ -39,7 +40,7 @@ def parse_block(body: bytes) -> dict[str, bool]:
     return flags
 
 
-@operation("PutPublicAccessBlock")
+@operation("PutPublicAccessBlock", action="s3:PutBucketPublicAccessBlock", kind=BUCKET)
 def put_public_access_block(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     flags = parse_block(call.verified_body())
@@ -48,7 +49,7 @@ def put_public_access_block(call: Call) -> Reply:
     return Reply()
 
 
-@operation("GetPublicAccessBlock")
+@operation("GetPublicAccessBlock", action="s3:GetBucketPublicAccessBlock", kind=BUCKET)
 def get_public_access_block(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     flags = bucket.config.get(PUBLIC_ACCESS_BLOCK, DEFAULT_BLOCK)
@@ -57,7 +58,7 @@ def get_public_access_block(call: Call) -> Reply:
     return Reply(xml=(PUBLIC_ACCESS_BLOCK, dict(flags)))
 
 
-@operation("DeletePublicAccessBlock")
+@operation("DeletePublicAccessBlock", action="s3:PutBucketPublicAccessBlock", kind=BUCKET)
 def delete_public_access_block(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     with bucket.lock:

@@ -2,7 +2,7 @@
 
 A handler is a short function registered under its S3 operation name::
 
-    @operation("HeadBucket")
+    @operation("HeadBucket", action="s3:ListBucket", kind=BUCKET, acl="READ")
     def head_bucket(call: Call) -> Reply:
         bucket = call.store.bucket(call.bucket)
         return Reply(headers={"x-amz-bucket-region": bucket.region})
@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import (InvalidRequest, MaxMessageLengthExceeded, MissingContentLength,
-                      NotImplemented_, PolicyTooLarge)
+from ..errors import InvalidRequest, MissingContentLength, NotImplemented_
 from ..model.blob import Blob
+from ..operations import Operation, declare
 from ..protocol import body as _body
 from ..protocol import checksums, chunked
 from ..protocol import xml
@@ -32,37 +32,12 @@ if TYPE_CHECKING:
 
 Handler = Callable[["Call"], "Reply"]
 
-#: Every implemented operation, by S3 operation name.
-OPERATIONS: dict[str, Handler] = {}
 
-#: The most body bytes an operation reads through :meth:`Call.body` / :meth:`Call.xml_body` /
-#: :meth:`Call.verified_body`, and S3's error beyond them: a longer declared length is refused
-#: before a byte is read, a body of unknown length (chunked) is read no further than the cap.
-#: Operations not listed take :data:`DEFAULT_BODY_CAP`; None means uncapped here (object data:
-#: PutObject and UploadPart read through :meth:`Call.payload` with their 5 GiB rule, PostObject
-#: checks its file against the policy and 5 GiB).
-BODY_CAPS: dict[str, _body.Cap | None] = {
-    "PutBucketPolicy": (20 * 1024, PolicyTooLarge),          # S3's policy limit: 20 KB
-    "DeleteObjects": (8 << 20, MaxMessageLengthExceeded),     # 1,000 keys of up to 1,024 bytes
-    "CompleteMultipartUpload": (8 << 20, MaxMessageLengthExceeded),   # 10,000 parts
-    "PostObject": None,
-}
-#: Every other configuration body (ACLs, encryption, ownership, public access block, ...).
-DEFAULT_BODY_CAP: _body.Cap = (1 << 20, MaxMessageLengthExceeded)
-
-
-def body_cap(op: str) -> _body.Cap | None:
-    """The body cap of operation ``op`` (see :data:`BODY_CAPS`)."""
-    return BODY_CAPS.get(op, DEFAULT_BODY_CAP)
-
-
-def operation(name: str) -> Callable[[Handler], Handler]:
-    """Register a handler under S3 operation ``name`` (botocore's spelling)."""
+def operation(name: str, **facts: Any) -> Callable[[Handler], Handler]:
+    """Declare S3 operation ``name`` (botocore's spelling) with its facts (the keyword
+    arguments of :class:`~s3emu.operations.Operation`) and the handler it decorates."""
     def register(handler: Handler) -> Handler:
-        if name in OPERATIONS:
-            raise ValueError(f"operation {name} registered twice")
-        OPERATIONS[name] = handler
-        handler.operation = name  # type: ignore[attr-defined]
+        declare(name, handler=handler, **facts)
         return handler
     return register
 
@@ -75,6 +50,8 @@ class Call:
     #: the emulator's store and clock (``emulator.store``, ``emulator.clock``)
     store: Store = field(repr=False)
     clock: Clock = field(repr=False)
+    #: the operation's record (:class:`~s3emu.operations.Operation`)
+    operation: Operation = field(repr=False)
     op: str
     method: str
     bucket: str | None
@@ -106,7 +83,7 @@ class Call:
     def decoded(self, *, required_length: bool = False,
                 cap: _body.Cap | None = None) -> chunked.Decoded:
         """The request body, aws-chunked decoded (payload, chunk signatures, trailers); with
-        ``cap``, refused beyond it (see :data:`BODY_CAPS`)."""
+        ``cap``, refused beyond it (the operation record's ``body_cap``)."""
         if self._decoded is None:
             if required_length:
                 self._check_length_declared()
@@ -138,7 +115,7 @@ class Call:
         With ``digest_required`` (DeleteObjects, ...) a request carrying neither is
         InvalidRequest "Missing required header for this request: Content-MD5".
         """
-        payload = self.decoded(cap=body_cap(self.op)).payload
+        payload = self.decoded(cap=self.operation.body_cap).payload
         md5 = self.headers.get("content-md5")
         if md5 is None and digest_required and not any(
                 n in self.headers or n in self.trailers for n in checksums.HEADER_OF.values()):
@@ -155,7 +132,7 @@ class Call:
 
     def body(self) -> bytes:
         """The request body as bytes (for small XML/JSON bodies)."""
-        return self.decoded(cap=body_cap(self.op)).payload.tobytes()
+        return self.decoded(cap=self.operation.body_cap).payload.tobytes()
 
     def xml_body(self, root: str | None = None) -> dict[str, Any]:
         """The request body parsed as XML; MalformedXML when it is not."""

@@ -7,10 +7,11 @@ they delete: s3fs's recursive ``rm`` reads it to choose how to empty a bucket.
 """
 from __future__ import annotations
 
+from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 
-@operation("GetBucketVersioning")
+@operation("GetBucketVersioning", action="s3:GetBucketVersioning", kind=BUCKET)
 def get_bucket_versioning(call: Call) -> Reply:
     call.store.bucket(call.bucket)  # NoSuchBucket
     return Reply(xml=("VersioningConfiguration", {}))
