@@ -491,8 +491,8 @@ def test_retry_back_off_advances_the_clock_instead_of_sleeping(monkeypatch, mode
     with mock_s3() as emu:
         s3 = make_client(retries={"total_max_attempts": 4, "mode": mode})
         s3.create_bucket(Bucket="flaky")
-        monkeypatch.setitem(OPERATIONS, "HeadBucket",
-                        dataclasses.replace(OPERATIONS["HeadBucket"], handler=_raise(errors.SlowDown)))
+        monkeypatch.setitem(OPERATIONS, "HeadBucket", dataclasses.replace(
+            OPERATIONS["HeadBucket"], handler=_raise(errors.SlowDown)))
         monkeypatch.setattr(time, "sleep", no_sleep)
         start = emu.clock.now()
         with pytest.raises(ClientError) as exc:

@@ -28,7 +28,8 @@ from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER, find_source, parse_copy_source
 from .bucket_encryption import is_configured
-from .support.object_headers import content_from, metadata_from, sse_headers, storage_class_from, tags_from
+from .support.object_headers import (content_from, metadata_from, sse_headers,
+                                     storage_class_from, tags_from)
 from ..operations import OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by

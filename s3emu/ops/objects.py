@@ -7,8 +7,8 @@ from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
-from .support.object_headers import (content_from, metadata_from, object_headers, storage_class_from,
-                      tags_from)
+from .support.object_headers import (content_from, metadata_from, object_headers,
+                                     storage_class_from, tags_from)
 from .multipart import part_read
 from .support.ranges import byte_range
 from ..operations import OBJECT_READ, OBJECT_WRITE
