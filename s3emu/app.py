@@ -161,7 +161,8 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
         raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
     seen.call = call = Call(
         emulator=emu, store=emu.store, clock=emu.clock, operation=operation, op=op,
-        method=method, bucket=bucket, key=key, query=query, headers=headers, environ=environ, request_id=request_id,
+        method=method, bucket=bucket, key=key, query=query, headers=headers, environ=environ,
+        request_id=request_id,
         region=where.region or credential.region or emu.region, user=user,
         secure=environ.get("wsgi.url_scheme") == "https"
         or bool(environ.get("s3emu.in_process")),
