@@ -2,100 +2,108 @@
 
 Each is routed, authenticated and authorized like an implemented one (its IAM action and kind
 are S3's, from the Service Authorization Reference) and answered 501 NotImplemented naming it.
-Implementing one moves its record to its handler (``@operation(...)`` with the same facts).
+Implementing one moves its row to its handler (``@operation(...)`` with the same facts).
 """
 from __future__ import annotations
 
-from ..operations import BUCKET, OBJECT_READ, OBJECT_WRITE, ACCOUNT, declare
+from typing import Any
 
-declare("CreateBucketMetadataConfiguration", action="s3:CreateBucketMetadataTableConfiguration",
-        kind=BUCKET)
-declare("CreateBucketMetadataTableConfiguration",
-        action="s3:CreateBucketMetadataTableConfiguration", kind=BUCKET)
-declare("CreateSession", action="s3express:CreateSession", kind=BUCKET)
-declare("DeleteBucketAnalyticsConfiguration", action="s3:PutAnalyticsConfiguration", kind=BUCKET)
-declare("DeleteBucketCors", action="s3:PutBucketCORS", kind=BUCKET)
-declare("DeleteBucketIntelligentTieringConfiguration",
-        action="s3:PutIntelligentTieringConfiguration", kind=BUCKET)
-declare("DeleteBucketInventoryConfiguration", action="s3:PutInventoryConfiguration", kind=BUCKET)
-declare("DeleteBucketLifecycle", action="s3:PutLifecycleConfiguration", kind=BUCKET)
-declare("DeleteBucketMetadataConfiguration", action="s3:DeleteBucketMetadataTableConfiguration",
-        kind=BUCKET)
-declare("DeleteBucketMetadataTableConfiguration",
-        action="s3:DeleteBucketMetadataTableConfiguration", kind=BUCKET)
-declare("DeleteBucketMetricsConfiguration", action="s3:PutMetricsConfiguration", kind=BUCKET)
-declare("DeleteBucketReplication", action="s3:PutReplicationConfiguration", kind=BUCKET)
-declare("DeleteBucketTagging", action="s3:PutBucketTagging", kind=BUCKET)
-declare("DeleteBucketWebsite", action="s3:DeleteBucketWebsite", kind=BUCKET)
-declare("DeleteObjectAnnotation", action="s3:DeleteObjectAnnotation", kind=OBJECT_WRITE)
-declare("DeleteObjectTagging", action="s3:DeleteObjectTagging",
-        versioned_action="s3:DeleteObjectVersionTagging", kind=OBJECT_READ)
-declare("GetBucketAbac", action="s3:GetBucketAbac", kind=BUCKET)
-declare("GetBucketAccelerateConfiguration", action="s3:GetAccelerateConfiguration", kind=BUCKET)
-declare("GetBucketAnalyticsConfiguration", action="s3:GetAnalyticsConfiguration", kind=BUCKET)
-declare("GetBucketCors", action="s3:GetBucketCORS", kind=BUCKET)
-declare("GetBucketIntelligentTieringConfiguration", action="s3:GetIntelligentTieringConfiguration",
-        kind=BUCKET)
-declare("GetBucketInventoryConfiguration", action="s3:GetInventoryConfiguration", kind=BUCKET)
-declare("GetBucketLifecycleConfiguration", action="s3:GetLifecycleConfiguration", kind=BUCKET)
-declare("GetBucketLogging", action="s3:GetBucketLogging", kind=BUCKET)
-declare("GetBucketMetadataConfiguration", action="s3:GetBucketMetadataTableConfiguration",
-        kind=BUCKET)
-declare("GetBucketMetadataTableConfiguration", action="s3:GetBucketMetadataTableConfiguration",
-        kind=BUCKET)
-declare("GetBucketMetricsConfiguration", action="s3:GetMetricsConfiguration", kind=BUCKET)
-declare("GetBucketNotificationConfiguration", action="s3:GetBucketNotification", kind=BUCKET)
-declare("GetBucketReplication", action="s3:GetReplicationConfiguration", kind=BUCKET)
-declare("GetBucketRequestPayment", action="s3:GetBucketRequestPayment", kind=BUCKET)
-declare("GetBucketTagging", action="s3:GetBucketTagging", kind=BUCKET)
-declare("GetBucketWebsite", action="s3:GetBucketWebsite", kind=BUCKET)
-declare("GetObjectAnnotation", action="s3:GetObjectAnnotation", kind=OBJECT_READ)
-declare("GetObjectLegalHold", action="s3:GetObjectLegalHold", kind=OBJECT_READ)
-declare("GetObjectLockConfiguration", action="s3:GetBucketObjectLockConfiguration", kind=BUCKET)
-declare("GetObjectRetention", action="s3:GetObjectRetention", kind=OBJECT_READ)
-declare("GetObjectTagging", action="s3:GetObjectTagging",
-        versioned_action="s3:GetObjectVersionTagging", kind=OBJECT_READ)
-declare("GetObjectTorrent", action="s3:GetObjectTorrent",
-        versioned_action="s3:GetObjectVersionTorrent", kind=OBJECT_READ, acl="READ")
-declare("ListBucketAnalyticsConfigurations", action="s3:GetAnalyticsConfiguration", kind=BUCKET)
-declare("ListBucketIntelligentTieringConfigurations",
-        action="s3:GetIntelligentTieringConfiguration", kind=BUCKET)
-declare("ListBucketInventoryConfigurations", action="s3:GetInventoryConfiguration", kind=BUCKET)
-declare("ListBucketMetricsConfigurations", action="s3:GetMetricsConfiguration", kind=BUCKET)
-declare("ListObjectAnnotations", action="s3:ListObjectAnnotations", kind=OBJECT_READ)
-declare("ListObjectVersions", action="s3:ListBucketVersions", kind=BUCKET, acl="READ",
-        listing=True)
-declare("PutBucketAbac", action="s3:PutBucketAbac", kind=BUCKET)
-declare("PutBucketAccelerateConfiguration", action="s3:PutAccelerateConfiguration", kind=BUCKET)
-declare("PutBucketAnalyticsConfiguration", action="s3:PutAnalyticsConfiguration", kind=BUCKET)
-declare("PutBucketCors", action="s3:PutBucketCORS", kind=BUCKET)
-declare("PutBucketIntelligentTieringConfiguration", action="s3:PutIntelligentTieringConfiguration",
-        kind=BUCKET)
-declare("PutBucketInventoryConfiguration", action="s3:PutInventoryConfiguration", kind=BUCKET)
-declare("PutBucketLifecycleConfiguration", action="s3:PutLifecycleConfiguration", kind=BUCKET)
-declare("PutBucketLogging", action="s3:PutBucketLogging", kind=BUCKET)
-declare("PutBucketMetricsConfiguration", action="s3:PutMetricsConfiguration", kind=BUCKET)
-declare("PutBucketNotificationConfiguration", action="s3:PutBucketNotification", kind=BUCKET)
-declare("PutBucketReplication", action="s3:PutReplicationConfiguration", kind=BUCKET)
-declare("PutBucketRequestPayment", action="s3:PutBucketRequestPayment", kind=BUCKET)
-declare("PutBucketTagging", action="s3:PutBucketTagging", kind=BUCKET)
-declare("PutBucketVersioning", action="s3:PutBucketVersioning", kind=BUCKET)
-declare("PutBucketWebsite", action="s3:PutBucketWebsite", kind=BUCKET)
-declare("PutObjectAnnotation", action="s3:PutObjectAnnotation", kind=OBJECT_WRITE)
-declare("PutObjectLegalHold", action="s3:PutObjectLegalHold", kind=OBJECT_READ)
-declare("PutObjectLockConfiguration", action="s3:PutBucketObjectLockConfiguration", kind=BUCKET)
-declare("PutObjectRetention", action="s3:PutObjectRetention", kind=OBJECT_READ)
-declare("PutObjectTagging", action="s3:PutObjectTagging",
-        versioned_action="s3:PutObjectVersionTagging", kind=OBJECT_READ)
-declare("RenameObject", action="s3:RenameObject", kind=OBJECT_WRITE)
-declare("RestoreObject", action="s3:RestoreObject", kind=OBJECT_READ)
-declare("SelectObjectContent", action="s3:GetObject", kind=OBJECT_READ, acl="READ")
-declare("UpdateBucketMetadataAnnotationTableConfiguration",
-        action="s3:UpdateBucketMetadataAnnotationTableConfiguration", kind=BUCKET)
-declare("UpdateBucketMetadataInventoryTableConfiguration",
-        action="s3:UpdateBucketMetadataInventoryTableConfiguration", kind=BUCKET)
-declare("UpdateBucketMetadataJournalTableConfiguration",
-        action="s3:UpdateBucketMetadataJournalTableConfiguration", kind=BUCKET)
-declare("UpdateObjectEncryption", action="s3:UpdateObjectEncryption", kind=OBJECT_WRITE)
-declare("WriteGetObjectResponse", action="s3-object-lambda:WriteGetObjectResponse", kind=ACCOUNT,
-        authorizes_itself=True)
+from ..operations import ACCOUNT, BUCKET, OBJECT_READ, OBJECT_WRITE, declare
+
+#: name, IAM action, kind, IAM action with ?versionId, ACL permission that grants it
+_ROWS = (
+    ("CreateBucketMetadataConfiguration",
+     "s3:CreateBucketMetadataTableConfiguration", BUCKET, None, None),
+    ("CreateBucketMetadataTableConfiguration",
+     "s3:CreateBucketMetadataTableConfiguration", BUCKET, None, None),
+    ("CreateSession", "s3express:CreateSession", BUCKET, None, None),
+    ("DeleteBucketAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", BUCKET, None, None),
+    ("DeleteBucketCors", "s3:PutBucketCORS", BUCKET, None, None),
+    ("DeleteBucketIntelligentTieringConfiguration",
+     "s3:PutIntelligentTieringConfiguration", BUCKET, None, None),
+    ("DeleteBucketInventoryConfiguration", "s3:PutInventoryConfiguration", BUCKET, None, None),
+    ("DeleteBucketLifecycle", "s3:PutLifecycleConfiguration", BUCKET, None, None),
+    ("DeleteBucketMetadataConfiguration",
+     "s3:DeleteBucketMetadataTableConfiguration", BUCKET, None, None),
+    ("DeleteBucketMetadataTableConfiguration",
+     "s3:DeleteBucketMetadataTableConfiguration", BUCKET, None, None),
+    ("DeleteBucketMetricsConfiguration", "s3:PutMetricsConfiguration", BUCKET, None, None),
+    ("DeleteBucketReplication", "s3:PutReplicationConfiguration", BUCKET, None, None),
+    ("DeleteBucketTagging", "s3:PutBucketTagging", BUCKET, None, None),
+    ("DeleteBucketWebsite", "s3:DeleteBucketWebsite", BUCKET, None, None),
+    ("DeleteObjectAnnotation", "s3:DeleteObjectAnnotation", OBJECT_WRITE, None, None),
+    ("DeleteObjectTagging",
+     "s3:DeleteObjectTagging", OBJECT_READ, "s3:DeleteObjectVersionTagging", None),
+    ("GetBucketAbac", "s3:GetBucketAbac", BUCKET, None, None),
+    ("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration", BUCKET, None, None),
+    ("GetBucketAnalyticsConfiguration", "s3:GetAnalyticsConfiguration", BUCKET, None, None),
+    ("GetBucketCors", "s3:GetBucketCORS", BUCKET, None, None),
+    ("GetBucketIntelligentTieringConfiguration",
+     "s3:GetIntelligentTieringConfiguration", BUCKET, None, None),
+    ("GetBucketInventoryConfiguration", "s3:GetInventoryConfiguration", BUCKET, None, None),
+    ("GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", BUCKET, None, None),
+    ("GetBucketLogging", "s3:GetBucketLogging", BUCKET, None, None),
+    ("GetBucketMetadataConfiguration",
+     "s3:GetBucketMetadataTableConfiguration", BUCKET, None, None),
+    ("GetBucketMetadataTableConfiguration",
+     "s3:GetBucketMetadataTableConfiguration", BUCKET, None, None),
+    ("GetBucketMetricsConfiguration", "s3:GetMetricsConfiguration", BUCKET, None, None),
+    ("GetBucketNotificationConfiguration", "s3:GetBucketNotification", BUCKET, None, None),
+    ("GetBucketReplication", "s3:GetReplicationConfiguration", BUCKET, None, None),
+    ("GetBucketRequestPayment", "s3:GetBucketRequestPayment", BUCKET, None, None),
+    ("GetBucketTagging", "s3:GetBucketTagging", BUCKET, None, None),
+    ("GetBucketWebsite", "s3:GetBucketWebsite", BUCKET, None, None),
+    ("GetObjectAnnotation", "s3:GetObjectAnnotation", OBJECT_READ, None, None),
+    ("GetObjectLegalHold", "s3:GetObjectLegalHold", OBJECT_READ, None, None),
+    ("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", BUCKET, None, None),
+    ("GetObjectRetention", "s3:GetObjectRetention", OBJECT_READ, None, None),
+    ("GetObjectTagging", "s3:GetObjectTagging", OBJECT_READ, "s3:GetObjectVersionTagging", None),
+    ("GetObjectTorrent", "s3:GetObjectTorrent", OBJECT_READ, "s3:GetObjectVersionTorrent", "READ"),
+    ("ListBucketAnalyticsConfigurations", "s3:GetAnalyticsConfiguration", BUCKET, None, None),
+    ("ListBucketIntelligentTieringConfigurations",
+     "s3:GetIntelligentTieringConfiguration", BUCKET, None, None),
+    ("ListBucketInventoryConfigurations", "s3:GetInventoryConfiguration", BUCKET, None, None),
+    ("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", BUCKET, None, None),
+    ("ListObjectAnnotations", "s3:ListObjectAnnotations", OBJECT_READ, None, None),
+    ("ListObjectVersions", "s3:ListBucketVersions", BUCKET, None, "READ"),
+    ("PutBucketAbac", "s3:PutBucketAbac", BUCKET, None, None),
+    ("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration", BUCKET, None, None),
+    ("PutBucketAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", BUCKET, None, None),
+    ("PutBucketCors", "s3:PutBucketCORS", BUCKET, None, None),
+    ("PutBucketIntelligentTieringConfiguration",
+     "s3:PutIntelligentTieringConfiguration", BUCKET, None, None),
+    ("PutBucketInventoryConfiguration", "s3:PutInventoryConfiguration", BUCKET, None, None),
+    ("PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration", BUCKET, None, None),
+    ("PutBucketLogging", "s3:PutBucketLogging", BUCKET, None, None),
+    ("PutBucketMetricsConfiguration", "s3:PutMetricsConfiguration", BUCKET, None, None),
+    ("PutBucketNotificationConfiguration", "s3:PutBucketNotification", BUCKET, None, None),
+    ("PutBucketReplication", "s3:PutReplicationConfiguration", BUCKET, None, None),
+    ("PutBucketRequestPayment", "s3:PutBucketRequestPayment", BUCKET, None, None),
+    ("PutBucketTagging", "s3:PutBucketTagging", BUCKET, None, None),
+    ("PutBucketVersioning", "s3:PutBucketVersioning", BUCKET, None, None),
+    ("PutBucketWebsite", "s3:PutBucketWebsite", BUCKET, None, None),
+    ("PutObjectAnnotation", "s3:PutObjectAnnotation", OBJECT_WRITE, None, None),
+    ("PutObjectLegalHold", "s3:PutObjectLegalHold", OBJECT_READ, None, None),
+    ("PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration", BUCKET, None, None),
+    ("PutObjectRetention", "s3:PutObjectRetention", OBJECT_READ, None, None),
+    ("PutObjectTagging", "s3:PutObjectTagging", OBJECT_READ, "s3:PutObjectVersionTagging", None),
+    ("RenameObject", "s3:RenameObject", OBJECT_WRITE, None, None),
+    ("RestoreObject", "s3:RestoreObject", OBJECT_READ, None, None),
+    ("SelectObjectContent", "s3:GetObject", OBJECT_READ, None, "READ"),
+    ("UpdateBucketMetadataAnnotationTableConfiguration",
+     "s3:UpdateBucketMetadataAnnotationTableConfiguration", BUCKET, None, None),
+    ("UpdateBucketMetadataInventoryTableConfiguration",
+     "s3:UpdateBucketMetadataInventoryTableConfiguration", BUCKET, None, None),
+    ("UpdateBucketMetadataJournalTableConfiguration",
+     "s3:UpdateBucketMetadataJournalTableConfiguration", BUCKET, None, None),
+    ("UpdateObjectEncryption", "s3:UpdateObjectEncryption", OBJECT_WRITE, None, None),
+    ("WriteGetObjectResponse", "s3-object-lambda:WriteGetObjectResponse", ACCOUNT, None, None),
+)
+#: the other facts of some of them
+_MORE: dict[str, dict[str, Any]] = {
+    "ListObjectVersions": {"listing": True},
+    "WriteGetObjectResponse": {"authorizes_itself": True},
+}
+for _name, _action, _kind, _versioned, _acl in _ROWS:
+    declare(_name, action=_action, kind=_kind, versioned_action=_versioned, acl=_acl,
+            **_MORE.get(_name, {}))
