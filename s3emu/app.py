@@ -160,7 +160,7 @@ def _serve(emu: Emulator, environ: dict[str, Any], seen: _Seen, request_id: str)
     if handler is None:
         raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
     seen.call = call = Call(
-        emulator=emu, store=emu.store, clock=emu.clock, operation=operation, op=op,
+        emulator=emu, store=emu.store, clock=emu.clock, operation=operation,
         method=method, bucket=bucket, key=key, query=query, headers=headers, environ=environ,
         request_id=request_id,
         region=where.region or credential.region or emu.region, user=user,

@@ -108,7 +108,7 @@ class Emulator:
         return dump(self, path, overwrite=overwrite)
 
     # -- serving ---------------------------------------------------------------------------
-    #: ``authenticate(credential, method, where, headers, query, environ, op=None)``: the user
+    #: ``authenticate(credential, method, where, headers, query, environ, operation)``: the user
     #: a request comes from, its signature verified as S3 does (see :mod:`s3emu.auth.verify`);
     #: anonymous requests get ``ANONYMOUS`` where allowed
     authenticate = verify.authenticate

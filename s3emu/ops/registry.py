@@ -52,7 +52,6 @@ class Call:
     clock: Clock = field(repr=False)
     #: the operation's record (:class:`~s3emu.operations.Operation`)
     operation: Operation = field(repr=False)
-    op: str
     method: str
     bucket: str | None
     key: str | None
@@ -67,6 +66,11 @@ class Call:
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
     #: (the headers, their HeaderNames), made on first use
     _header_names: tuple[dict[str, str], HeaderNames] | None = field(default=None, repr=False)
+
+    @property
+    def op(self) -> str:
+        """The operation's name (``operation.name``)."""
+        return self.operation.name
 
     @property
     def header_names(self) -> HeaderNames:
