@@ -50,14 +50,18 @@ import math
 import secrets
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from .journal import Entry
+from .messages import Inbound, Outcome
 from .protocol.addressing import split_host
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from .clock import Clock
+    from .faults import Faults
+    from .journal import Journal
+    from .throttle import Throttle
 
 #: Every admin path starts with this; no bucket name can (``_`` is not allowed in them).
 ADMIN_PATH = "/_s3emu"
@@ -76,6 +80,22 @@ _BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no":
 
 
 log = logging.getLogger("s3emu")
+
+
+class Controls(Protocol):
+    """What the admin API steers (an :class:`~s3emu.Emulator` is one)."""
+
+    @property
+    def admin(self) -> AdminAccess: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def throttle(self) -> Throttle: ...
+    @property
+    def faults(self) -> Faults: ...
+    @property
+    def journal(self) -> Journal: ...
+    def reset(self) -> None: ...
 
 
 class AdminAccess:
@@ -114,30 +134,30 @@ class AdminAccess:
             if self.enabled and self.token is None:
                 self.token = secrets.token_urlsafe(24)
 
-    def check(self, environ: dict[str, Any]) -> None:
+    def check(self, inbound: Inbound) -> None:
         """Raise a 403 :class:`AdminError` saying why, unless this request may proceed."""
         if self.enabled is False:
             raise AdminError(403, "the admin API is turned off for this emulator "
                                   "(admin=False / s3emu serve --no-admin)")
-        if environ.get("s3emu.in_process"):
+        if inbound.in_process:
             return  # from the test process itself (mock_s3): no browser, no other process
         if self.exposed_on is not None and not self.enabled:
             raise AdminError(403, f"the admin API is refused: the emulator is served on the "
                                   f"non-loopback address {self.exposed_on!r}; enable it "
                                   f"explicitly with s3emu serve --admin (Server(admin=True)), "
                                   f"which then requires the admin token")
-        host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+        host = _host_of(inbound)
         if not self._allowed(host):
             raise AdminError(403, f"the admin API answers only to loopback Host names "
                                   f"(localhost, *.localhost, 127.0.0.0/8, [::1]), not "
                                   f"{host[:100]!r}; allow others with s3emu serve "
                                   f"--admin-host NAME")
-        origin = environ.get("HTTP_ORIGIN")
+        origin = inbound.headers.get("origin")
         if origin is not None and not self._allowed(urlsplit(origin).netloc
                                                     if "//" in origin else origin):
             raise AdminError(403, f"the admin API refuses cross-origin requests (Origin "
                                   f"{origin[:100]!r})")
-        value = _header(environ, ADMIN_HEADER.lower())
+        value = inbound.headers.get(ADMIN_HEADER.lower(), "")
         if not value.strip():
             raise AdminError(403, f"admin requests need the header '{ADMIN_HEADER}: "
                                   f"{'<token>' if self.token else '1'}' (a web page cannot "
@@ -177,11 +197,8 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def _header(environ: dict[str, Any], name: str) -> str:
-    headers = environ.get("s3emu.headers")
-    if isinstance(headers, dict) and name in headers:
-        return str(headers[name])
-    return str(environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
+def _host_of(inbound: Inbound) -> str:
+    return str(inbound.headers.get("host") or inbound.environ.get("SERVER_NAME") or "")
 
 
 class AdminError(Exception):
@@ -192,27 +209,28 @@ class AdminError(Exception):
         self.status = status
 
 
-def is_admin(environ: dict[str, Any]) -> bool:
+def is_admin(inbound: Inbound) -> bool:
     """Whether a request is for the admin API: path ``/_s3emu`` or below, no bucket in Host,
     and unsigned (a signed request there is an S3 request for bucket ``_s3emu``, which S3
     refuses with InvalidBucketName or NoSuchBucket)."""
+    environ = inbound.environ
     path = environ.get("PATH_INFO", "")
     if path != ADMIN_PATH and not path.startswith(ADMIN_PATH + "/"):
         return False
     query = environ.get("QUERY_STRING", "")
-    if "HTTP_AUTHORIZATION" in environ or "Signature=" in query or "AWSAccessKeyId=" in query:
+    if "authorization" in inbound.headers or "Signature=" in query or \
+            "AWSAccessKeyId=" in query:
         return False
-    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
-    return split_host(host)[0] is None
+    return split_host(_host_of(inbound))[0] is None
 
 
-def serve(emu: Emulator, environ: dict[str, Any],
-          start_response: Callable[..., Any]) -> Iterable[bytes]:
+def serve(emu: Controls, inbound: Inbound) -> Outcome:
     """Answer one admin request with JSON."""
-    method = environ.get("REQUEST_METHOD", "GET").upper()
+    environ = inbound.environ
+    method = inbound.method
     parts = [p for p in environ.get("PATH_INFO", "")[len(ADMIN_PATH):].split("/") if p]
     try:
-        emu.admin.check(environ)
+        emu.admin.check(inbound)
         status, data = _dispatch(emu, method, parts, environ)
     except AdminError as error:
         status, data = error.status, {"error": str(error)}
@@ -222,13 +240,12 @@ def serve(emu: Emulator, environ: dict[str, Any],
         log.exception("internal error serving admin %s %s", method, environ.get("PATH_INFO"))
         status, data = 500, {"error": "internal error (logged by the emulator)"}
     body = json.dumps(data, indent=1, default=str).encode("utf-8") + b"\n"
-    start_response(f"{status} {HTTPStatus(status).phrase}", [
+    return Outcome(f"{status} {HTTPStatus(status).phrase}", [
         ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-        ("Cache-Control", "no-store")])
-    return [] if method == "HEAD" else [body]
+        ("Cache-Control", "no-store")], [] if method == "HEAD" else [body])
 
 
-def _dispatch(emu: Emulator, method: str, parts: list[str],
+def _dispatch(emu: Controls, method: str, parts: list[str],
               environ: dict[str, Any]) -> tuple[int, Any]:
     route = parts[0] if parts else ""
     rest = parts[1:]
@@ -260,7 +277,7 @@ def _allow(method: str, *allowed: str) -> str:
     return method
 
 
-def _clock(emu: Emulator, method: str, rest: list[str],
+def _clock(emu: Controls, method: str, rest: list[str],
            environ: dict[str, Any]) -> tuple[int, Any]:
     if not rest:
         _allow(method, "GET")
@@ -329,7 +346,7 @@ def _settings(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "enabled"}
 
 
-def _faults(emu: Emulator, method: str, rest: list[str],
+def _faults(emu: Controls, method: str, rest: list[str],
             environ: dict[str, Any]) -> tuple[int, Any]:
     if not rest:
         chosen = _allow(method, "GET", "POST", "DELETE")
@@ -354,7 +371,7 @@ def _faults(emu: Emulator, method: str, rest: list[str],
     return 200, {"faults": [f.as_dict() for f in emu.faults.list()]}
 
 
-def _journal(emu: Emulator, method: str, rest: list[str],
+def _journal(emu: Controls, method: str, rest: list[str],
              environ: dict[str, Any]) -> tuple[int, Any]:
     if rest == ["clear"] or (not rest and method == "DELETE"):
         _allow(method, "POST" if rest else "DELETE")

@@ -188,12 +188,13 @@ def serve_command(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"s3emu: --admin-token: {error}", file=sys.stderr)
         return 2
-    emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system(),
-                        journal_limit=args.journal_limit, admin=access)
+    known = None
     if users:
-        emulator.users = Users()
+        known = Users()
         for access_key, secret, account_id, name in users:
-            emulator.add_user(access_key, secret, account_id=account_id, name=name)
+            known.add(access_key, secret, account_id=account_id, name=name)
+    emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system(),
+                        journal_limit=args.journal_limit, admin=access, users=known)
     tls_problem = _check_tls(args)
     if tls_problem:
         print(f"s3emu: {tls_problem}", file=sys.stderr)

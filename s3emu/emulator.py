@@ -1,22 +1,26 @@
-"""The Emulator: one in-memory S3 with its clock, users, ids and journal; a WSGI callable."""
+"""The Emulator: the public facade of one in-memory S3 — configuration, reset / load / dump,
+serving (a WSGI callable). It builds the :class:`~s3emu.services.Services` the layers below
+receive; none of them holds the Emulator."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from .access.enforce import authorize
-from .app import handle
-from .auth import verify
+from dataclasses import replace
+
+from .admin import ADMIN_PATH, AdminAccess, is_admin, serve as serve_admin
+from .app import App
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
-from .admin import AdminAccess
 from .faults import Faults
 from .ids import Ids
 from .journal import DEFAULT_LIMIT, Journal
+from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .model.store import Store
+from .services import Services
+from .settings import S3_MIN_PART_SIZE, Settings
 from .throttle import Throttle
 
-#: S3's minimum size for every part of a multipart upload but the last.
-S3_MIN_PART_SIZE = 5 * 1024 * 1024
+__all__ = ["Emulator", "S3_MIN_PART_SIZE"]
 
 
 class Emulator:
@@ -43,6 +47,8 @@ class Emulator:
     :param admin: who may use the admin API under ``/_s3emu/`` (:attr:`admin`): an
         :class:`~s3emu.admin.AdminAccess`, or its ``enabled`` setting (None: in-process and
         over loopback; True: also on a non-loopback address, with a token; False: never).
+    :param users: the users of every account (:class:`~s3emu.auth.users.Users`), instead of
+        ``credentials``; the first one added is :attr:`default_user`.
     """
 
     def __init__(self, region: str = "us-east-1",
@@ -51,48 +57,131 @@ class Emulator:
                  min_part_size: int = S3_MIN_PART_SIZE, seed: str = "s3emu",
                  throttle: str | Mapping[str, Any] | None = None,
                  block_sse_c: bool = True, journal_limit: int | None = DEFAULT_LIMIT,
-                 admin: AdminAccess | bool | None = None) -> None:
-        if auth not in ("on", "off"):
-            raise ValueError("auth must be 'on' or 'off'")
-        self.region = region
-        self.clock = clock or Clock()
-        self.auth = auth
-        self.min_part_size = min_part_size
-        self.seed = seed
-        self.block_sse_c = block_sse_c
-        self.users = Users()
-        #: account e-mail addresses (lower-case) -> account id, for ACL grants by e-mail
-        self.account_emails: dict[str, str] = {}
-        for access_key, secret in (credentials or {"testing": "testing"}).items():
-            self.users.add(access_key, secret)
-        self.ids = Ids(seed)
-        self.store = Store(self.clock)
-        self.journal = Journal(journal_limit)
+                 admin: AdminAccess | bool | None = None, users: Users | None = None) -> None:
+        if users is not None and credentials is not None:
+            raise TypeError("pass either credentials or users, not both")
+        if users is None:
+            users = Users()
+            for access_key, secret in (credentials or {"testing": "testing"}).items():
+                users.add(access_key, secret)
+        elif not len(users):
+            raise ValueError("users holds no user")
+        settings = Settings(region=region, auth=auth, min_part_size=min_part_size, seed=seed,
+                            block_sse_c=block_sse_c)
+        clock = clock or Clock()
+        self._services = Services(
+            settings=settings, store=Store(clock), clock=clock, ids=Ids(seed), users=users,
+            journal=Journal(journal_limit), throttle=Throttle(clock, throttle),
+            faults=Faults())
+        self._app = App(self._services)
         #: who may use the admin API (:class:`~s3emu.admin.AdminAccess`)
         self.admin = admin if isinstance(admin, AdminAccess) else AdminAccess(admin)
-        #: per-prefix request budgets (off unless configured)
-        self.throttle = Throttle(self.clock, throttle)
-        #: injected faults (see :mod:`s3emu.faults`)
-        self.faults = Faults()
+
+    # -- the services ----------------------------------------------------------------------
+    @property
+    def services(self) -> Services:
+        """The services the app works with (settings, store, clock, ids, users, ...)."""
+        return self._services
+
+    @property
+    def settings(self) -> Settings:
+        return self._services.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self._services.clock
+
+    @property
+    def store(self) -> Store:
+        return self._services.store
+
+    @property
+    def ids(self) -> Ids:
+        return self._services.ids
+
+    @property
+    def users(self) -> Users:
+        return self._services.users
+
+    @property
+    def journal(self) -> Journal:
+        return self._services.journal
+
+    @property
+    def throttle(self) -> Throttle:
+        """Per-prefix request budgets (off unless configured)."""
+        return self._services.throttle
+
+    @property
+    def faults(self) -> Faults:
+        """Injected faults (see :mod:`s3emu.faults`)."""
+        return self._services.faults
+
+    def _rebuild(self, **changes: object) -> None:
+        self._services = replace(self._services, **changes)  # type: ignore[arg-type]
+        self._app = App(self._services)
+
+    def _configure(self, **changes: object) -> None:
+        self._rebuild(settings=replace(self._services.settings, **changes))  # type: ignore
+
+    # -- configuration (settings may be changed between requests) ----------------------------
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    @region.setter
+    def region(self, value: str) -> None:
+        self._configure(region=value)
+
+    @property
+    def auth(self) -> str:
+        return self.settings.auth
+
+    @auth.setter
+    def auth(self, value: str) -> None:
+        self._configure(auth=value)
+
+    @property
+    def min_part_size(self) -> int:
+        return self.settings.min_part_size
+
+    @min_part_size.setter
+    def min_part_size(self, value: int) -> None:
+        self._configure(min_part_size=value)
+
+    @property
+    def seed(self) -> str:
+        return self.settings.seed
+
+    @property
+    def block_sse_c(self) -> bool:
+        return self.settings.block_sse_c
+
+    @block_sse_c.setter
+    def block_sse_c(self, value: bool) -> None:
+        self._configure(block_sse_c=value)
+
+    @property
+    def account_emails(self) -> dict[str, str]:
+        """Account e-mail addresses (lower-case) -> account id, for ACL grants by e-mail."""
+        return self.users.emails
 
     # -- configuration -------------------------------------------------------------------
     def add_user(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
                  name: str | None = None, email: str | None = None) -> User:
         """Add a user (access key and secret) belonging to ``account_id``; ``email`` is the
         account's e-mail address, for ACL grants by ``emailAddress``."""
-        if email is not None:
-            self.account_emails[email.lower()] = account_id
-        return self.users.add(access_key, secret, account_id=account_id, name=name)
+        return self.users.add(access_key, secret, account_id=account_id, name=name,
+                              email=email)
 
     @property
     def default_user(self) -> User:
-        return next(iter(self.users))
+        return self.users.default
 
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault, refill every throttle
         budget; keep the configuration (users, clock, throttle settings)."""
-        self.store = Store(self.clock)
-        self.ids = Ids(self.seed)
+        self._rebuild(store=Store(self.clock), ids=Ids(self.seed))
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()
@@ -100,30 +189,30 @@ class Emulator:
     def load(self, path: Any) -> list[str]:
         """Load the seed data tree at ``path`` (see :mod:`s3emu.seed`); returns bucket names."""
         from .seed import load
-        return load(self, path)
+        return load(self.store, path, owner=self.default_user.account_id,
+                    region=self.region)
 
     def dump(self, path: Any, *, overwrite: bool = False) -> list[str]:
         """Write every bucket and object to ``path`` as a seed data tree (:mod:`s3emu.seed`)."""
         from .seed import dump
-        return dump(self, path, overwrite=overwrite)
+        return dump(self.store, path, overwrite=overwrite)
 
     # -- serving ---------------------------------------------------------------------------
-    #: ``authenticate(credential, method, where, headers, query, environ, operation)``: the user
-    #: a request comes from, its signature verified as S3 does (see :mod:`s3emu.auth.verify`);
-    #: anonymous requests get ``ANONYMOUS`` where allowed
-    authenticate = verify.authenticate
-
-    #: ``authorize(call)``: raise AccessDenied unless the request may do what it asks (ACLs,
-    #: bucket policy, Object Ownership, Block Public Access; see :mod:`s3emu.access`)
-    authorize = staticmethod(authorize)
-
     def bucket_region(self, name: str) -> str | None:
         """The region of bucket ``name``, or None if there is no such bucket."""
-        bucket = self.store.buckets.get(name)
-        return bucket.region if bucket is not None else None
+        return self.store.region_of(name)
 
-    #: ``emu(environ, start_response)``: the WSGI application (see :func:`s3emu.app.handle`)
-    __call__ = handle
+    def serve(self, inbound: Inbound) -> Outcome:
+        """Serve one request handed over by an edge (in-process, the standalone server):
+        the admin API under ``/_s3emu/`` (:mod:`s3emu.admin`), else S3 (:class:`~.app.App`)."""
+        if inbound.environ.get("PATH_INFO", "").startswith(ADMIN_PATH) and is_admin(inbound):
+            return serve_admin(self, inbound)
+        return self._app.serve(inbound)
+
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[Any]:
+        """``emu(environ, start_response)``: the WSGI application, for any WSGI server."""
+        return answer_wsgi(self.serve(inbound_of(environ)), start_response)
 
     def __repr__(self) -> str:
         return f"Emulator(region={self.region!r}, buckets={len(self.store.buckets)})"

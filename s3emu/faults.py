@@ -42,7 +42,7 @@ _CODE_FOR_STATUS = {
 
 
 class ConnectionReset(ConnectionResetError):
-    """Raised out of the WSGI app for a ``connection="reset"`` fault: a server closes the
+    """What a ``connection="reset"`` fault comes to (``Outcome.reset``): the server closes the
     connection without answering; an in-process caller sees this exception."""
 
 

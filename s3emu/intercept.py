@@ -1,9 +1,10 @@
-"""Serving HTTP requests in-process: the WSGI call and the patches that route clients to it.
+"""Serving HTTP requests in-process: the call into the emulator and the client patches.
 
-:func:`call_app` turns one request (method, URL, headers, body) into a WSGI environ, runs an
-Emulator on it and returns a :class:`Response` that streams the app's chunks (no socket, no copy
-of stored bytes). :func:`install` patches the HTTP layers that S3 clients use so that their S3
-requests reach :func:`call_app`:
+:func:`call_app` turns one request (method, URL, headers, body) into an
+:class:`~s3emu.messages.Inbound` (:func:`inbound_for`), has an Emulator serve it and returns
+a :class:`Response` that streams the app's chunks (no socket, no copy of stored bytes).
+:func:`install` patches the HTTP layers that S3 clients use so that their S3 requests reach
+:func:`call_app`:
 
 - botocore: ``Endpoint._send``, for endpoints whose prefix is ``s3`` (every client, made before
   or during the patch, any region, addressing style or ``endpoint_url``);
@@ -19,14 +20,11 @@ from __future__ import annotations
 import io
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from .app import HEADERS
+from .messages import Inbound, Serves
 from .protocol.render import STATUS_LINES
-
-if TYPE_CHECKING:
-    from .emulator import Emulator
 
 _NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 _EMPTY = memoryview(b"")
@@ -39,11 +37,11 @@ _S3_HOST = re.compile(
     r"\.amazonaws\.com(?:\.cn)?(?::\d+)?$", re.I)
 
 
-def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any]:
-    """A WSGI environ for one request; ``headers`` in any form :func:`header_pairs` reads,
-    ``body`` None, bytes, str, a file-like object or an iterable of chunks. The body is handed
-    over as ``environ["s3emu.body"]`` (bytes, or the list of chunks of botocore's aws-chunked
-    framing, never joined)."""
+def inbound_for(method: str, url: str, headers: Any, body: Any) -> Inbound:
+    """The :class:`~s3emu.messages.Inbound` of one in-process request; ``headers`` in any
+    form :func:`header_pairs` reads, ``body`` None, bytes, str, a file-like object or an
+    iterable of chunks. The body is handed over whole (bytes, or the list of chunks of
+    botocore's aws-chunked framing, never joined); ``wsgi.input`` reads the same bytes."""
     scheme, netloc, path, query, _ = urlsplit(url)
     if not path:
         path = "/"
@@ -62,7 +60,7 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
     environ["SERVER_NAME"] = host or "localhost"
     environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
     environ["wsgi.url_scheme"] = scheme or "http"
-    fields: dict[str, str] = {}     # the headers as sent, as app.headers_as_sent reads them
+    fields: dict[str, str] = {}     # the headers as sent (messages.headers_as_sent's form)
     keys = _ENV_KEYS
     raw = _botocore_headers(headers)
     botocore = raw is not None
@@ -84,7 +82,6 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
     if "host" not in fields:
         environ["HTTP_HOST"] = fields["host"] = netloc
     data = _body_bytes(body)
-    environ["s3emu.body"] = data
     if "HTTP_TRANSFER_ENCODING" in environ:   # as a server de-chunks: no length, terminated
         environ["wsgi.input_terminated"] = True
     elif data:
@@ -98,8 +95,7 @@ def environ_for(method: str, url: str, headers: Any, body: Any) -> dict[str, Any
         fields.pop("content-length", None)
     if not environ.get("CONTENT_TYPE"):
         fields.pop("content-type", None)
-    environ[HEADERS] = fields
-    return environ
+    return Inbound(environ, fields, data, secure=scheme == "https", in_process=True)
 
 
 class _ChunksInput(io.RawIOBase):
@@ -113,7 +109,7 @@ class _ChunksInput(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        if self._chunks is not None:   # the app reads s3emu.body instead, mostly: views on demand
+        if self._chunks is not None:   # the app reads Inbound.body instead: views on demand
             self._views = [memoryview(c) for c in reversed(self._chunks)]
             self._chunks = None
         out, done = memoryview(buffer).cast("B"), 0
@@ -153,11 +149,11 @@ class _Errors(io.StringIO):
 
 
 _ERRORS = _Errors()
-#: the part of :func:`environ_for`'s environ that is the same for every request
+#: the part of :func:`inbound_for`'s environ that is the same for every request
 _ENVIRON: dict[str, Any] = {
     "SCRIPT_NAME": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
     "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
-    "wsgi.errors": _ERRORS, "s3emu.in_process": True,
+    "wsgi.errors": _ERRORS,
 }
 
 
@@ -301,18 +297,18 @@ class Response:
         return None
 
 
-def call_app(emu: Emulator, method: str, url: str, headers: Any, body: Any) -> Response:
-    """Serve one request with ``emu``'s WSGI app, in-process.
+def call_app(emu: Serves, method: str, url: str, headers: Any, body: Any) -> Response:
+    """Serve one request with ``emu`` (an Emulator), in-process.
 
     ``headers`` may be a mapping, a list of pairs or botocore's ``HeadersDict``. A
     ``connection="reset"`` fault raises :class:`s3emu.faults.ConnectionReset`.
     """
-    environ = environ_for(method, url, headers, body)
-    started = _Started()
-    chunks = emu(environ, started.start_response)
-    status = started.status
+    outcome = emu.serve(inbound_for(method, url, headers, body))
+    if outcome.reset is not None:
+        raise outcome.reset
+    status = outcome.status
     code, reason = _STATUS_OF.get(status) or _status_of(status)
-    return Response(code, started.headers, chunks, reason, environ.get("s3emu.fault"))
+    return Response(code, outcome.headers, outcome.body, reason, outcome.fault)
 
 
 def _status_of(line: str) -> tuple[int, str]:
@@ -323,18 +319,6 @@ def _status_of(line: str) -> tuple[int, str]:
 
 #: the WSGI status lines the app writes -> ``(code, reason)``
 _STATUS_OF = {line: _status_of(line) for line in STATUS_LINES.values()}
-
-
-class _Started:
-    """Keeps the status and headers given to :meth:`start_response`."""
-
-    __slots__ = ("status", "headers")
-
-    def start_response(self, status: str, headers: list[tuple[str, str]],
-                       exc_info: Any = None) -> None:
-        """WSGI ``start_response`` for :func:`call_app`."""
-        self.status = status
-        self.headers = headers
 
 
 def is_s3_request(url: str, headers: Any = None, body: Any = None,
@@ -389,7 +373,7 @@ class Installation:
                 setattr(owner, name, old)
 
 
-def install(current: Callable[[], Emulator | None]) -> Installation:
+def install(current: Callable[[], Serves | None]) -> Installation:
     """Route S3 requests from botocore, urllib3 and requests to ``current()``'s app.
 
     ``current`` is asked at each request; when it returns None requests go out as usual.
@@ -416,7 +400,7 @@ def importable(name: str) -> bool:
     return True
 
 
-def _patch_botocore(done: Installation, current: Callable[[], Emulator | None],
+def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
                     hosts: set[str]) -> None:
     from botocore.awsrequest import AWSResponse
     from botocore.endpoint import Endpoint
@@ -455,7 +439,7 @@ def _patch_botocore(done: Installation, current: Callable[[], Emulator | None],
     done.set(Endpoint, "_send", _send)
 
 
-def _patch_urllib3(done: Installation, current: Callable[[], Emulator | None],
+def _patch_urllib3(done: Installation, current: Callable[[], Serves | None],
                    hosts: set[str]) -> None:
     from urllib3.connectionpool import HTTPConnectionPool
     from urllib3.exceptions import ProtocolError

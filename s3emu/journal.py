@@ -12,9 +12,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
-from operator import itemgetter
 from datetime import datetime
-from typing import Any, Callable, Iterator, Sequence, overload
+from typing import Any, Iterator, Sequence, overload
 
 #: How many entries a journal keeps unless told otherwise: the latest 10,000 requests (about
 #: 4.5 MB), enough for any single test; older ones are dropped, the counters stay exact.
@@ -65,29 +64,19 @@ class Journal(Sequence[Entry]):
                              "(None: unbounded)")
         #: the most entries kept (None: all)
         self.limit = limit
-        #: entries, the newest still as tuples of Entry's fields (made into Entry when read:
-        #: recording is on every request's path, reading mostly is not); up to ``_high`` of
-        #: them, of which the last ``limit`` are the window (older ones are dropped in batches)
-        self._entries: list[Any] = []
+        #: entries: up to ``_high`` of them, of which the last ``limit`` are the window (older
+        #: ones are dropped in batches)
+        self._entries: list[Entry] = []
         self._high = None if limit is None else limit + max(64, limit // 8)
         self._dropped = 0
         self._dropped_tally: Counter[tuple[str | None, int]] = Counter()
-        self._built = 0
         self._lock = threading.Lock()
-        #: ``record(fields)`` records one request, given as a tuple of Entry's fields in order
-        #: (unbounded: the list's own append, atomic, so no lock and no Python call on the
-        #: request path; bounded: that append and a length check)
-        self.record: Callable[[tuple[Any, ...]], None] = (
-            self._entries.append if limit is None else self._recorder())
 
-    def _recorder(self) -> Callable[[tuple[Any, ...]], None]:
-        entries, append, high, trim = self._entries, self._entries.append, self._high, self._trim
-
-        def record(fields: tuple[Any, ...]) -> None:
-            append(fields)
-            if len(entries) > high:  # type: ignore[operator]
-                trim()
-        return record
+    def record(self, entry: Entry) -> None:
+        """Record one request (appending to a list is atomic: no lock on the request path)."""
+        self._entries.append(entry)
+        if self._high is not None and len(self._entries) > self._high:
+            self._trim()
 
     def _trim(self) -> None:
         """Drop the entries older than the window, counting them in the tallies."""
@@ -98,28 +87,13 @@ class Journal(Sequence[Entry]):
                 return
             gone = entries[:excess]
             del entries[:excess]
-            self._built = max(0, self._built - excess)
             self._dropped += excess
-            try:
-                self._dropped_tally.update(map(_OP_STATUS, gone))   # tuples: all in C
-            except TypeError:  # some were read meanwhile, and are Entry objects now
-                self._dropped_tally.update(map(_op_status, gone))
-
-    def _build(self) -> int:
-        """Make the entries recorded as fields into Entry objects; returns how many are
-        stored (entries recorded meanwhile are made next time). Call with the lock held."""
-        entries = self._entries
-        end = len(entries)
-        for at in range(self._built, end):
-            if type(entries[at]) is tuple:
-                entries[at] = Entry(*entries[at])
-        self._built = end
-        return end
+            self._dropped_tally.update(map(_op_status, gone))
 
     def _all(self) -> list[Entry]:
         """The window, as Entry objects (a new list)."""
         with self._lock:
-            end = self._build()
+            end = len(self._entries)
             start = 0 if self.limit is None else max(0, end - self.limit)
             return self._entries[start:end]
 
@@ -132,12 +106,12 @@ class Journal(Sequence[Entry]):
         if isinstance(index, slice):
             return self._all()[index]
         with self._lock:
-            end = self._build()
+            end = len(self._entries)
             size = end if self.limit is None else min(end, self.limit)
             at = index + size if index < 0 else index
             if not 0 <= at < size:
                 raise IndexError("journal index out of range")
-            return self._entries[end - size + at]  # type: ignore[no-any-return]
+            return self._entries[end - size + at]
 
     def __len__(self) -> int:
         stored = len(self._entries)
@@ -173,7 +147,7 @@ class Journal(Sequence[Entry]):
         entries)``, where ``missing`` counts those already dropped from the window (if the
         journal was cleared meanwhile, everything recorded since)."""
         with self._lock:
-            end = self._build()
+            end = len(self._entries)
             size = end if self.limit is None else min(end, self.limit)
             first = self._dropped + end - size          # the window's first position
             if position > self._dropped + end:          # cleared since
@@ -201,7 +175,6 @@ class Journal(Sequence[Entry]):
         """Forget every entry and zero the counters."""
         with self._lock:
             self._entries.clear()
-            self._built = 0
             self._dropped = 0
             self._dropped_tally.clear()
 
@@ -218,11 +191,5 @@ class Journal(Sequence[Entry]):
         return "\n".join(lines)
 
 
-#: An entry's ``(operation, status)`` while it is still a tuple of fields.
-_OP_STATUS = itemgetter(1, 6)
-
-
-def _op_status(item: Any) -> tuple[str | None, int]:
-    if type(item) is tuple:
-        return item[1], item[6]
-    return item.operation, item.status
+def _op_status(entry: Entry) -> tuple[str | None, int]:
+    return entry.operation, entry.status

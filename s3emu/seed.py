@@ -39,7 +39,7 @@ from .model.naming import check_bucket_name
 from .model.objects import CONTENT_FIELDS, STORAGE_CLASSES, ObjectVersion
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from .model.store import Store
 
 SIDECAR = ".s3emu.json"
 ESCAPED = ".s3emu-keys"
@@ -55,17 +55,19 @@ class SeedError(ValueError):
     """A seed tree that does not follow the format."""
 
 
-def load(emu: Emulator, path: str | os.PathLike[str]) -> list[str]:
-    """Create the buckets and objects of the seed tree at ``path`` in ``emu``.
+def load(store: Store, path: str | os.PathLike[str], *, owner: str,
+         region: str) -> list[str]:
+    """Create the buckets and objects of the seed tree at ``path`` in ``store``, owned by
+    account ``owner``, in ``region`` unless a bucket's sidecar names another.
 
     The whole tree is read and checked first (SeedError), so a bad tree changes nothing.
-    Existing buckets of the emulator's default account are added to; objects with the same
-    key are replaced. Returns the names of the buckets loaded.
+    Existing buckets of ``owner`` are added to; objects with the same key are replaced.
+    Returns the names of the buckets loaded.
     """
+    default_region = region
     root = Path(path)
     if not root.is_dir():
         raise SeedError(f"seed data {str(root)!r} is not a directory")
-    owner = emu.default_user.account_id
     plan = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         try:
@@ -73,12 +75,12 @@ def load(emu: Emulator, path: str | os.PathLike[str]) -> list[str]:
         except S3Error as error:
             raise SeedError(f"{str(folder)!r}: {error.message}") from None
         config = _read_json(root / (folder.name + SIDECAR))
-        region = config.get("Region", emu.region)
-        versions = [_version(emu, key, data_file.read_bytes(), meta, owner)
+        region = config.get("Region", default_region)
+        versions = [_version(store, key, data_file.read_bytes(), meta, owner)
                     for key, data_file, meta in _objects(folder)]
         plan.append((folder.name, region, versions))
     for name, region, versions in plan:
-        bucket, _ = emu.store.create_bucket(name, region, owner)
+        bucket, _ = store.create_bucket(name, region, owner)
         bucket.config.setdefault("LocationConstraint", None if region == "us-east-1"
                                  else region)
         for version in versions:
@@ -103,7 +105,7 @@ def _objects(folder: Path) -> Iterator[tuple[str, Path, dict[str, Any]]]:
         yield key, data_file, meta
 
 
-def _version(emu: Emulator, key: str, body: bytes, meta: dict[str, Any],
+def _version(store: Store, key: str, body: bytes, meta: dict[str, Any],
              owner: str) -> ObjectVersion:
     content = {name: str(meta[name]) for name in CONTENT_FIELDS if name in meta}
     content.setdefault("ContentType", _guess_type(key))
@@ -111,7 +113,7 @@ def _version(emu: Emulator, key: str, body: bytes, meta: dict[str, Any],
     if storage_class not in STORAGE_CLASSES:
         raise SeedError(f"invalid StorageClass {storage_class!r} for key {key!r}")
     when = meta.get("LastModified")
-    last_modified = _parse_time(when) if when else emu.clock.now()
+    last_modified = _parse_time(when) if when else store.clock.now()
     return ObjectVersion(
         key=key, blob=Blob([body]), etag=f'"{hashlib.md5(body).hexdigest()}"',
         last_modified=last_modified.replace(microsecond=0),
@@ -120,8 +122,8 @@ def _version(emu: Emulator, key: str, body: bytes, meta: dict[str, Any],
         tags={str(k): str(v) for k, v in meta.get("Tags", {}).items()}, owner=owner)
 
 
-def dump(emu: Emulator, path: str | os.PathLike[str], *, overwrite: bool = False) -> list[str]:
-    """Write every bucket and current object of ``emu`` to ``path`` in the seed format.
+def dump(store: Store, path: str | os.PathLike[str], *, overwrite: bool = False) -> list[str]:
+    """Write every bucket and current object of ``store`` to ``path`` in the seed format.
 
     ``path`` is created if missing. A non-empty ``path`` is refused unless ``overwrite``; then
     only the folders and sidecars of the dumped buckets are replaced. Returns bucket names.
@@ -131,7 +133,7 @@ def dump(emu: Emulator, path: str | os.PathLike[str], *, overwrite: bool = False
         raise FileExistsError(f"{str(root)!r} is not empty (use overwrite=True)")
     root.mkdir(parents=True, exist_ok=True)
     names = []
-    for bucket in emu.store.list_buckets():
+    for bucket in store.list_buckets():
         folder = root / bucket.name
         if folder.exists():
             shutil.rmtree(folder)

@@ -38,6 +38,7 @@ from typing import Any, Callable
 from .clock import Clock
 from .serving.connections import Hub, Serving
 from .emulator import Emulator
+from .messages import WsgiServes
 from .serving.http11 import Limits
 from .serving.request_body import DRAIN_LIMIT as DRAIN_LIMIT
 from .protocol.dates import http_date
@@ -164,7 +165,8 @@ class Server:
                                         backlog=1024)
         self.port = listener.getsockname()[1]
         serving = Serving(
-            app=self.emulator, limits=self.limits, scheme="https" if self.tls else "http",
+            app=self.emulator if hasattr(self.emulator, "serve") else WsgiServes(self.emulator),
+            limits=self.limits, scheme="https" if self.tls else "http",
             server_name=self.host, server_port=str(self.port),
             allow_insecure_ssec=self.allow_insecure_ssec, tls=context,
             report=self._report if self._sink else None,
@@ -174,8 +176,6 @@ class Server:
             "SERVER_PORT": serving.server_port, "SERVER_SOFTWARE": "s3emu",
             "wsgi.version": (1, 0), "wsgi.url_scheme": serving.scheme, "wsgi.errors": sys.stderr,
             "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False}
-        if self.allow_insecure_ssec:
-            serving.base["s3emu.allow_insecure_ssec"] = True
         access = getattr(self.emulator, "admin", None)  # who may use /_s3emu/ (s3emu.admin)
         if access is not None:
             access.served_on(self.host, self.admin)
@@ -216,28 +216,11 @@ class Server:
         self.stop()
 
     def _report(self, method: str, path: str, status: int | str, sent: int, millis: float,
-                request_id: str | None, error_code: str | None = None) -> None:
-        operation = None
-        entry = self._journal_entry(request_id)
-        if entry is not None:
-            operation, error_code = entry.operation, entry.error_code
+                operation: str | None, error_code: str | None) -> None:
         line = format_line(method, path, operation, status, sent, millis, error_code)
         assert self._sink is not None
         with self._sink_lock:
             self._sink(line)
-
-    def _journal_entry(self, request_id: str | None) -> Any:
-        journal = getattr(self.emulator, "journal", None)
-        if request_id is None or journal is None:
-            return None
-        try:
-            for back in range(1, min(len(journal), 1024) + 1):
-                entry = journal[-back]
-                if entry.request_id == request_id:
-                    return entry
-        except IndexError:  # the journal was cleared meanwhile
-            pass
-        return None
 
     def __repr__(self) -> str:
         where = self.endpoint_url if self.running else "stopped"

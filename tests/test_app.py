@@ -93,11 +93,11 @@ HOST = "bkt.s3.amazonaws.com"
      {"host": HOST, "x-amz-meta-a": "1,2"}),
 ])
 def test_in_process_headers_are_read_by_their_names_as_sent(headers, body, expected):
-    from s3emu.app import headers_as_sent, request_headers
-    from s3emu.intercept import environ_for
+    from s3emu.intercept import inbound_for
+    from s3emu.messages import headers_as_sent, request_headers
     pairs = list(headers.items()) if isinstance(headers, dict) else headers
-    environ = environ_for("PUT", f"https://{HOST}/k?x=1", pairs, body)
-    fields = environ.pop("s3emu.headers")
+    inbound = inbound_for("PUT", f"https://{HOST}/k?x=1", pairs, body)
+    environ, fields = inbound.environ, inbound.headers
     assert fields == expected
     # as the standalone server reads them (names lower-cased, "_" kept)
     sent = [(k, v.decode() if isinstance(v, bytes) else v) for k, v in pairs]
@@ -108,6 +108,6 @@ def test_in_process_headers_are_read_by_their_names_as_sent(headers, body, expec
 
 
 def test_headers_as_sent_joins_repeated_names():
-    from s3emu.app import headers_as_sent
+    from s3emu.messages import headers_as_sent
     assert headers_as_sent([("X-A", "1"), ("x-a", "2"), ("X-Meta_B", "3")]) == {
         "x-a": "1,2", "x-meta_b": "3"}

@@ -152,11 +152,12 @@ def test_the_journal_keeps_a_window_and_exact_counters():
 
 def test_memory_stays_bounded_under_many_threads():
     journal = Journal(limit=100)
-    fields = (None, "GetObject", "GET", "b", "k", "testing", 200, None, 0, 1, "id")
+    fields = dict(time=None, operation="GetObject", method="GET", bucket="b", key="k",
+                  access_key="testing", status=200, error_code=None, bytes_in=0, bytes_out=1)
 
     def work(thread):
         for n in range(5000):
-            journal.record((*fields[:-1], f"{thread}-{n}"))
+            journal.record(Entry(**fields, request_id=f"{thread}-{n}"))
             if n % 500 == 0:
                 assert len(journal) <= 100 and journal[-1].operation == "GetObject"
 

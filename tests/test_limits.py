@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3emu
-from s3emu.intercept import call_app, environ_for
+from s3emu.intercept import call_app, inbound_for
 
 HUGE = "9" * 4301                    # past int()'s 4,300-digit limit
 #: values that are not ASCII decimal numbers, or not in any range S3 takes
@@ -265,8 +265,7 @@ def test_app_content_length_not_a_number(value):
     """A WSGI server passing a malformed CONTENT_LENGTH through: the length is unknown (411
     where S3 needs one), never a 500."""
     emu = unsigned_emulator()
-    environ = environ_for("PUT", URL + "/bkt/k", {}, b"")
-    del environ["s3emu.body"]
+    environ = inbound_for("PUT", URL + "/bkt/k", {}, b"").environ  # as WSGI: from wsgi.input
     environ["CONTENT_LENGTH"] = value
     status, body = _serve(emu, environ)
     assert (status, xml_error(body)["Code"]) == (411, "MissingContentLength")
@@ -274,8 +273,7 @@ def test_app_content_length_not_a_number(value):
 
 def test_app_content_length_of_4301_digits():
     emu = unsigned_emulator()
-    environ = environ_for("PUT", URL + "/bkt/k", {}, b"")
-    del environ["s3emu.body"]
+    environ = inbound_for("PUT", URL + "/bkt/k", {}, b"").environ  # as WSGI: from wsgi.input
     environ["CONTENT_LENGTH"] = HUGE
     status, body = _serve(emu, environ)
     assert (status, xml_error(body)["Code"]) == (400, "EntityTooLarge")
@@ -377,8 +375,7 @@ CAPPED = [
 def _capped_environ(emu, method, path, headers):
     if "UPLOAD" in path:
         path = path.replace("UPLOAD", upload_id(emu))
-    environ = environ_for(method, URL + path, headers, b"")
-    del environ["s3emu.body"]
+    environ = inbound_for(method, URL + path, headers, b"").environ  # as WSGI: from wsgi.input
     return environ
 
 

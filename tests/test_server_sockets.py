@@ -17,6 +17,7 @@ import time
 import pytest
 
 import s3emu
+from s3emu.messages import Inbound, Outcome
 from rawhttp import closed, read_response
 
 FAST = {"idle_timeout": 0.5, "head_timeout": 0.5, "body_timeout": 0.5, "min_body_rate": 200,
@@ -458,12 +459,13 @@ def test_tls_port_idle_partial_and_served(recorder):
 
 
 def test_an_underscore_header_is_no_content_length():
-    def app(environ, start_response):
-        body = repr((environ.get("CONTENT_LENGTH"), environ["s3emu.headers"].get(
-            "content-length"), environ["s3emu.headers"].get("content_length"))).encode()
-        start_response("200 OK", [("Content-Length", str(len(body)))])
-        return [body]
-    with s3emu.Server(app, **FAST) as server:
+    class App:
+        def serve(self, inbound: Inbound) -> Outcome:
+            headers = inbound.headers
+            body = repr((inbound.environ.get("CONTENT_LENGTH"), headers.get("content-length"),
+                         headers.get("content_length"))).encode()
+            return Outcome("200 OK", [("Content-Length", str(len(body)))], [body])
+    with s3emu.Server(App(), **FAST) as server:
         status, _, body = exchange(
             server, b"GET / HTTP/1.1\r\nHost: x\r\nContent_Length: 5\r\n\r\n")
     assert (status, body) == (200, b"(None, None, '5')")

@@ -61,17 +61,10 @@ def who_of(user: User) -> Who:
                f"arn:aws:iam::{user.account_id}:user/{user.display_name}")
 
 
-def _signature(headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, str] | None:
-    auth = headers.get("authorization", "")
-    if auth.startswith("AWS4-"):
-        return "AWS4-HMAC-SHA256", "REST-HEADER"
-    if auth.startswith("AWS "):
-        return "AWS", "REST-HEADER"
-    if "X-Amz-Algorithm" in query:
-        return "AWS4-HMAC-SHA256", "REST-QUERY-STRING"
-    if "AWSAccessKeyId" in query:
-        return "AWS", "REST-QUERY-STRING"
-    return None
+#: ``s3:signatureversion`` and ``s3:authType`` of each credential scheme.
+_SIGNATURES = {"sigv4": ("AWS4-HMAC-SHA256", "REST-HEADER"), "sigv2": ("AWS", "REST-HEADER"),
+               "sigv4-query": ("AWS4-HMAC-SHA256", "REST-QUERY-STRING"),
+               "sigv2-query": ("AWS", "REST-QUERY-STRING")}
 
 
 def context_of(call: Any, bucket: Bucket, op: Operation,
@@ -96,7 +89,7 @@ def context_of(call: Any, bucket: Bucket, op: Operation,
                         "aws:username": [user.display_name], "aws:userid": [user.access_key]})
     else:
         context["aws:principaltype"] = ["Anonymous"]
-    signed = _signature(headers, query)
+    signed = _SIGNATURES.get(call.auth.credential.scheme)
     if op.signs_itself or call.operation.signs_itself:
         signed = ("AWS4-HMAC-SHA256", "POST") if user.access_key else None
     if signed is not None:

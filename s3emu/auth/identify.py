@@ -1,13 +1,17 @@
 """Who signed a request and for which region, read from its Authorization header or query.
 
 This only reads the credential; verifying the signature is the job of the signers
-(``sigv4``/``sigv2``). This module imports only the standard library, errors and :mod:`.sigv4`.
+(``sigv4``/``sigv2``). It is read once per request; the parts of a SigV4 header written as
+the SDKs write it travel on the :class:`Credential` to the signer. This module imports only
+the standard library.
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping, NamedTuple
 
-from .sigv4 import usual_form
+_CREDENTIAL_PREFIX = "AWS4-HMAC-SHA256 Credential="
+_VISIBLE_ASCII = re.compile(r"[!-~]*\Z")
 
 
 class Credential(NamedTuple):
@@ -17,6 +21,8 @@ class Credential(NamedTuple):
     #: "sigv4", "sigv4-query", "sigv4a", "sigv2", "sigv2-query", "unknown" or "anonymous"
     scheme: str
     region: str | None = None
+    #: SigV4 in the usual form: (credential, signed headers, signature) (:func:`usual_form`)
+    usual: tuple[str, str, str] | None = None
 
 
 ANONYMOUS_CREDENTIAL = Credential("", "anonymous")
@@ -35,7 +41,7 @@ def claimed_credential(headers: Mapping[str, str], query: Mapping[str, str]) -> 
             usual = usual_form(auth)
             if usual is not None:
                 key, region = _scope_parts(usual[0])
-                return Credential(key, "sigv4", region)
+                return Credential(key, "sigv4", region, usual)
             for part in auth[len("AWS4-HMAC-SHA256"):].split(","):
                 name, _, value = part.strip().partition("=")
                 if name == "Credential":
@@ -53,3 +59,20 @@ def claimed_credential(headers: Mapping[str, str], query: Mapping[str, str]) -> 
     if "AWSAccessKeyId" in query or "Signature" in query:
         return Credential(query.get("AWSAccessKeyId", ""), "sigv2-query")
     return ANONYMOUS_CREDENTIAL
+
+
+def usual_form(value: str) -> tuple[str, str, str] | None:
+    """``(credential, signed headers, signature)`` of a header written as SDKs write it
+    (``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``); None otherwise."""
+    if not value.startswith(_CREDENTIAL_PREFIX):
+        return None
+    credential, _, rest = value[len(_CREDENTIAL_PREFIX):].partition(",")
+    signed, _, signature = rest.partition(",")
+    signed, signature = signed.lstrip(" "), signature.lstrip(" ")
+    if not (signed.startswith("SignedHeaders=") and signature.startswith("Signature=")):
+        return None
+    signed, signature = signed[14:], signature[10:]
+    if not (credential and signed and signature) or "," in signature or \
+            not _VISIBLE_ASCII.match(credential + signed + signature):
+        return None
+    return credential, signed, signature

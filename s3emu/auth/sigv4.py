@@ -14,7 +14,6 @@ This module imports only the standard library, errors and the auth package.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Mapping
@@ -23,6 +22,7 @@ from weakref import ref
 from ..errors import (AccessDenied, AuthorizationHeaderMalformed, InvalidAccessKeyId,
                       InvalidArgument, InvalidRequest, NotImplemented_, RequestTimeTooSkewed,
                       S3Error)
+from .identify import usual_form
 from .request import Request, Verified
 from .signing import (ALGORITHM, MAX_SKEW_SECONDS, PAYLOAD_TOKENS, STREAMING_ECDSA,
                       STREAMING_ECDSA_TRAILER, SIGV4_TIME_FORMAT, canonical_headers,
@@ -36,14 +36,11 @@ _MALFORMED = "The authorization header is malformed; "
 _CREDENTIAL_FORM = ('the Credential is mal-formed; expecting '
                     '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
 NO_DATE = "AWS authentication requires a valid Date or x-amz-date header"
-_CREDENTIAL_PREFIX = ALGORITHM + " Credential="
-_last_usual: tuple[str | None, tuple[str, str, str] | None] = (None, None)
 #: the last header-signed request whose credential, scope and date checked out (see
 #: :func:`verify_header`)
 _last_checked: tuple = (lambda: None, None, None)
 _MAX_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
 #: what the parts of a usual-form Authorization header are made of: printable ASCII, no space
-_VISIBLE_ASCII = re.compile(r"[!-~]*\Z")
 
 
 def check_signature(request: Request, key: bytes, access_key: str, provided: str,
@@ -95,9 +92,10 @@ def check_scope(parts: list[str], timestamp: str, request: Request,
                     '"aws4_request".')
 
 
-def parse_authorization(value: str) -> tuple[list[str], list[str], str]:
-    """``(credential parts, signed header names, signature)`` of a SigV4 header."""
-    usual = usual_form(value)
+def parse_authorization(value: str, usual: tuple[str, str, str] | None
+                        ) -> tuple[list[str], list[str], str]:
+    """``(credential parts, signed header names, signature)`` of a SigV4 header; ``usual``
+    is its :func:`.identify.usual_form`."""
     if usual is not None:
         parts = split_credential(usual[0])
         if parts is not None:
@@ -123,36 +121,6 @@ def parse_authorization(value: str) -> tuple[list[str], list[str], str]:
     if parts is None:
         raise AuthorizationHeaderMalformed(_MALFORMED + _CREDENTIAL_FORM)
     return parts, found["SignedHeaders"].split(";"), found["Signature"]
-
-
-def usual_form(value: str) -> tuple[str, str, str] | None:
-    """``(credential, signed headers, signature)`` of a header written as SDKs write it
-    (``AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...``); None otherwise.
-
-    Reading a request's credential and then verifying its signature read the same header: the
-    last answer is kept for that one string."""
-    global _last_usual
-    last = _last_usual
-    if last[0] is value:
-        return last[1]
-    found = _usual_form(value)
-    _last_usual = (value, found)
-    return found
-
-
-def _usual_form(value: str) -> tuple[str, str, str] | None:
-    if not value.startswith(_CREDENTIAL_PREFIX):
-        return None
-    credential, _, rest = value[len(_CREDENTIAL_PREFIX):].partition(",")
-    signed, _, signature = rest.partition(",")
-    signed, signature = signed.lstrip(" "), signature.lstrip(" ")
-    if not (signed.startswith("SignedHeaders=") and signature.startswith("Signature=")):
-        return None
-    signed, signature = signed[14:], signature[10:]
-    if not (credential and signed and signature) or "," in signature or \
-            not _VISIBLE_ASCII.match(credential + signed + signature):
-        return None
-    return credential, signed, signature
 
 
 def request_time(headers: Mapping[str, str]) -> tuple[datetime, str, str]:
@@ -202,7 +170,8 @@ def verify_header(request: Request, users: Users) -> Verified:
     global _last_checked
     headers = request.headers
     authorization = headers["authorization"]
-    usual = usual_form(authorization)
+    credential = request.credential
+    usual = credential.usual if credential is not None else usual_form(authorization)
     amz_date = headers.get("x-amz-date")
     # what the checks before the signature depend on (None: not a form that is remembered)
     memo = None if usual is None or amz_date is None else (
@@ -215,7 +184,7 @@ def verify_header(request: Request, users: Users) -> Verified:
         _, _, user, when, key, scope, timestamp, signed = last
         given, provided = amz_date, usual[2]
     else:
-        parts, signed, provided = parse_authorization(authorization)
+        parts, signed, provided = parse_authorization(authorization, usual)
         when, timestamp, given = request_time(headers)
         check_scope(parts, timestamp, request, AuthorizationHeaderMalformed, _MALFORMED)
         user = users.get(parts[0])

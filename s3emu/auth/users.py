@@ -37,18 +37,27 @@ ANONYMOUS = User("", "", account_id="anonymous", display_name="anonymous")
 
 
 class Users:
-    """The emulator's users, by access key."""
+    """The emulator's users, by access key, and the accounts' e-mail addresses."""
 
     def __init__(self) -> None:
         self._by_key: dict[str, User] = {}
+        #: account e-mail addresses (lower-case) -> account id, for ACL grants by e-mail
+        self.emails: dict[str, str] = {}
 
     def add(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
-            name: str | None = None) -> User:
+            name: str | None = None, email: str | None = None) -> User:
         user = User(access_key, secret, account_id,
                     name or (DEFAULT_DISPLAY_NAME if account_id == DEFAULT_ACCOUNT_ID
                              else f"account-{account_id}"))
         self._by_key[access_key] = user
+        if email is not None:
+            self.emails[email.lower()] = account_id
         return user
+
+    @property
+    def default(self) -> User:
+        """The first user added: who unsigned requests act as when auth is off."""
+        return next(iter(self._by_key.values()))
 
     def get(self, access_key: str) -> User | None:
         return self._by_key.get(access_key)

@@ -1,10 +1,11 @@
 """Authenticating a request: pick the signer its credential names, verify, and arrange the
 payload checks that can only run once the body has been read.
 
-:func:`authenticate` is what ``Emulator.authenticate`` delegates to. It returns the user the
-request comes from (``ANONYMOUS`` for unsigned requests that :mod:`.access` lets through) or
-raises the error S3 answers. When the payload is covered by the signature it leaves a check in
-``environ["s3emu.payload_check"]``, which ``Call.decoded()`` runs on the decoded body:
+:func:`authenticate` takes the request, its operation's record and the users, clock and
+settings; it returns an :class:`~.request.Authenticated` (the user, ``ANONYMOUS`` for unsigned
+requests that :mod:`.anonymous` lets through; the credential; the payload check) or raises the
+error S3 answers. When the payload is covered by the signature the check is kept on the result,
+and ``Call.decoded()`` runs it on the decoded body:
 
 - a hex ``x-amz-content-sha256`` is compared with the SHA-256 of the body
   (XAmzContentSHA256Mismatch);
@@ -12,9 +13,10 @@ raises the error S3 answers. When the payload is covered by the signature it lea
   chain (:mod:`.streaming`).
 
 With ``auth="off"`` nothing is checked: a request acts as the user whose access key it names,
-or as the emulator's default user (unsigned requests too).
+or as the first user (unsigned requests too).
 
-This module imports the standard library, errors, the protocol package and the auth package.
+This module imports the standard library, errors, the protocol package, the operation records
+and the auth package.
 """
 from __future__ import annotations
 
@@ -25,20 +27,19 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
 from . import presign, sigv2, sigv4
 from .anonymous import authorize_anonymous
-from .request import Request, Verified
+from .request import Authenticated, Request, Verified
 from .signing import STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, is_sha256_hex
 from .streaming import chunk_verifier
 from .users import ANONYMOUS, User
 
 if TYPE_CHECKING:
-    from ..emulator import Emulator
+    from ..clock import Clock
     from ..operations import Operation
     from ..protocol.addressing import Address
     from ..protocol.chunked import Decoded
+    from ..settings import Settings
     from .identify import Credential
-
-#: The environ key of the check ``Call.decoded()`` runs on the decoded body.
-PAYLOAD_CHECK = "s3emu.payload_check"
+    from .users import Users
 
 _SIGNERS: dict[str, Callable[[Request, Any], Verified]] = {
     "sigv4": sigv4.verify_header,
@@ -50,18 +51,24 @@ _QUERY_AUTH = frozenset({"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature
                          "AWSAccessKeyId", "Signature"})
 
 
-def authenticate(emu: Emulator, credential: Credential, method: str, where: Address,
-                 headers: Mapping[str, str], query: Mapping[str, str],
-                 environ: dict[str, Any], op: Operation) -> User:
-    """The user a request comes from, its signature verified against the emulator clock."""
-    if emu.auth == "off":
-        found = emu.users.get(credential.access_key) if credential.access_key else None
-        return found or emu.default_user
+def authenticate(credential: Credential, method: str, where: Address,
+                 headers: Mapping[str, str], query: Mapping[str, str], raw_query: str,
+                 op: Operation, *, users: Users, clock: Clock, settings: Settings,
+                 bucket_region: Callable[[str], str | None]) -> Authenticated:
+    """Who a request comes from, its signature verified against ``clock``.
+
+    :param credential: what the request claims (:func:`.identify.claimed_credential`).
+    :param raw_query: the query string as sent (signatures cover it, not decoded values).
+    :param bucket_region: the region of a bucket by name (None: no such bucket).
+    """
+    if settings.auth == "off":
+        found = users.get(credential.access_key) if credential.access_key else None
+        return Authenticated(found or users.default, credential)
     scheme = credential.scheme
     if scheme == "anonymous":
         authorize_anonymous(op, where.bucket, where.key,
-                            lambda name: emu.bucket_region(name) is not None)
-        return ANONYMOUS
+                            lambda name: bucket_region(name) is not None)
+        return Authenticated(ANONYMOUS, credential)
     authorization = headers.get("authorization")
     if scheme == "sigv4a":
         raise NotImplemented_("s3emu does not implement SigV4a (AWS4-ECDSA-P256-SHA256).",
@@ -74,25 +81,16 @@ def authenticate(emu: Emulator, credential: Credential, method: str, where: Addr
             "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
             "Signature query string parameter or the Authorization header should be specified",
             ArgumentName="Authorization", ArgumentValue=authorization)
-    expected, from_bucket = _expected_region(emu, op, where)
-    request = Request(method, where.raw_path, environ.get("QUERY_STRING", ""), headers,
-                      query, where.bucket, where.virtual_host, emu.clock.now(), expected,
-                      from_bucket)
-    verified = _SIGNERS[scheme](request, emu.users)
-    check = _payload_check(headers.get("x-amz-content-sha256"), scheme, verified)
-    if check is not None:
-        environ[PAYLOAD_CHECK] = check
-    return verified.user
-
-
-def _expected_region(emu: Emulator, op: Operation,
-                     where: Address) -> tuple[str | None, bool]:
-    """The region a SigV4 scope must name (None: any) and whether it is the bucket's."""
+    expected, from_bucket = where.region, False
     if where.bucket and not op.any_region:
-        bucket = emu.store.buckets.get(where.bucket)
-        if bucket is not None:
-            return bucket.region, True
-    return where.region, False
+        region = bucket_region(where.bucket)
+        if region is not None:              # the scope must name the bucket's region
+            expected, from_bucket = region, True
+    request = Request(method, where.raw_path, raw_query, headers, query, where.bucket,
+                      where.virtual_host, clock.now(), expected, from_bucket, credential)
+    verified = _SIGNERS[scheme](request, users)
+    check = _payload_check(headers.get("x-amz-content-sha256"), scheme, verified)
+    return Authenticated(verified.user, credential, check)
 
 
 def _payload_check(content_hash: str | None, scheme: str,

@@ -41,6 +41,11 @@ class Store:
             raise NoSuchBucket(BucketName=name)
         return found
 
+    def region_of(self, name: str) -> str | None:
+        """The region of bucket ``name``; None when there is no such bucket."""
+        bucket = self.buckets.get(name)
+        return bucket.region if bucket is not None else None
+
     def create_bucket(self, name: str, region: str, owner: str) -> tuple[Bucket, bool]:
         """Create bucket ``name`` in ``region`` owned by ``owner``.
 

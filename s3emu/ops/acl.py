@@ -53,7 +53,7 @@ _TYPES = ("CanonicalUser", "AmazonCustomerByEmail", "Group")
 
 
 def _email(call: Call):
-    emails = getattr(call.emulator, "account_emails", {})
+    emails = call.users.emails
     return lambda address: resolve_email(address, emails)
 
 
@@ -182,7 +182,7 @@ def apply_bucket_settings(bucket: Bucket, settings: dict[str, Any]) -> None:
 
 def render(call: Call, acl: Acl) -> dict[str, Any]:
     """The children of an ``AccessControlPolicy`` response."""
-    accounts = {canonical_id(u.account_id): u.account_id for u in call.emulator.users}
+    accounts = {canonical_id(u.account_id): u.account_id for u in call.users}
     grants = []
     for grant in acl.grants:
         if grant.kind == GROUP:

@@ -29,7 +29,7 @@ from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
 if TYPE_CHECKING:
-    from ..emulator import Emulator
+    from ..settings import Settings
     from ..model.bucket import Bucket
 
 #: ``bucket.config`` key of the default-encryption rule.
@@ -58,19 +58,19 @@ def is_configured(bucket: Bucket) -> bool:
     return CONFIG in bucket.config
 
 
-def blocked_types(emulator: Emulator, bucket: Bucket) -> list[str]:
+def blocked_types(settings: Settings, bucket: Bucket) -> list[str]:
     """The bucket's ``BlockedEncryptionTypes``: as set, else S3's default for new buckets."""
     types = bucket.config.get(BLOCKED)
     if types is not None:
         return list(types)
-    if emulator.block_sse_c and bucket.region not in SSE_C_REGIONS:
+    if settings.block_sse_c and bucket.region not in SSE_C_REGIONS:
         return ["SSE-C"]
     return ["NONE"]
 
 
-def sse_c_blocked(emulator: Emulator, bucket: Bucket) -> bool:
+def sse_c_blocked(settings: Settings, bucket: Bucket) -> bool:
     """Whether the bucket refuses writes that specify SSE-C."""
-    return "SSE-C" in blocked_types(emulator, bucket)
+    return "SSE-C" in blocked_types(settings, bucket)
 
 
 def _text(value: Any) -> str:
@@ -142,7 +142,7 @@ def get_bucket_encryption(call: Call) -> Reply:
     by_default = {"SSEAlgorithm": rule["SSEAlgorithm"], "KMSMasterKeyID": rule["KMSMasterKeyID"]}
     body = {"Rule": {"ApplyServerSideEncryptionByDefault": by_default,
                      "BucketKeyEnabled": rule["BucketKeyEnabled"],
-                     BLOCKED: {"EncryptionType": blocked_types(call.emulator, bucket)}}}
+                     BLOCKED: {"EncryptionType": blocked_types(call.settings, bucket)}}}
     return Reply(xml=(CONFIG, body))
 
 

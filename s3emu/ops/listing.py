@@ -94,7 +94,7 @@ def decode_token(token: str) -> str:
 
 def owner_of(call: Call, account_id: str) -> dict[str, str]:
     """``Owner`` (ID, DisplayName) of the account ``account_id``."""
-    for user in call.emulator.users:
+    for user in call.users:
         if user.account_id == account_id:
             return {"ID": user.canonical_id, "DisplayName": user.display_name}
     name = DEFAULT_DISPLAY_NAME if account_id == DEFAULT_ACCOUNT_ID else f"account-{account_id}"

@@ -119,7 +119,7 @@ def create_multipart_upload(call: Call) -> Reply:
     check_key(call.key)
     algorithm, kind = _checksum_choice(headers)
     made = written_by(call)                    # x-amz-acl / grants, Object Ownership
-    upload = Upload(call.emulator.ids.upload_id(), call.key, call.clock.now(),
+    upload = Upload(call.ids.upload_id(), call.key, call.clock.now(),
                     owner=call.user.account_id, storage_class=storage_class_from(headers),
                     metadata=metadata_from(headers), content=content_from(headers),
                     tags=tags_from(headers), sse=sse.from_request(call),
@@ -339,7 +339,7 @@ def complete_multipart_upload(call: Call) -> Reply:
             return _completed(call, version)
         upload = find_upload(bucket.uploads, upload_id, call.key)
         sse.check_part_key(call, upload.sse, checksum=upload.checksum_algorithm is not None)
-        assembled = upload.assemble(requested, call.emulator.min_part_size)
+        assembled = upload.assemble(requested, call.settings.min_part_size)
         sums = _object_checksums(call.headers, upload, assembled)
         _check_object_size(call.headers, assembled.blob.size)
         check_write_conditions(call.headers, bucket.find(call.key), call.key)

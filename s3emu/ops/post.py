@@ -108,17 +108,19 @@ def _tag_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _user(call: Call, fields: dict[str, str], size: int) -> Any:
-    emu = call.emulator
+    verify = call.settings.auth != "off"
     if not post_policy.is_signed(fields):
-        if emu.auth == "off":
-            return emu.default_user
+        if not verify:
+            return call.users.default
         authorize_anonymous(named("PutObject"), call.bucket, fields["key"],
-                            lambda name: emu.bucket_region(name) is not None)
+                            lambda name: name in call.store.buckets)
         return ANONYMOUS
-    user = post_policy.authorize(fields, call.bucket or "", size, users=emu.users,
-                                 now=call.clock.now(), region=emu.bucket_region(call.bucket or ""),
-                                 verify=emu.auth != "off")
-    return user or emu.default_user
+    bucket = call.store.buckets.get(call.bucket or "")
+    user = post_policy.authorize(fields, call.bucket or "", size, users=call.users,
+                                 now=call.clock.now(),
+                                 region=bucket.region if bucket is not None else None,
+                                 verify=verify)
+    return user or call.users.default
 
 
 def _location(call: Call, key: str) -> str:

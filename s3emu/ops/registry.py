@@ -25,10 +25,13 @@ from ..protocol.reply import Reply as Reply
 from .support.header_names import HeaderNames, names_of
 
 if TYPE_CHECKING:
-    from ..auth.users import User
-    from ..emulator import Emulator
-    from ..model.store import Store
+    from ..auth.request import Authenticated
+    from ..auth.users import User, Users
     from ..clock import Clock
+    from ..ids import Ids
+    from ..messages import Inbound
+    from ..model.store import Store
+    from ..settings import Settings
 
 Handler = Callable[["Call"], "Reply"]
 
@@ -44,12 +47,9 @@ def operation(name: str, **facts: Any) -> Callable[[Handler], Handler]:
 
 @dataclass
 class Call:
-    """One request as a handler sees it. Header names are lower-case."""
+    """One request as a handler sees it, with the services it may use. Header names are
+    lower-case. A handler never sees the Emulator."""
 
-    emulator: Emulator
-    #: the emulator's store and clock (``emulator.store``, ``emulator.clock``)
-    store: Store = field(repr=False)
-    clock: Clock = field(repr=False)
     #: the operation's record (:class:`~s3emu.operations.Operation`)
     operation: Operation = field(repr=False)
     method: str
@@ -57,10 +57,19 @@ class Call:
     key: str | None
     query: dict[str, str] = field(repr=False)       # may hold presigned signatures
     headers: dict[str, str] = field(repr=False)     # may hold SSE-C keys: never shown
-    environ: dict[str, Any] = field(repr=False)
     request_id: str
     region: str
+    #: who sent it (``auth.user``, or the signer of a POST form)
     user: User
+    #: what authentication found: the user, the credential, the payload check
+    auth: Authenticated = field(repr=False)
+    #: the request as its edge handed it over (environ, given body, transport facts)
+    inbound: Inbound = field(repr=False)
+    store: Store = field(repr=False)
+    clock: Clock = field(repr=False)
+    ids: Ids = field(repr=False)
+    users: Users = field(repr=False)
+    settings: Settings = field(repr=False)
     secure: bool = True
     virtual_host: bool = False
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
@@ -81,8 +90,18 @@ class Call:
         return known[1]
 
     @property
+    def environ(self) -> dict[str, Any]:
+        """The WSGI environ (REMOTE_ADDR, CONTENT_LENGTH, ``wsgi.input``)."""
+        return self.inbound.environ
+
+    @property
+    def bytes_in(self) -> int:
+        """How many payload bytes the handler read (0 when it never read the body)."""
+        return self._decoded.payload.size if self._decoded is not None else 0
+
+    @property
     def content_length(self) -> int | None:
-        return _body.declared_length(self.environ)
+        return _body.declared_length(self.inbound.environ)
 
     def decoded(self, *, required_length: bool = False,
                 cap: _body.Cap | None = None) -> chunked.Decoded:
@@ -91,8 +110,9 @@ class Call:
         if self._decoded is None:
             if required_length:
                 self._check_length_declared()
-            decoded = _body.read_payload(self.environ, self.headers, cap)
-            check = self.environ.get("s3emu.payload_check")  # set by auth: hash / chunk chain
+            decoded = _body.read_payload(self.inbound.environ, self.headers, cap,
+                                         self.inbound.body)
+            check = self.auth.payload_check      # the signature's: hash / chunk chain
             if check is not None:
                 check(decoded)
             self._decoded = decoded
@@ -104,8 +124,8 @@ class Call:
         if "chunked" in self.headers.get("transfer-encoding", "").lower() and \
                 "x-amz-decoded-content-length" not in self.headers:
             raise NotImplemented_(Header="Transfer-Encoding")
-        if "s3emu.body" not in self.environ and self.content_length is None and \
-                not _body.is_terminated(self.environ):
+        if self.inbound.body is None and self.content_length is None and \
+                not _body.is_terminated(self.inbound.environ):
             raise MissingContentLength()
 
     def payload(self, *, required_length: bool = False) -> Blob:

@@ -1,9 +1,8 @@
 """Reading request bodies from WSGI input, without joining them.
 
 The body is read in blocks into a :class:`~s3emu.model.blob.Blob` (one segment per block); an
-in-process caller can hand the body over as ``environ["s3emu.body"]`` (bytes, a memoryview or a
-list of chunks) and
-skip the read altogether. aws-chunked bodies are decoded here (see :mod:`.chunked`).
+in-process caller hands the body over (``given``: bytes, a memoryview or a list of chunks) and
+skips the read altogether. aws-chunked bodies are decoded here (see :mod:`.chunked`).
 
 This module imports only the standard library, the model's Blob and the protocol package.
 """
@@ -36,13 +35,12 @@ def _refuse_over(size: int | None, cap: Cap | None) -> None:
         raise cap[1]()
 
 
-def read_raw(environ: Mapping[str, Any], cap: Cap | None = None) -> Blob:
+def read_raw(environ: Mapping[str, Any], cap: Cap | None = None, given: Any = None) -> Blob:
     """The raw request body; IncompleteBody when fewer bytes than Content-Length arrive.
 
     With ``cap`` (``(most bytes, error class)``) a body declared longer is refused before a
     byte is read, and a body of unknown length is read no further than one byte past the cap.
     """
-    given = environ.get("s3emu.body")
     if given is not None:
         blob = Blob(given) if type(given) is list else Blob.of(given)
         _refuse_over(blob.size, cap)
@@ -84,17 +82,18 @@ def _raw_cap(cap: Cap | None) -> Cap | None:
 
 
 def read_payload(environ: dict[str, Any], headers: Mapping[str, str],
-                 cap: Cap | None = None) -> chunked.Decoded:
-    """The request payload: the raw body, or its aws-chunked decoding (at most ``cap``)."""
+                 cap: Cap | None = None, given: Any = None) -> chunked.Decoded:
+    """The request payload: the raw body (``given`` if the edge holds it, else read from
+    ``wsgi.input``), or its aws-chunked decoding (at most ``cap``)."""
     if not chunked.is_aws_chunked(headers):
-        return chunked.Decoded(read_raw(environ, cap))
+        return chunked.Decoded(read_raw(environ, cap, given))
     declared = headers.get("x-amz-decoded-content-length")
     size = numbers.count(declared)
     _refuse_over(size, cap)
-    given = environ.get("s3emu.body")           # in-process: a small body is one bytes object
+    # in-process: a small body is one bytes object
     decoded = chunked.decode_one_chunk(given) if type(given) is bytes else None
     if decoded is None:
-        decoded = chunked.decode(read_raw(environ, _raw_cap(cap)))
+        decoded = chunked.decode(read_raw(environ, _raw_cap(cap), given))
     _refuse_over(decoded.payload.size, cap)
     if declared is not None and size is not None and size != decoded.payload.size:
         raise IncompleteBody()

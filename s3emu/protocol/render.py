@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from ..errors import S3Error
 from . import xml
@@ -58,9 +58,9 @@ def error_reply(error: S3Error) -> Reply:
     return Reply(status=error.status, headers=dict(error.headers), xml=("Error", body))
 
 
-def respond(reply: Reply, start_response: Callable[..., Any], *, head: bool, request_id: str,
-            host_id: str, now: datetime) -> Iterable[bytes]:
-    """Start the WSGI response for ``reply`` and return its body iterable."""
+def respond(reply: Reply, *, head: bool, request_id: str, host_id: str,
+            now: datetime) -> tuple[str, list[tuple[str, str]], Iterable[Any]]:
+    """The status line, headers and body chunks of ``reply``."""
     body = reply.body
     headers = reply.headers
     if reply.xml is not None:
@@ -91,7 +91,7 @@ def respond(reply: Reply, start_response: Callable[..., Any], *, head: bool, req
         if reply.length is not None and "Content-Length" not in headers:
             out.append(("Content-Length", str(reply.length)))
         chunks = body
-    start_response(STATUS_LINES.get(reply.status, str(reply.status)), out)
+    status = STATUS_LINES.get(reply.status) or str(reply.status)
     if head or reply.status in (204, 304):
-        return ()
-    return chunks
+        return status, out, ()
+    return status, out, chunks

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import unquote_to_bytes
 
-from ..app import HEADERS, headers_as_sent
+from ..messages import Inbound, Serves, headers_as_sent
 from ..errors import RequestTimeout, SlowDown
 from .http11 import (WAIT, Connection, Head, HeadError, Limits, error_response, monotonic,
                      read_head)
@@ -50,7 +50,7 @@ _BLOCK = 1 << 20
 _LISTENER, _WAKE = object(), object()
 _SCHEMES = ("http://", "https://")
 
-#: (method, path, status, bytes sent, milliseconds, request id, error code) -> None
+#: (method, path, status, bytes sent, milliseconds, S3 operation, error code) -> None
 Report = Callable[[str, str, "int | str", int, float, "str | None", "str | None"], None]
 
 
@@ -58,7 +58,8 @@ Report = Callable[[str, str, "int | str", int, float, "str | None", "str | None"
 class Serving:
     """What every connection's thread needs to serve a request."""
 
-    app: Callable[..., Any]
+    #: what requests are handed to (the Emulator)
+    app: Serves
     limits: Limits
     scheme: str
     server_name: str
@@ -323,12 +324,17 @@ def serve_one(serving: Serving, conn: Connection) -> bool | str:
     if head is WAIT:
         return WAIT
     assert isinstance(head, Head)
-    environ = make_environ(serving, conn, head)
-    body = environ["wsgi.input"] = RequestBody(conn, head.length, limits, head.expect_continue)
+    inbound = make_inbound(serving, conn, head)
+    body = inbound.environ["wsgi.input"] = RequestBody(conn, head.length, limits,
+                                                       head.expect_continue)
     exchange = Exchange(conn, head, body)
     exchange.write_timeout = limits.body_timeout
+    outcome = None
     try:
-        exchange.run(serving.app, environ)
+        outcome = serving.app.serve(inbound)
+        if outcome.reset is not None:   # an injected fault: drop the connection, say nothing
+            raise outcome.reset
+        exchange.run(outcome.status, outcome.headers, outcome.body)
     except (ConnectionError, TimeoutError):
         exchange.close = True
     except Exception:
@@ -343,7 +349,8 @@ def serve_one(serving: Serving, conn: Connection) -> bool | str:
     if serving.report is not None:
         serving.report(head.method, head.target.partition("?")[0], exchange.status_code,
                        exchange.sent, (time.perf_counter() - started) * 1000,
-                       exchange.request_id, None)
+                       outcome.operation if outcome is not None else None,
+                       outcome.error_code if outcome is not None else None)
     return not exchange.close
 
 
@@ -368,8 +375,9 @@ def _answer_head_error(serving: Serving, conn: Connection, problem: HeadError,
                        (time.perf_counter() - started) * 1000, None, error.code)
 
 
-def make_environ(serving: Serving, conn: Connection, head: Head) -> dict[str, Any]:
-    """The WSGI environ of one request (RAW_URI: the request target as sent)."""
+def make_inbound(serving: Serving, conn: Connection, head: Head) -> Inbound:
+    """One request as the app receives it: its WSGI environ (RAW_URI: the request target as
+    sent), its headers as sent and what the transport says (TLS, SSE-C over HTTP allowed)."""
     target = head.target
     path = target
     if target.startswith(_SCHEMES):  # absolute form: the path after the authority
@@ -386,7 +394,7 @@ def make_environ(serving: Serving, conn: Connection, head: Head) -> dict[str, An
     if isinstance(address, tuple) and len(address) >= 2:
         environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = address[0], str(address[1])
     for name, value in head.headers:
-        if "_" in name:  # WSGI cannot tell "_" from "-": the app reads these from HEADERS
+        if "_" in name:  # WSGI cannot tell "_" from "-": the app reads Inbound.headers
             continue
         key = name.upper().replace("-", "_")
         if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
@@ -394,13 +402,14 @@ def make_environ(serving: Serving, conn: Connection, head: Head) -> dict[str, An
         else:
             key = "HTTP_" + key
             environ[key] = f"{environ[key]},{value}" if key in environ else value
-    headers = environ[HEADERS] = headers_as_sent(head.headers)
+    headers = headers_as_sent(head.headers)
     if head.chunked:
         environ["wsgi.input_terminated"] = True
         environ.pop("CONTENT_LENGTH", None)
     elif "CONTENT_LENGTH" in environ:
         environ["CONTENT_LENGTH"] = headers["content-length"] = str(head.length)
-    return environ
+    return Inbound(environ, headers, secure=serving.tls is not None,
+                   insecure_sse_c=serving.allow_insecure_ssec)
 
 
 def linger(sock: socket.socket) -> None:

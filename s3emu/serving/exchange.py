@@ -1,14 +1,14 @@
-"""One HTTP/1.1 exchange for the standalone server: the WSGI ``start_response``, the status
-line and headers, body framing (Content-Length, else chunked for HTTP/1.1), byte counting.
+"""One HTTP/1.1 exchange for the standalone server: the status line and headers,
+body framing (Content-Length, else chunked for HTTP/1.1), byte counting.
 
 The app's memoryview chunks are written to the socket as they are (no copy, never joined);
 HEAD, 1xx, 204 and 304 responses carry their headers and no body; never more body bytes than a
 Content-Length announced (the connection closes instead). This module imports only the
-standard library and :mod:`.http11` / :mod:`.httpbody`.
+standard library and :mod:`.http11` / :mod:`.request_body`.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from .http11 import Connection, Head
 from .request_body import RequestBody
@@ -44,28 +44,9 @@ class Exchange:
     def status_code(self) -> int | str:
         return int(self.status[:3]) if self.status else "-"
 
-    @property
-    def request_id(self) -> str | None:
-        for name, value in self.headers:
-            if name.lower() == "x-amz-request-id":
-                return value
-        return None
-
-    def start_response(self, status: str, headers: list[tuple[str, str]],
-                       exc_info: Any = None) -> Callable[[bytes], None]:
-        if exc_info:
-            try:
-                if self.headers_sent:
-                    raise exc_info[1].with_traceback(exc_info[2])
-            finally:
-                exc_info = None
-        elif self.status is not None:
-            raise AssertionError("start_response called twice")
+    def run(self, status: str, headers: list[tuple[str, str]], chunks: Iterable[Any]) -> None:
+        """Send the answer: the status line and headers, then the body's chunks."""
         self.status, self.headers = status, list(headers)
-        return self.write
-
-    def run(self, app: Callable[..., Iterable[Any]], environ: dict[str, Any]) -> None:
-        chunks = app(environ, self.start_response)
         try:
             for chunk in chunks:
                 self.write(chunk)
@@ -76,7 +57,7 @@ class Exchange:
                 close()
 
     def _head(self) -> bytes:
-        assert self.status is not None, "write() before start_response()"
+        assert self.status is not None, "write() before run()"
         code = int(self.status[:3])
         self.bodyless = (self.head.method == "HEAD" or code in _NO_BODY_STATUS
                          or 100 <= code < 200)

@@ -34,7 +34,6 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ...auth.identify import claimed_credential
 from ...protocol import jsontext
 from ...auth.users import DEFAULT_DISPLAY_NAME
 from ...errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
@@ -109,12 +108,12 @@ def _invalid(message: str) -> InvalidArgument:
 
 def is_secure(call: Call) -> bool:
     """Whether SSE-C keys may travel on this request (HTTPS, in-process, or allowed)."""
-    return call.secure or bool(call.environ.get("s3emu.allow_insecure_ssec"))
+    return call.secure or call.inbound.insecure_sse_c
 
 
 def key_digest(call: Call, raw: bytes) -> str:
     """The salted HMAC-SHA256 of an SSE-C key: what is kept to recognise it (hex)."""
-    salt = hashlib.sha256(f"s3emu-sse-c:{call.emulator.seed}".encode()).digest()
+    salt = hashlib.sha256(f"s3emu-sse-c:{call.settings.seed}".encode()).digest()
     return hmac.new(salt, raw, hashlib.sha256).hexdigest()
 
 
@@ -166,7 +165,7 @@ def _user_arn(call: Call) -> str:
 
 def check_not_blocked(call: Call, bucket: Bucket) -> None:
     """403 AccessDenied if ``bucket`` blocks SSE-C writes (S3's default since April 2026)."""
-    if sse_c_blocked(call.emulator, bucket):
+    if sse_c_blocked(call.settings, bucket):
         action = "s3:CopyObject" if call.op == "CopyObject" else "s3:PutObject"
         resource = f"arn:aws:s3:::{bucket.name}/{call.key or ''}"
         raise AccessDenied(BLOCKED.format(user=_user_arn(call), action=action,
@@ -276,7 +275,7 @@ def _check_context(value: str) -> str:
 
 
 def is_sigv2(call: Call) -> bool:
-    return claimed_credential(call.headers, call.query).scheme in ("sigv2", "sigv2-query")
+    return call.auth.credential.scheme in ("sigv2", "sigv2-query")
 
 
 def is_kms(settings: Mapping[str, Any]) -> bool:

@@ -1,0 +1,35 @@
+"""The services an Emulator is made of, as one immutable value the layers below it receive.
+
+:class:`Services` holds the emulator's :class:`~s3emu.settings.Settings` with the store,
+clock, ids, users, journal, throttle and faults.
+The Emulator (:mod:`s3emu.emulator`) builds them and hands them to the app; handlers get what
+they need through their ``Call``, authentication gets the users, clock and settings. Nothing
+below the Emulator holds the Emulator itself.
+
+This module imports only the standard library and the modules of what it holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .auth.users import Users
+from .clock import Clock
+from .faults import Faults
+from .ids import Ids
+from .journal import Journal
+from .model.store import Store
+from .settings import Settings
+from .throttle import Throttle
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the app and its handlers work with."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    ids: Ids
+    users: Users
+    journal: Journal
+    throttle: Throttle
+    faults: Faults
