@@ -70,6 +70,7 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
     only, whose clock is frozen until the test moves it.
     """
     from s3emu import Clock, Emulator
+    from s3emu.model.settings import BucketSettings
 
     start = settings.get("clock") or (None if live else settings.get("default_clock"))
     if live:
@@ -84,9 +85,9 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
         emulator.load(seed_path(config, seed))
     owner = emulator.default_user.account_id
     for name in settings.get("buckets") or ():
-        bucket, _ = emulator.store.create_bucket(name, emulator.region, owner)
-        bucket.config.setdefault("LocationConstraint", None if emulator.region == "us-east-1"
-                                 else emulator.region)
+        constraint = None if emulator.region == "us-east-1" else emulator.region
+        emulator.store.create_bucket(name, emulator.region, owner,
+                                     BucketSettings(location_constraint=constraint))
     return emulator
 
 

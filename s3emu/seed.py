@@ -37,6 +37,7 @@ from .errors import S3Error
 from .model.blob import Blob
 from .model.naming import check_bucket_name
 from .model.objects import CONTENT_FIELDS, STORAGE_CLASSES, ObjectVersion
+from .model.settings import BucketSettings
 
 if TYPE_CHECKING:
     from .model.store import Store
@@ -80,9 +81,8 @@ def load(store: Store, path: str | os.PathLike[str], *, owner: str,
                     for key, data_file, meta in _objects(folder)]
         plan.append((folder.name, region, versions))
     for name, region, versions in plan:
-        bucket, _ = store.create_bucket(name, region, owner)
-        bucket.config.setdefault("LocationConstraint", None if region == "us-east-1"
-                                 else region)
+        settings = BucketSettings(location_constraint=None if region == "us-east-1" else region)
+        bucket, _ = store.create_bucket(name, region, owner, settings)
         for version in versions:
             bucket.put(version)
     return [name for name, _, _ in plan]

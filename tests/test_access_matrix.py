@@ -145,7 +145,7 @@ def test_denials_are_s3_access_denied(emu):
 def test_unauthorized_requests_change_nothing(emu):
     clients = _clients(emu)
     _configure(clients["owner"], "private")
-    before = dict(emu.store.bucket(BUCKET).config)
+    before = emu.store.bucket(BUCKET).settings
     for principal in ("other", "anonymous"):
         caller = clients[principal]
         for call in (lambda: caller.put_bucket_policy(Bucket=BUCKET, Policy=_policy(
@@ -157,4 +157,4 @@ def test_unauthorized_requests_change_nothing(emu):
                              "Rules": [{"ObjectOwnership": "ObjectWriter"}]}),
                      lambda: caller.delete_bucket(Bucket=BUCKET)):
             assert _status(call) == 403
-    assert emu.store.bucket(BUCKET).config == before
+    assert emu.store.bucket(BUCKET).settings == before

@@ -171,7 +171,7 @@ def test_invalid_configurations_are_malformed_xml(emu, make_client, bucket, rule
         s3.put_bucket_encryption(Bucket=bucket,
                                  ServerSideEncryptionConfiguration={"Rules": rules})
     assert error_of(exc) == (400, "MalformedXML")
-    assert "ServerSideEncryptionConfiguration" not in emu.store.bucket(bucket).config
+    assert emu.store.bucket(bucket).settings.encryption is None
 
 
 def test_not_xml_is_malformed_xml(emu, s3, bucket):
@@ -214,4 +214,4 @@ def test_body_checksum_is_verified(emu, s3, bucket):
     with pytest.raises(ClientError) as exc:
         put_rule(s3, bucket, ApplyServerSideEncryptionByDefault={"SSEAlgorithm": "aws:kms"})
     assert error_of(exc) == (400, "BadDigest")
-    assert "ServerSideEncryptionConfiguration" not in emu.store.bucket(bucket).config
+    assert emu.store.bucket(bucket).settings.encryption is None

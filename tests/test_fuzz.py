@@ -151,8 +151,7 @@ def _snapshot(emu: s3emu.Emulator):
         uploads = tuple(sorted((uid, tuple(sorted((n, id(p)) for n, p in up.parts.items())))
                                for uid, up in bucket.uploads.items()))
         versions = tuple(sorted((key, id(version)) for key, version in bucket.objects.items()))
-        state.append((name, bucket.region, versions, uploads, repr(sorted(
-            bucket.config.items(), key=lambda item: item[0]))))
+        state.append((name, bucket.region, versions, uploads, repr(bucket.settings)))
     return state
 
 

@@ -113,3 +113,29 @@ def test_header_names_say_which_kinds_of_header_a_request_carries():
     assert names_of({"x-amz-grant-read": "id=1"}).acl
     assert names_of({"x-amz-server-side-encryption-aws-kms-key-id": "k"}).sse
     assert names_of({"host": "h", "content-type": "t", "x-amz-date": "d"}) is plain
+
+
+def test_bucket_settings_tell_deleted_from_never_set():
+    from s3emu.model.settings import DELETED, ENFORCED, WRITER, BucketSettings
+    fresh = BucketSettings()
+    assert (fresh.object_ownership, fresh.acls_enabled) == (ENFORCED, False)
+    assert all(fresh.block_flags.values())
+    deleted = fresh.but(ownership=DELETED, public_access_block=DELETED)
+    assert (deleted.object_ownership, deleted.acls_enabled) == (WRITER, True)
+    assert not any(deleted.block_flags.values())
+    assert fresh.default_encryption.algorithm == "AES256" and not fresh.default_encryption.is_kms
+
+
+def test_a_refused_configure_changes_nothing():
+    import threading
+    from s3emu.model.bucket import Bucket
+    bucket = Bucket("b", "us-east-1", datetime(2025, 1, 1, tzinfo=timezone.utc), "1",
+                    threading.RLock())
+    before = bucket.settings
+
+    def refuse(settings):
+        raise MalformedXML()
+    with pytest.raises(MalformedXML):
+        bucket.configure(refuse, policy="ignored")
+    assert bucket.settings is before
+    assert bucket.configure(acl="x").acl == "x" and before.acl is None   # a new value

@@ -1,14 +1,9 @@
 """The access decision, in the order S3 documents ("How Amazon S3 authorizes a request").
 
-A bucket's access settings live in ``bucket.config``:
-
-- :data:`POLICY`: the compiled :class:`~s3emu.access.policy.Policy` (absent: none);
-- :data:`OWNERSHIP`: ``BucketOwnerEnforced`` (also when absent: S3's default for new buckets),
-  ``BucketOwnerPreferred`` or ``ObjectWriter``; None after DeleteBucketOwnershipControls
-  (the bucket then behaves as ObjectWriter);
-- :data:`PUBLIC_ACCESS_BLOCK`: the four flags (absent: all true, S3's default for new
-  buckets; None after DeletePublicAccessBlock);
-- :data:`BUCKET_ACL`: the bucket's :class:`~s3emu.access.acl.Acl` (absent: private).
+A bucket's access settings are fields of its :class:`~s3emu.model.settings.BucketSettings`:
+``policy`` (the compiled :class:`~s3emu.access.policy.Policy`, None: none), ``ownership``
+(Object Ownership; in effect: ``object_ownership``), ``public_access_block`` (in effect:
+``block_flags``) and ``acl`` (the bucket's :class:`~s3emu.access.acl.Acl`, None: private).
 
 :func:`decide` answers one request (an action on a resource) for one requester:
 
@@ -23,68 +18,41 @@ A bucket's access settings live in ``bucket.config``:
    of the permission the operation needs (bucket ACL for bucket operations and object writes,
    the object's ACL for object reads; public grants ignored under IgnorePublicAcls).
 
-This module imports only the standard library, the access package and the operation records.
+This module imports only the standard library, the access package, the model's settings and
+the operation records.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
-from .acl import Acl, private
+from ..model.settings import BucketSettings
 from ..operations import OBJECT_READ, Operation
+from .acl import Acl, private
 from .policy_conditions import Context
 from .policy import Policy, Who
 
-POLICY = "Policy"
-OWNERSHIP = "OwnershipControls"
-PUBLIC_ACCESS_BLOCK = "PublicAccessBlockConfiguration"
-BUCKET_ACL = "AccessControlPolicy"
-ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
-OWNERSHIPS = (ENFORCED, PREFERRED, WRITER)
-BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
-               "RestrictPublicBuckets")
-#: New buckets block all public access (S3 since April 2023).
-DEFAULT_BLOCK: Mapping[str, bool] = dict.fromkeys(BLOCK_FLAGS, True)
-NO_BLOCK: Mapping[str, bool] = dict.fromkeys(BLOCK_FLAGS, False)
-
-
-def ownership(config: Mapping[str, Any]) -> str:
-    """The bucket's Object Ownership in effect."""
-    value = config.get(OWNERSHIP, ENFORCED)
-    return WRITER if value is None else value
-
-
-def acls_enabled(config: Mapping[str, Any]) -> bool:
-    return ownership(config) != ENFORCED
-
-
-def block(config: Mapping[str, Any]) -> Mapping[str, bool]:
-    """The bucket's Block Public Access flags in effect."""
-    value = config.get(PUBLIC_ACCESS_BLOCK, DEFAULT_BLOCK)
-    return NO_BLOCK if value is None else value
-
-
-def bucket_acl(owner: str, config: Mapping[str, Any]) -> Acl:
+def bucket_acl(owner: str, settings: BucketSettings) -> Acl:
     """The bucket's ACL as stored (private unless set)."""
-    return config.get(BUCKET_ACL) or private(owner)
+    return settings.acl or private(owner)
 
 
-def object_owner(bucket_owner: str, config: Mapping[str, Any], version: Any) -> str:
+def object_owner(bucket_owner: str, settings: BucketSettings, version: Any) -> str:
     """Who owns an object version: with ACLs disabled, always the bucket owner."""
-    if not acls_enabled(config) or not version.owner:
+    if not settings.acls_enabled or not version.owner:
         return bucket_owner
     return version.owner
 
 
-def object_acl(bucket_owner: str, config: Mapping[str, Any], version: Any) -> Acl:
+def object_acl(bucket_owner: str, settings: BucketSettings, version: Any) -> Acl:
     """An object version's ACL in effect (private to its owner unless one was set)."""
-    owner = object_owner(bucket_owner, config, version)
+    owner = object_owner(bucket_owner, settings, version)
     acl = getattr(version, "acl", None)
-    if acl is None or not acls_enabled(config):
+    if acl is None or not settings.acls_enabled:
         return private(owner)
     return acl
 
 
-def decide(*, bucket_owner: str, config: Mapping[str, Any], who: Who, op: Operation,
+def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operation,
            action: str, resource: str, context: Context, target: Any = None) -> bool:
     """Whether ``who`` may do ``action`` on ``resource`` (see the module docstring).
 
@@ -93,23 +61,23 @@ def decide(*, bucket_owner: str, config: Mapping[str, Any], who: Who, op: Operat
     :param target: the object version an object read acts on (None if there is none).
     """
     kind, permission = op.kind, op.acl
-    policy: Policy | None = config.get(POLICY)
+    policy: Policy | None = settings.policy
     same = who.account == bucket_owner
     verdict = policy.evaluate(who, action, resource, context) if policy is not None else None
     if verdict == "Deny":
         return same and op.owner_account_only
-    flags = block(config)
+    flags = settings.block_flags
     if verdict == "Allow" and not same and flags["RestrictPublicBuckets"] and \
             policy is not None and policy.is_public:
         verdict = None
-    enabled = acls_enabled(config)
+    enabled = settings.acls_enabled
     authenticated = who.account is not None
     if kind == OBJECT_READ and target is not None and enabled:
-        owner = object_owner(bucket_owner, config, target)
+        owner = object_owner(bucket_owner, settings, target)
         if owner != bucket_owner:                     # object context: only its owner grants
             if who.account == owner:
                 return True
-            return permission is not None and object_acl(bucket_owner, config, target).permits(
+            return permission is not None and object_acl(bucket_owner, settings, target).permits(
                 who.canonical_id, permission, authenticated=authenticated,
                 ignore_public=flags["IgnorePublicAcls"])
     if same or verdict == "Allow":
@@ -119,8 +87,8 @@ def decide(*, bucket_owner: str, config: Mapping[str, Any], who: Who, op: Operat
     if kind == OBJECT_READ:
         if target is None:
             return False
-        acl = object_acl(bucket_owner, config, target)
+        acl = object_acl(bucket_owner, settings, target)
     else:
-        acl = bucket_acl(bucket_owner, config)
+        acl = bucket_acl(bucket_owner, settings)
     return acl.permits(who.canonical_id, permission, authenticated=authenticated,
                        ignore_public=flags["IgnorePublicAcls"])

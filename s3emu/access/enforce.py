@@ -33,7 +33,8 @@ from ..errors import AccessDenied, MethodNotAllowed
 from .acl import canonical_id
 from ..operations import BUCKET, OBJECT_READ, Operation, named
 from .actions import resource_arn
-from .decide import ENFORCED, OWNERSHIP, POLICY, decide
+from ..model.settings import ENFORCED
+from .decide import decide
 from .policy import Who
 
 if TYPE_CHECKING:
@@ -131,12 +132,12 @@ def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
     ``bucket`` / ``key``."""
     op = named(op) if isinstance(op, str) else op
     query = call.query if query is None else query
-    config = bucket.config
+    settings = bucket.settings
     return decide(
-        bucket_owner=bucket.owner, config=config, who=who_of(call.user), op=op,
+        bucket_owner=bucket.owner, settings=settings, who=who_of(call.user), op=op,
         action=op.action_for(query),
         resource=resource_arn(bucket.name, None if op.kind == BUCKET else key),
-        context=context_of(call, bucket, op, target) if POLICY in config else {},
+        context=context_of(call, bucket, op, target) if settings.policy is not None else {},
         target=target)
 
 
@@ -164,7 +165,7 @@ def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
 
 def _explicitly_denied(call: Any, bucket: Bucket, op: Operation, key: str,
                        query: Mapping[str, str]) -> bool:
-    policy = bucket.config.get(POLICY)
+    policy = bucket.settings.policy
     return policy is not None and policy.evaluate(
         who_of(call.user), op.action_for(query), resource_arn(bucket.name, key),
         context_of(call, bucket, op)) == "Deny"
@@ -183,8 +184,8 @@ def authorize(call: Any) -> None:
     op = call.operation
     if op.authorizes_itself:
         return
-    config = bucket.config
-    if call.user.account_id == bucket.owner and POLICY not in config and \
-            config.get(OWNERSHIP, ENFORCED) == ENFORCED:
+    settings = bucket.settings
+    if call.user.account_id == bucket.owner and settings.policy is None and \
+            settings.ownership == ENFORCED:
         return                                        # the owner's account, nothing to apply
     require(call, bucket, op, call.key)

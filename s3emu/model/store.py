@@ -11,6 +11,7 @@ from ..errors import (BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmp
                       NoSuchBucket)
 from .bucket import Bucket
 from .naming import check_bucket_name
+from .settings import BucketSettings
 
 if TYPE_CHECKING:
     from ..clock import Clock
@@ -46,8 +47,10 @@ class Store:
         bucket = self.buckets.get(name)
         return bucket.region if bucket is not None else None
 
-    def create_bucket(self, name: str, region: str, owner: str) -> tuple[Bucket, bool]:
-        """Create bucket ``name`` in ``region`` owned by ``owner``.
+    def create_bucket(self, name: str, region: str, owner: str,
+                      settings: BucketSettings | None = None) -> tuple[Bucket, bool]:
+        """Create bucket ``name`` in ``region`` owned by ``owner``, with ``settings`` (default:
+        a new bucket's).
 
         Returns ``(bucket, created)``. Re-creating a bucket one already owns MUST raise
         BucketAlreadyOwnedByYou, except in us-east-1 where S3 answers 200 for legacy
@@ -63,7 +66,7 @@ class Store:
                 if existing.region == "us-east-1" and region == "us-east-1":
                     return existing, False
                 raise BucketAlreadyOwnedByYou(BucketName=name)
-            bucket = Bucket(name, region, self.clock.now(), owner, self.lock)
+            bucket = Bucket(name, region, self.clock.now(), owner, self.lock, settings)
             self.buckets[name] = bucket
             return bucket, True
 

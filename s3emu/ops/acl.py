@@ -32,15 +32,14 @@ from typing import Any
 from ..access.acl import (CANNED, GRANT_HEADERS, GROUP, PERMISSIONS, Acl, Grant, USER, canned,
                           canonical_id, check_canonical_id, check_group, grants_from_headers,
                           private, resolve_email)
-from ..access.decide import (BUCKET_ACL, ENFORCED, OWNERSHIP, OWNERSHIPS, PREFERRED,
-                             acls_enabled, block, bucket_acl, object_acl, object_owner,
-                             ownership)
+from ..access.decide import bucket_acl, object_acl, object_owner
 from ..errors import (AccessControlListNotSupported, AccessDenied,
                       InvalidBucketAclWithBlockPublicAccessError,
                       InvalidBucketAclWithObjectOwnership, InvalidArgument, InvalidRequest,
                       MalformedACLError, MalformedXML, MissingSecurityHeader, NoSuchKey,
                       NoSuchVersion, UnexpectedContent)
 from ..model.bucket import Bucket
+from ..model.settings import ENFORCED, OWNERSHIPS, PREFERRED
 from ..protocol import xml
 from .support.copy_source import is_version_id
 from .listing import owner_of
@@ -131,10 +130,11 @@ def _owner_full_control(acl: Acl, name: str | None, bucket_owner: str) -> bool:
 
 def _check_settable(bucket: Bucket, acl: Acl, name: str | None) -> None:
     """The Object Ownership and Block Public Access rules for setting ``acl``."""
-    if not acls_enabled(bucket.config):
+    settings = bucket.settings
+    if not settings.acls_enabled:
         if not _owner_full_control(acl, name, bucket.owner):
             raise AccessControlListNotSupported()
-    elif acl.is_public and block(bucket.config)["BlockPublicAcls"]:
+    elif acl.is_public and settings.block_flags["BlockPublicAcls"]:
         raise AccessDenied()
 
 
@@ -146,7 +146,7 @@ def written_by(call: Call) -> dict[str, Any]:
     acl, name = _canned(call, writer, bucket.owner)
     if acl is not None:
         _check_settable(bucket, acl, name)
-    mode = ownership(bucket.config)
+    mode = bucket.settings.object_ownership
     if mode == ENFORCED:
         return {"owner": bucket.owner, "acl": None}
     if mode == PREFERRED and name == "bucket-owner-full-control":
@@ -155,7 +155,8 @@ def written_by(call: Call) -> dict[str, Any]:
 
 
 def bucket_settings(call: Call) -> dict[str, Any]:
-    """Object Ownership and ACL of a bucket CreateBucket makes, checked before it is made."""
+    """Object Ownership and ACL of a bucket CreateBucket makes (``ownership`` and ``acl``
+    fields of its settings), checked before it is made."""
     headers = call.headers
     mode = headers.get("x-amz-object-ownership")
     if mode is not None and mode not in OWNERSHIPS:
@@ -163,21 +164,13 @@ def bucket_settings(call: Call) -> dict[str, Any]:
                               ArgumentName="x-amz-object-ownership", ArgumentValue=mode)
     acl, name = _canned(call, call.user.account_id, call.user.account_id)
     if acl is not None and name == "private":
-        return {OWNERSHIP: mode or PREFERRED, BUCKET_ACL: None}
+        return {"ownership": mode or PREFERRED, "acl": None}
     if acl is not None:
         if mode in (None, ENFORCED):
             raise InvalidBucketAclWithObjectOwnership()
         if acl.is_public:
             raise InvalidBucketAclWithBlockPublicAccessError()
-    return {OWNERSHIP: mode or ENFORCED, BUCKET_ACL: acl}
-
-
-def apply_bucket_settings(bucket: Bucket, settings: dict[str, Any]) -> None:
-    """Store what :func:`bucket_settings` checked on the new bucket."""
-    with bucket.lock:
-        bucket.config[OWNERSHIP] = settings[OWNERSHIP]
-        if settings[BUCKET_ACL] is not None:
-            bucket.config[BUCKET_ACL] = settings[BUCKET_ACL]
+    return {"ownership": mode or ENFORCED, "acl": acl}
 
 
 def render(call: Call, acl: Acl) -> dict[str, Any]:
@@ -198,8 +191,8 @@ def render(call: Call, acl: Acl) -> dict[str, Any]:
 @operation("GetBucketAcl", action="s3:GetBucketAcl", kind=BUCKET, acl="READ_ACP")
 def get_bucket_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
-    acl = bucket_acl(bucket.owner, bucket.config) if acls_enabled(bucket.config) \
-        else private(bucket.owner)
+    settings = bucket.settings
+    acl = bucket_acl(bucket.owner, settings) if settings.acls_enabled else private(bucket.owner)
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
 
 
@@ -208,9 +201,8 @@ def put_bucket_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     acl, name = requested_acl(call, bucket.owner, bucket.owner)
     _check_settable(bucket, acl, name)
-    if acls_enabled(bucket.config):
-        with bucket.lock:
-            bucket.config[BUCKET_ACL] = acl
+    if bucket.settings.acls_enabled:
+        bucket.configure(acl=acl)
     return Reply()
 
 
@@ -232,7 +224,7 @@ def _version(bucket: Bucket, key: str, version_id: str | None) -> Any:
 def get_object_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     version = _version(bucket, call.key, call.query.get("versionId"))
-    acl = object_acl(bucket.owner, bucket.config, version)
+    acl = object_acl(bucket.owner, bucket.settings, version)
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
 
 
@@ -241,11 +233,9 @@ def get_object_acl(call: Call) -> Reply:
 def put_object_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     version = _version(bucket, call.key, call.query.get("versionId"))
-    owner = object_owner(bucket.owner, bucket.config, version)
+    owner = object_owner(bucket.owner, bucket.settings, version)
     acl, name = requested_acl(call, owner, bucket.owner)
     _check_settable(bucket, acl, name)
-    if acls_enabled(bucket.config):
-        with bucket.lock:
-            if bucket.find(call.key) is version:
-                bucket.put(version.evolve(acl=acl))
+    if bucket.settings.acls_enabled:
+        bucket.replace_current(version, version.evolve(acl=acl))
     return Reply()

@@ -1,4 +1,5 @@
-"""Bucket default encryption: PutBucketEncryption, GetBucketEncryption, DeleteBucketEncryption.
+"""Bucket default encryption: PutBucketEncryption, GetBucketEncryption, DeleteBucketEncryption
+(rows of :mod:`.subresources`).
 
 The rules, from S3's API reference and S3's recorded answers:
 
@@ -16,28 +17,26 @@ The rules, from S3's API reference and S3's recorded answers:
   PutBucketEncryption that leaves the element out keeps the bucket's current setting.
   ``Emulator(block_sse_c=False)`` stands for an account whose buckets kept SSE-C enabled.
 
-The bucket's settings live in ``bucket.config`` under :data:`CONFIG` (the default rule, absent
-until configured) and :data:`BLOCKED` (the blocked types, absent until set).
+The bucket's settings hold the rule (``encryption``: a
+:class:`~s3emu.model.settings.DefaultEncryption`, None until configured or once deleted) and
+the blocked types (``blocked_encryption_types``, None until set).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgument, MalformedXML
+from ..model.settings import DefaultEncryption
 from ..protocol import xml
-from ..operations import BUCKET
-from .registry import Call, Reply, operation
+from .registry import Call, Reply
 
 if TYPE_CHECKING:
-    from ..settings import Settings
     from ..model.bucket import Bucket
+    from ..settings import Settings
 
-#: ``bucket.config`` key of the default-encryption rule.
-CONFIG = "ServerSideEncryptionConfiguration"
-#: ``bucket.config`` key of the blocked encryption types.
+#: The XML root of the configuration.
+ROOT = "ServerSideEncryptionConfiguration"
 BLOCKED = "BlockedEncryptionTypes"
-#: What a bucket without PutBucketEncryption encrypts new objects with.
-DEFAULT_RULE = {"SSEAlgorithm": "AES256", "KMSMasterKeyID": None, "BucketKeyEnabled": False}
 #: Default-encryption algorithms a general purpose bucket accepts.
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
 #: Regions whose new buckets still allow SSE-C (S3's April 2026 change left them out).
@@ -48,19 +47,9 @@ KMS_ID_NOT_APPLICABLE = ("a KMSMasterKeyID is not applicable if the default sse 
 _BOOLEANS = {"true": True, "false": False}
 
 
-def default_rule(bucket: Bucket) -> dict[str, Any]:
-    """The bucket's default-encryption rule (SSE-S3 unless configured)."""
-    return bucket.config.get(CONFIG) or DEFAULT_RULE
-
-
-def is_configured(bucket: Bucket) -> bool:
-    """Whether PutBucketEncryption set a default (and no DeleteBucketEncryption undid it)."""
-    return CONFIG in bucket.config
-
-
 def blocked_types(settings: Settings, bucket: Bucket) -> list[str]:
     """The bucket's ``BlockedEncryptionTypes``: as set, else S3's default for new buckets."""
-    types = bucket.config.get(BLOCKED)
+    types = bucket.settings.blocked_encryption_types
     if types is not None:
         return list(types)
     if settings.block_sse_c and bucket.region not in SSE_C_REGIONS:
@@ -103,9 +92,10 @@ def _blocked(element: Any) -> list[str]:
     return types[:1]
 
 
-def parse_configuration(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
+def parse_configuration(body: bytes, bucket: Bucket | None = None
+                        ) -> tuple[DefaultEncryption, tuple[str, ...] | None]:
     """``(rule, blocked types or None)`` from a ServerSideEncryptionConfiguration document."""
-    doc = xml.parse(body, CONFIG)
+    doc = xml.parse(body, ROOT)
     rules = xml.as_list(doc.get("Rule"))
     if len(rules) != 1 or not isinstance(rules[0], dict):
         raise MalformedXML()
@@ -119,36 +109,27 @@ def parse_configuration(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
         if flag not in _BOOLEANS:
             raise MalformedXML()
         bucket_key = _BOOLEANS[flag]
-    blocked = _blocked(rule[BLOCKED]) if BLOCKED in rule else None
-    return {"SSEAlgorithm": algorithm, "KMSMasterKeyID": key_id,
-            "BucketKeyEnabled": bucket_key}, blocked
+    blocked = tuple(_blocked(rule[BLOCKED])) if BLOCKED in rule else None
+    return DefaultEncryption(algorithm, key_id, bucket_key), blocked
 
 
-@operation("PutBucketEncryption", action="s3:PutEncryptionConfiguration", kind=BUCKET)
-def put_bucket_encryption(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    rule, blocked = parse_configuration(call.verified_body())
-    with bucket.lock:
-        bucket.config[CONFIG] = rule
-        if blocked is not None:
-            bucket.config[BLOCKED] = blocked
-    return Reply()
+def store_configuration(parsed: tuple[DefaultEncryption, tuple[str, ...] | None]
+                        ) -> dict[str, Any]:
+    """The settings a PutBucketEncryption changes: the rule, and the blocked types if given
+    (left out, the bucket keeps its current setting)."""
+    rule, blocked = parsed
+    changes: dict[str, Any] = {"encryption": rule}
+    if blocked is not None:
+        changes["blocked_encryption_types"] = blocked
+    return changes
 
 
-@operation("GetBucketEncryption", action="s3:GetEncryptionConfiguration", kind=BUCKET)
-def get_bucket_encryption(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    rule = default_rule(bucket)
-    by_default = {"SSEAlgorithm": rule["SSEAlgorithm"], "KMSMasterKeyID": rule["KMSMasterKeyID"]}
+def show_configuration(rule: DefaultEncryption | None, call: Call, bucket: Bucket) -> Reply:
+    """GetBucketEncryption: the rule in effect (SSE-S3 when none was set) and the blocked
+    types."""
+    rule = rule or bucket.settings.default_encryption
+    by_default = {"SSEAlgorithm": rule.algorithm, "KMSMasterKeyID": rule.kms_key_id}
     body = {"Rule": {"ApplyServerSideEncryptionByDefault": by_default,
-                     "BucketKeyEnabled": rule["BucketKeyEnabled"],
+                     "BucketKeyEnabled": rule.bucket_key,
                      BLOCKED: {"EncryptionType": blocked_types(call.settings, bucket)}}}
-    return Reply(xml=(CONFIG, body))
-
-
-@operation("DeleteBucketEncryption", action="s3:PutEncryptionConfiguration", kind=BUCKET)
-def delete_bucket_encryption(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    with bucket.lock:
-        bucket.config.pop(CONFIG, None)
-    return Reply(status=204)
+    return Reply(xml=(ROOT, body))

@@ -6,9 +6,10 @@ import binascii
 
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
                       InvalidLocationConstraint)
+from ..model.settings import BucketSettings
 from ..model.store import REGIONS
 from ..protocol import numbers, xml
-from .acl import apply_bucket_settings, bucket_settings
+from .acl import bucket_settings
 from ..operations import ACCOUNT, BUCKET
 from .registry import Call, Reply, operation
 
@@ -43,11 +44,9 @@ def create_bucket(call: Call) -> Reply:
         raise AccessDenied()
     constraint = _location_constraint(call)
     region = _bucket_region(constraint, call.region)
-    settings = bucket_settings(call)           # x-amz-object-ownership, x-amz-acl, grants
-    bucket, created = call.store.create_bucket(call.bucket, region, call.user.account_id)
-    if created:
-        apply_bucket_settings(bucket, settings)
-    bucket.config.setdefault("LocationConstraint", constraint)
+    settings = BucketSettings(location_constraint=constraint,
+                              **bucket_settings(call))  # x-amz-object-ownership, ACL headers
+    bucket, _ = call.store.create_bucket(call.bucket, region, call.user.account_id, settings)
     location = f"/{bucket.name}" if region == "us-east-1" else \
         f"http://{bucket.name}.s3.amazonaws.com/"
     return Reply(headers={"Location": location})
@@ -112,4 +111,4 @@ def list_buckets(call: Call) -> Reply:
 @operation("GetBucketLocation", action="s3:GetBucketLocation", kind=BUCKET, any_region=True)
 def get_bucket_location(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
-    return Reply(xml=("LocationConstraint", bucket.config.get("LocationConstraint") or ""))
+    return Reply(xml=("LocationConstraint", bucket.settings.location_constraint or ""))

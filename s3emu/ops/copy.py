@@ -27,7 +27,6 @@ from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER, find_source, parse_copy_source
-from .bucket_encryption import is_configured
 from .support.object_headers import (content_from, metadata_from, sse_headers,
                                      storage_class_from, tags_from)
 from ..operations import OBJECT_WRITE
@@ -143,7 +142,7 @@ def copy_object(call: Call) -> Reply:
                                  f"allowable size for a copy source: {MAX_COPY_SIZE}")
         if (src_bucket, src_key) == (call.bucket, call.key) and metadata_directive == "COPY" \
                 and not any(h in headers for h in _CHANGING_HEADERS) \
-                and not is_configured(bucket):
+                and bucket.settings.encryption is None:
             raise InvalidRequest(SELF_COPY)
         check_write_conditions(headers, bucket.find(call.key), call.key)
         version = _copy_of(call, source, wanted)

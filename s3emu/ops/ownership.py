@@ -1,5 +1,5 @@
 """Object Ownership: PutBucketOwnershipControls, GetBucketOwnershipControls,
-DeleteBucketOwnershipControls.
+DeleteBucketOwnershipControls (rows of :mod:`.subresources`).
 
 The rules, from S3's Object Ownership documentation:
 
@@ -16,18 +16,24 @@ The rules, from S3's Object Ownership documentation:
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..access.acl import private
-from ..access.decide import BUCKET_ACL, ENFORCED, OWNERSHIP, OWNERSHIPS
-from ..errors import InvalidBucketAclWithObjectOwnership, MalformedXML, \
-    OwnershipControlsNotFoundError
+from ..errors import InvalidBucketAclWithObjectOwnership, MalformedXML
+from ..model.settings import ENFORCED, OWNERSHIPS
 from ..protocol import xml
-from ..operations import BUCKET
-from .registry import Call, Reply, operation
+from .registry import Call, Reply
+
+if TYPE_CHECKING:
+    from ..model.bucket import Bucket
+    from ..model.settings import BucketSettings
+
+ROOT = "OwnershipControls"
 
 
-def parse_controls(body: bytes) -> str:
+def parse_controls(body: bytes, bucket: Bucket | None = None) -> str:
     """The ObjectOwnership of an ``OwnershipControls`` document."""
-    doc = xml.parse(body, "OwnershipControls")
+    doc = xml.parse(body, ROOT)
     rules = xml.as_list(doc.get("Rule"))
     if len(rules) != 1 or not isinstance(rules[0], dict) or len(rules[0]) != 1:
         raise MalformedXML()
@@ -37,31 +43,13 @@ def parse_controls(body: bytes) -> str:
     return value
 
 
-@operation("PutBucketOwnershipControls", action="s3:PutBucketOwnershipControls", kind=BUCKET)
-def put_bucket_ownership_controls(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    value = parse_controls(call.verified_body())
-    with bucket.lock:
-        acl = bucket.config.get(BUCKET_ACL)
-        if value == ENFORCED and acl is not None and \
-                set(acl.grants) - set(private(bucket.owner).grants):
-            raise InvalidBucketAclWithObjectOwnership()
-        bucket.config[OWNERSHIP] = value
-    return Reply()
+def check_controls(settings: BucketSettings, value: str, bucket: Bucket) -> None:
+    """BucketOwnerEnforced is refused while the bucket ACL grants anyone but its owner."""
+    acl = settings.acl
+    if value == ENFORCED and acl is not None and \
+            set(acl.grants) - set(private(bucket.owner).grants):
+        raise InvalidBucketAclWithObjectOwnership()
 
 
-@operation("GetBucketOwnershipControls", action="s3:GetBucketOwnershipControls", kind=BUCKET)
-def get_bucket_ownership_controls(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    value = bucket.config.get(OWNERSHIP, ENFORCED)
-    if value is None:
-        raise OwnershipControlsNotFoundError(BucketName=bucket.name)
-    return Reply(xml=("OwnershipControls", {"Rule": {"ObjectOwnership": value}}))
-
-
-@operation("DeleteBucketOwnershipControls", action="s3:PutBucketOwnershipControls", kind=BUCKET)
-def delete_bucket_ownership_controls(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    with bucket.lock:
-        bucket.config[OWNERSHIP] = None
-    return Reply(status=204)
+def show_controls(value: str, call: Call, bucket: Bucket) -> Reply:
+    return Reply(xml=(ROOT, {"Rule": {"ObjectOwnership": value}}))

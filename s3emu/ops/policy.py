@@ -1,5 +1,5 @@
-"""Bucket policies over HTTP: PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy,
-GetBucketPolicyStatus.
+"""Bucket policies over HTTP: PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy (rows of
+:mod:`.subresources`), GetBucketPolicyStatus.
 
 The rules, from S3's API reference:
 
@@ -15,53 +15,41 @@ The rules, from S3's API reference:
 """
 from __future__ import annotations
 
-from ..access.decide import POLICY, block
-from ..access.policy import compile_policy
-from ..errors import AccessDenied, MalformedPolicy, NoSuchBucketPolicy, PolicyTooLarge
+from typing import TYPE_CHECKING, Any
+
+from ..access.policy import Policy, compile_policy
+from ..errors import AccessDenied, MalformedPolicy, NoSuchBucketPolicy
 from ..operations import BUCKET
 from .registry import Call, Reply, operation
 
+if TYPE_CHECKING:
+    from ..model.bucket import Bucket
+    from ..model.settings import BucketSettings
 
-@operation("PutBucketPolicy", action="s3:PutBucketPolicy", kind=BUCKET,
-           body_cap=(20 * 1024, PolicyTooLarge), owner_account_only=True)
-def put_bucket_policy(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+
+def parse_policy(body: bytes, bucket: Bucket) -> Policy:
+    """The compiled policy of a PutBucketPolicy body (MalformedPolicy if it is not one)."""
     try:
-        text = call.verified_body().decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedPolicy("This policy contains invalid Json") from None
-    policy = compile_policy(text, bucket.name)
-    if policy.is_public and block(bucket.config)["BlockPublicPolicy"]:
+    return compile_policy(text, bucket.name)
+
+
+def check_policy(settings: BucketSettings, policy: Policy, bucket: Bucket) -> None:
+    """BlockPublicPolicy refuses a public policy (403 AccessDenied)."""
+    if policy.is_public and settings.block_flags["BlockPublicPolicy"]:
         raise AccessDenied()
-    with bucket.lock:
-        bucket.config[POLICY] = policy
-    return Reply(status=204)
 
 
-def _policy(call: Call):
-    bucket = call.store.bucket(call.bucket)
-    policy = bucket.config.get(POLICY)
-    if policy is None:
-        raise NoSuchBucketPolicy(BucketName=bucket.name)
-    return policy
-
-
-@operation("GetBucketPolicy", action="s3:GetBucketPolicy", kind=BUCKET, owner_account_only=True)
-def get_bucket_policy(call: Call) -> Reply:
-    policy = _policy(call)
+def show_policy(policy: Policy, call: Call, bucket: Bucket) -> Reply:
     return Reply(headers={"Content-Type": "application/json"}, body=policy.text.encode())
-
-
-@operation("DeleteBucketPolicy", action="s3:DeleteBucketPolicy", kind=BUCKET,
-           owner_account_only=True)
-def delete_bucket_policy(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    with bucket.lock:
-        bucket.config.pop(POLICY, None)
-    return Reply(status=204)
 
 
 @operation("GetBucketPolicyStatus", action="s3:GetBucketPolicyStatus", kind=BUCKET)
 def get_bucket_policy_status(call: Call) -> Reply:
-    policy = _policy(call)
+    bucket = call.store.bucket(call.bucket)
+    policy: Any = bucket.settings.policy
+    if policy is None:
+        raise NoSuchBucketPolicy(BucketName=bucket.name)
     return Reply(xml=("PolicyStatus", {"IsPublic": policy.is_public}))

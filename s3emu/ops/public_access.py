@@ -1,5 +1,5 @@
 """Block Public Access of a bucket: PutPublicAccessBlock, GetPublicAccessBlock,
-DeletePublicAccessBlock.
+DeletePublicAccessBlock (rows of :mod:`.subresources`).
 
 The rules, from S3's Block Public Access documentation:
 
@@ -17,18 +17,23 @@ The rules, from S3's Block Public Access documentation:
 """
 from __future__ import annotations
 
-from ..access.decide import BLOCK_FLAGS, DEFAULT_BLOCK, PUBLIC_ACCESS_BLOCK
-from ..errors import MalformedXML, NoSuchPublicAccessBlockConfiguration
-from ..protocol import xml
-from ..operations import BUCKET
-from .registry import Call, Reply, operation
+from typing import TYPE_CHECKING, Mapping
 
+from ..errors import MalformedXML
+from ..model.settings import BLOCK_FLAGS
+from ..protocol import xml
+from .registry import Call, Reply
+
+if TYPE_CHECKING:
+    from ..model.bucket import Bucket
+
+ROOT = "PublicAccessBlockConfiguration"
 _BOOLEANS = {"true": True, "false": False}
 
 
-def parse_block(body: bytes) -> dict[str, bool]:
+def parse_block(body: bytes, bucket: Bucket | None = None) -> dict[str, bool]:
     """The four flags of a ``PublicAccessBlockConfiguration`` document."""
-    doc = xml.parse(body, PUBLIC_ACCESS_BLOCK)
+    doc = xml.parse(body, ROOT)
     flags = {}
     for name in BLOCK_FLAGS:
         value = doc.get(name, "false")
@@ -40,27 +45,5 @@ def parse_block(body: bytes) -> dict[str, bool]:
     return flags
 
 
-@operation("PutPublicAccessBlock", action="s3:PutBucketPublicAccessBlock", kind=BUCKET)
-def put_public_access_block(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    flags = parse_block(call.verified_body())
-    with bucket.lock:
-        bucket.config[PUBLIC_ACCESS_BLOCK] = flags
-    return Reply()
-
-
-@operation("GetPublicAccessBlock", action="s3:GetBucketPublicAccessBlock", kind=BUCKET)
-def get_public_access_block(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    flags = bucket.config.get(PUBLIC_ACCESS_BLOCK, DEFAULT_BLOCK)
-    if flags is None:
-        raise NoSuchPublicAccessBlockConfiguration(BucketName=bucket.name)
-    return Reply(xml=(PUBLIC_ACCESS_BLOCK, dict(flags)))
-
-
-@operation("DeletePublicAccessBlock", action="s3:PutBucketPublicAccessBlock", kind=BUCKET)
-def delete_public_access_block(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    with bucket.lock:
-        bucket.config[PUBLIC_ACCESS_BLOCK] = None
-    return Reply(status=204)
+def show_block(flags: Mapping[str, bool], call: Call, bucket: Bucket) -> Reply:
+    return Reply(xml=(ROOT, dict(flags)))

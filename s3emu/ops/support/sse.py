@@ -38,7 +38,7 @@ from ...protocol import jsontext
 from ...auth.users import DEFAULT_DISPLAY_NAME
 from ...errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
                       InvalidRequest, KMSNotFoundException)
-from ..bucket_encryption import default_rule, sse_c_blocked
+from ..bucket_encryption import sse_c_blocked
 from ..registry import Call
 
 if TYPE_CHECKING:
@@ -204,18 +204,18 @@ def from_request(call: Call) -> dict[str, Any]:
         if KMS_KEY_ID in headers or CONTEXT in headers:
             raise _invalid(NEEDS_KMS)
         return {ALGORITHM: "AES256"}
-    rule = default_rule(bucket)
+    rule = bucket.settings.default_encryption
     bucket_key = headers.get(BUCKET_KEY)
-    enabled = rule["BucketKeyEnabled"] if bucket_key is None else bucket_key.lower() == "true"
+    enabled = rule.bucket_key if bucket_key is None else bucket_key.lower() == "true"
     return _kms(call, bucket, value, headers.get(KMS_KEY_ID), enabled, headers.get(CONTEXT))
 
 
 def _bucket_default(call: Call, bucket: Bucket) -> dict[str, Any]:
-    rule = default_rule(bucket)
-    if not rule["SSEAlgorithm"].startswith("aws:kms"):
+    rule = bucket.settings.default_encryption
+    if not rule.is_kms:
         return {}
-    return _kms(call, bucket, rule["SSEAlgorithm"], rule["KMSMasterKeyID"],
-                rule["BucketKeyEnabled"], None, from_bucket=True)
+    return _kms(call, bucket, rule.algorithm, rule.kms_key_id, rule.bucket_key, None,
+                from_bucket=True)
 
 
 def _kms(call: Call, bucket: Bucket, value: str, key_id: str | None, bucket_key: bool,

@@ -1,0 +1,111 @@
+"""A bucket's settings, as one frozen value: what its configuration operations store.
+
+:class:`BucketSettings` has a field per setting. A bucket replaces its whole value under its
+lock (:meth:`~s3emu.model.bucket.Bucket.configure`), so a reader always sees one consistent
+set. Where S3 tells "never set" from "deleted", the field holds :data:`DELETED` after a
+delete: a never-configured bucket is ``BucketOwnerEnforced`` and blocks all public access,
+while after DeleteBucketOwnershipControls it behaves as ``ObjectWriter`` and after
+DeletePublicAccessBlock it blocks nothing (and their Get operations answer 404).
+
+The compiled bucket policy and ACL are the access package's values (typed ``Any`` here: the
+model does not import the layers above it). This module imports only the standard library.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, Mapping, Union
+
+#: Object Ownership settings (``x-amz-object-ownership``, OwnershipControls).
+ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
+OWNERSHIPS = (ENFORCED, PREFERRED, WRITER)
+#: The four flags of a PublicAccessBlockConfiguration.
+BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+               "RestrictPublicBuckets")
+#: New buckets block all public access (S3 since April 2023).
+DEFAULT_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, True))
+NO_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, False))
+
+
+class Deleted:
+    """The state of a setting its Delete operation removed (see the module docstring)."""
+
+    _one: Deleted | None = None
+
+    def __new__(cls) -> Deleted:
+        if cls._one is None:
+            cls._one = super().__new__(cls)
+        return cls._one
+
+    def __repr__(self) -> str:
+        return "DELETED"
+
+    def __reduce__(self) -> str:
+        return "DELETED"
+
+
+DELETED = Deleted()
+
+
+@dataclass(frozen=True)
+class DefaultEncryption:
+    """A bucket's default encryption rule (PutBucketEncryption)."""
+
+    #: AES256, aws:kms or aws:kms:dsse
+    algorithm: str = "AES256"
+    #: the KMSMasterKeyID as given (None: the account's AWS managed key, for aws:kms)
+    kms_key_id: str | None = None
+    bucket_key: bool = False
+
+    @property
+    def is_kms(self) -> bool:
+        return self.algorithm.startswith("aws:kms")
+
+
+#: What a bucket without PutBucketEncryption encrypts new objects with: SSE-S3.
+SSE_S3_DEFAULT = DefaultEncryption()
+
+
+@dataclass(frozen=True)
+class BucketSettings:
+    """Everything configured on one bucket (see the module docstring)."""
+
+    #: CreateBucket's LocationConstraint (None: us-east-1, the default)
+    location_constraint: str | None = None
+    #: the compiled bucket policy (``s3emu.access.policy.Policy``); None: no policy
+    policy: Any = None
+    #: Object Ownership; :data:`DELETED` after DeleteBucketOwnershipControls
+    ownership: Union[str, Deleted] = ENFORCED
+    #: the Block Public Access flags; :data:`DELETED` after DeletePublicAccessBlock
+    public_access_block: Union[Mapping[str, bool], Deleted] = field(
+        default_factory=lambda: DEFAULT_BLOCK)
+    #: the bucket ACL (``s3emu.access.acl.Acl``); None: private to the owner
+    acl: Any = None
+    #: the default encryption rule; None: never set, or deleted (SSE-S3 then)
+    encryption: DefaultEncryption | None = None
+    #: BlockedEncryptionTypes as set (``("SSE-C",)`` or ``("NONE",)``); None: never set
+    blocked_encryption_types: tuple[str, ...] | None = None
+
+    @property
+    def object_ownership(self) -> str:
+        """The Object Ownership in effect (ObjectWriter once the setting is deleted)."""
+        return WRITER if self.ownership is DELETED else str(self.ownership)
+
+    @property
+    def acls_enabled(self) -> bool:
+        return self.object_ownership != ENFORCED
+
+    @property
+    def block_flags(self) -> Mapping[str, bool]:
+        """The Block Public Access flags in effect (none once the setting is deleted)."""
+        flags = self.public_access_block
+        return NO_BLOCK if isinstance(flags, Deleted) else flags
+
+    @property
+    def default_encryption(self) -> DefaultEncryption:
+        """The rule new objects get when a write names no encryption."""
+        return self.encryption or SSE_S3_DEFAULT
+
+    def but(self, **changes: Any) -> BucketSettings:
+        """A copy with ``changes`` applied."""
+        return replace(self, **changes)

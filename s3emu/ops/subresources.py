@@ -1,0 +1,146 @@
+"""Bucket subresources as a table: one row per configuration gives its Get, Put and Delete.
+
+A row names the :class:`~s3emu.model.settings.BucketSettings` field it stores, how a Put body
+becomes the stored value (``parse``, with S3's validation), what else a Put must respect under
+the bucket's lock (``check``), how the value is shown (``show``), the error of a Get when there
+is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tells deleted from
+never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
+Adding a configuration is adding a row; its parser and renderer live in the module of its
+topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`).
+
+The generic handlers:
+
+- Put: the body (Content-MD5 and checksums verified, capped by the record's ``body_cap``) is
+  parsed, then ``check`` runs and the settings change atomically (``Bucket.configure``), so a
+  refused Put changes nothing; it answers ``put_status``;
+- Get: the field's value, or the row's ``missing`` error when it holds None or ``DELETED``
+  (a row without ``missing`` always shows something, e.g. the default encryption);
+- Delete: stores ``cleared``; 204, also when there was nothing to delete.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
+                      OwnershipControlsNotFoundError, PolicyTooLarge, S3Error)
+from ..model.bucket import Bucket
+from ..model.settings import DELETED, BucketSettings, Deleted
+from ..operations import BUCKET, declare
+from . import bucket_encryption, ownership, policy, public_access
+from .registry import Call, Reply
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation of a row: its name and the facts of its record."""
+
+    name: str
+    action: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Subresource:
+    """One bucket configuration (see the module docstring)."""
+
+    #: the BucketSettings field that holds it
+    field: str
+    get: Op
+    put: Op
+    delete: Op
+    #: Put body -> the value to store (raises S3's error for a bad document)
+    parse: Callable[[bytes, Bucket], Any]
+    #: the stored value -> the Get reply
+    show: Callable[[Any, Call, Bucket], Reply]
+    #: what Get raises when nothing is set (None: Get always shows something)
+    missing: type[S3Error] | None = None
+    #: what Delete stores
+    cleared: Any = None
+    #: rules a Put must pass against the current settings (under the bucket's lock)
+    check: Callable[[BucketSettings, Any, Bucket], None] | None = None
+    #: the settings a parsed Put changes (default: ``{field: value}``)
+    changes: Callable[[Any], dict[str, Any]] | None = None
+    put_status: int = 200
+
+
+SUBRESOURCES: tuple[Subresource, ...] = (
+    Subresource(
+        "policy",
+        get=Op("GetBucketPolicy", "s3:GetBucketPolicy", {"owner_account_only": True}),
+        put=Op("PutBucketPolicy", "s3:PutBucketPolicy",
+               {"body_cap": (20 * 1024, PolicyTooLarge), "owner_account_only": True}),
+        delete=Op("DeleteBucketPolicy", "s3:DeleteBucketPolicy", {"owner_account_only": True}),
+        parse=policy.parse_policy, show=policy.show_policy, check=policy.check_policy,
+        missing=NoSuchBucketPolicy, put_status=204),
+    Subresource(
+        "ownership",
+        get=Op("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls"),
+        put=Op("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
+        delete=Op("DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
+        parse=ownership.parse_controls, show=ownership.show_controls,
+        check=ownership.check_controls, missing=OwnershipControlsNotFoundError,
+        cleared=DELETED),
+    Subresource(
+        "public_access_block",
+        get=Op("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+        put=Op("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+        delete=Op("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+        parse=public_access.parse_block, show=public_access.show_block,
+        missing=NoSuchPublicAccessBlockConfiguration, cleared=DELETED),
+    Subresource(
+        "encryption",
+        get=Op("GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+        put=Op("PutBucketEncryption", "s3:PutEncryptionConfiguration"),
+        delete=Op("DeleteBucketEncryption", "s3:PutEncryptionConfiguration"),
+        parse=bucket_encryption.parse_configuration,
+        show=bucket_encryption.show_configuration,
+        changes=bucket_encryption.store_configuration),
+)
+
+
+def get_subresource(row: Subresource, call: Call) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    value = getattr(bucket.settings, row.field)
+    if row.missing is not None and (value is None or isinstance(value, Deleted)):
+        raise row.missing(BucketName=bucket.name)
+    return row.show(value, call, bucket)
+
+
+def put_subresource(row: Subresource, call: Call) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    value = row.parse(call.verified_body(), bucket)
+    changes = row.changes(value) if row.changes is not None else {row.field: value}
+
+    def change(settings: BucketSettings) -> BucketSettings:
+        if row.check is not None:
+            row.check(settings, value, bucket)
+        return settings.but(**changes)
+    bucket.configure(change)
+    return Reply(status=row.put_status)
+
+
+def delete_subresource(row: Subresource, call: Call) -> Reply:
+    bucket = call.store.bucket(call.bucket)
+    bucket.configure(**{row.field: row.cleared})
+    return Reply(status=204)
+
+
+def _declare(row: Subresource) -> None:
+    for op, serve in ((row.get, get_subresource), (row.put, put_subresource),
+                      (row.delete, delete_subresource)):
+        declare(op.name, action=op.action, kind=BUCKET, handler=_handler(serve, row),
+                **op.facts)
+
+
+def _handler(serve: Callable[[Subresource, Call], Reply],
+             row: Subresource) -> Callable[[Call], Reply]:
+    def handler(call: Call) -> Reply:
+        return serve(row, call)
+    handler.__wrapped__ = serve  # type: ignore[attr-defined]  # s3emu ops: the generic line
+    handler.__name__ = handler.__qualname__ = f"{serve.__name__}[{row.field}]"
+    return handler
+
+
+for _row in SUBRESOURCES:
+    _declare(_row)
