@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from .blob import Blob
+from .encryption import SSE_S3, Encryption
 
 #: The content attributes S3 stores with an object and returns on GET/HEAD.
 CONTENT_FIELDS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentLanguage",
@@ -56,7 +57,8 @@ class ObjectVersion:
     checksum_type: str | None = None
     version_id: str | None = None
     parts: tuple[PartInfo, ...] | None = None
-    sse: Mapping[str, Any] = field(default_factory=dict)
+    #: how it is encrypted (:mod:`.encryption`)
+    sse: Encryption = SSE_S3
     tags: Mapping[str, str] = field(default_factory=dict)
     owner: str = ""
     delete_marker: bool = False
@@ -68,7 +70,7 @@ class ObjectVersion:
                  content: Mapping[str, str] | None = None, storage_class: str = "STANDARD",
                  checksums: Mapping[str, str] | None = None, checksum_type: str | None = None,
                  version_id: str | None = None, parts: tuple[PartInfo, ...] | None = None,
-                 sse: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
+                 sse: Encryption = SSE_S3, tags: Mapping[str, str] | None = None,
                  owner: str = "", delete_marker: bool = False, acl: Any = None) -> None:
         # Written straight into the instance dict: what the generated frozen __init__ does,
         # without a setattr call per field (a version is made on every write).
@@ -77,7 +79,7 @@ class ObjectVersion:
             metadata={} if metadata is None else metadata,
             content={} if content is None else content, storage_class=storage_class,
             checksums={} if checksums is None else checksums, checksum_type=checksum_type,
-            version_id=version_id, parts=parts, sse={} if sse is None else sse,
+            version_id=version_id, parts=parts, sse=sse,
             tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
             acl=acl)
 

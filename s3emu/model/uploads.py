@@ -31,6 +31,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..errors import (EntityTooSmall, InvalidPart, InvalidPartOrder, InvalidRequest,
                       MalformedXML, NoSuchUpload)
 from .blob import Blob
+from .encryption import SSE_S3, Encryption
 from .listing import successor
 from .objects import ObjectVersion, PartInfo
 
@@ -91,7 +92,7 @@ class Upload:
     def __init__(self, upload_id: str, key: str, initiated: datetime, *, owner: str,
                  storage_class: str = "STANDARD", metadata: Mapping[str, str] | None = None,
                  content: Mapping[str, str] | None = None,
-                 tags: Mapping[str, str] | None = None, sse: Mapping[str, Any] | None = None,
+                 tags: Mapping[str, str] | None = None, sse: Encryption = SSE_S3,
                  checksum_algorithm: str | None = None,
                  checksum_type: str | None = None, object_owner: str | None = None,
                  acl: Any = None) -> None:
@@ -103,7 +104,7 @@ class Upload:
         self.metadata = dict(metadata or {})
         self.content = dict(content or {})
         self.tags = dict(tags or {})
-        self.sse = dict(sse or {})
+        self.sse = sse
         self.checksum_algorithm = checksum_algorithm
         self.checksum_type = checksum_type
         #: owner and ACL of the object the upload makes (Object Ownership decides the owner)

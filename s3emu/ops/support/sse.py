@@ -1,9 +1,10 @@
 """Server-side encryption of objects: SSE-S3, SSE-KMS and SSE-C as S3 checks and reports them.
 
 Nothing is encrypted (the bytes stay in memory as sent); what S3 validates, stores and echoes
-is. ``ObjectVersion.sse`` (and an upload's settings) maps response header names to the values
-S3 echoes, plus :data:`KEY_DIGEST` for SSE-C, never echoed. The rules, from S3's API reference
-and S3's recorded answers:
+is. ``ObjectVersion.sse`` (and an upload's) is one of the model's values
+(:mod:`s3emu.model.encryption`: SSE-S3, SSE-KMS with key ARN and context, SSE-C with the key's
+MD5 and salted digest); :func:`echo` makes the response headers from it. The rules, from S3's
+API reference and S3's recorded answers:
 
 - ``x-amz-server-side-encryption`` is AES256, aws:kms or aws:kms:dsse, else InvalidArgument;
   without it the bucket's default applies (SSE-S3 unless PutBucketEncryption said otherwise),
@@ -32,8 +33,9 @@ import hmac
 import re
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 
+from ...model.encryption import SSE_S3, Encryption, SseC, SseKms, SseS3
 from ...protocol import jsontext
 from ...auth.users import DEFAULT_DISPLAY_NAME
 from ...errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
@@ -54,8 +56,6 @@ CUSTOMER = ALGORITHM + "-customer-"
 COPY_SOURCE_CUSTOMER = "x-amz-copy-source-server-side-encryption-customer-"
 CUSTOMER_ALGORITHM = CUSTOMER + "algorithm"
 CUSTOMER_KEY_MD5 = CUSTOMER + "key-md5"
-#: The stored salted digest of an SSE-C key (an internal entry, never a header).
-KEY_DIGEST = "s3emu-customer-key-digest"
 VALUES = ("AES256", "aws:kms", "aws:kms:dsse")
 
 INSECURE = ("Requests specifying Server Side Encryption with Customer provided keys must be "
@@ -172,7 +172,7 @@ def check_not_blocked(call: Call, bucket: Bucket) -> None:
                                           resource=resource))
 
 
-def _customer_settings(call: Call, bucket: Bucket) -> dict[str, Any]:
+def _customer_settings(call: Call, bucket: Bucket) -> SseC:
     if not is_secure(call):
         raise InvalidRequest(INSECURE)
     check_not_blocked(call, bucket)
@@ -181,10 +181,10 @@ def _customer_settings(call: Call, bucket: Bucket) -> dict[str, Any]:
         raise InvalidArgument(INCOMPATIBLE, ArgumentName=ALGORITHM, ArgumentValue=value)
     key = customer_key(call)
     assert key is not None
-    return {CUSTOMER_ALGORITHM: "AES256", CUSTOMER_KEY_MD5: key.key_md5, KEY_DIGEST: key.digest}
+    return SseC(key.key_md5, key.digest)
 
 
-def from_request(call: Call) -> dict[str, Any]:
+def from_request(call: Call) -> Encryption:
     """The encryption a write (PutObject, CopyObject, CreateMultipartUpload) gives its object:
     the request's SSE headers, else the destination bucket's default encryption."""
     headers = call.headers
@@ -203,33 +203,29 @@ def from_request(call: Call) -> dict[str, Any]:
     if value == "AES256":
         if KMS_KEY_ID in headers or CONTEXT in headers:
             raise _invalid(NEEDS_KMS)
-        return {ALGORITHM: "AES256"}
+        return SSE_S3
     rule = bucket.settings.default_encryption
     bucket_key = headers.get(BUCKET_KEY)
     enabled = rule.bucket_key if bucket_key is None else bucket_key.lower() == "true"
     return _kms(call, bucket, value, headers.get(KMS_KEY_ID), enabled, headers.get(CONTEXT))
 
 
-def _bucket_default(call: Call, bucket: Bucket) -> dict[str, Any]:
+def _bucket_default(call: Call, bucket: Bucket) -> Encryption:
     rule = bucket.settings.default_encryption
     if not rule.is_kms:
-        return {}
+        return SSE_S3
     return _kms(call, bucket, rule.algorithm, rule.kms_key_id, rule.bucket_key, None,
                 from_bucket=True)
 
 
 def _kms(call: Call, bucket: Bucket, value: str, key_id: str | None, bucket_key: bool,
-         context: str | None, *, from_bucket: bool = False) -> dict[str, Any]:
+         context: str | None, *, from_bucket: bool = False) -> SseKms:
     if is_sigv2(call):
         raise InvalidArgument(NEEDS_SIGV4, ArgumentName="Authorization", ArgumentValue="null")
     account = call.user.account_id if call.user.account_id.isdigit() else bucket_owner(bucket)
-    out = {ALGORITHM: value,
-           KMS_KEY_ID: kms_key_arn(key_id, bucket.region, account, quoted=not from_bucket)}
-    if context is not None:
-        out[CONTEXT] = _check_context(context)
-    if bucket_key and value == "aws:kms":
-        out[BUCKET_KEY] = "true"
-    return out
+    arn = kms_key_arn(key_id, bucket.region, account, quoted=not from_bucket)
+    return SseKms(value, arn, _check_context(context) if context is not None else None,
+                  bucket_key and value == "aws:kms")
 
 
 def bucket_owner(bucket: Bucket) -> str:
@@ -278,48 +274,51 @@ def is_sigv2(call: Call) -> bool:
     return call.auth.credential.scheme in ("sigv2", "sigv2-query")
 
 
-def is_kms(settings: Mapping[str, Any]) -> bool:
-    return str(settings.get(ALGORITHM, "")).startswith("aws:kms")
+def is_kms(encryption: Encryption) -> bool:
+    return isinstance(encryption, SseKms)
 
 
-def etag_is_md5(settings: Mapping[str, Any]) -> bool:
-    """Whether a single-PUT object with these settings has the MD5 of its bytes as ETag."""
-    return KEY_DIGEST not in settings and not is_kms(settings)
+def etag_is_md5(encryption: Encryption) -> bool:
+    """Whether a single-PUT object so encrypted has the MD5 of its bytes as ETag."""
+    return isinstance(encryption, SseS3)
 
 
-def etag_for(settings: Mapping[str, Any], md5hex: str) -> str:
+def etag_for(encryption: Encryption, md5hex: str) -> str:
     """The ETag of a single-PUT object (or a part): the MD5 of the bytes for SSE-S3; for SSE-C
     and SSE-KMS something else, derived from that MD5 and the key so it is deterministic."""
-    if not settings or etag_is_md5(settings):
+    if isinstance(encryption, SseS3):
         return f'"{md5hex}"'
-    key = settings.get(KEY_DIGEST) or settings.get(KMS_KEY_ID, "")
+    key = encryption.key_digest if isinstance(encryption, SseC) else encryption.key_arn
     return '"' + hashlib.md5(f"s3emu-etag:{key}:{md5hex}".encode()).hexdigest() + '"'
 
 
-def echo(settings: Mapping[str, Any], *, context: bool = False,
+def echo(encryption: Encryption, *, context: bool = False,
          customer: bool = True) -> dict[str, str]:
-    """The encryption response headers for an object or upload with ``settings``.
+    """The encryption response headers for an object or upload so encrypted.
 
     :param context: include the KMS encryption context (write responses only).
     :param customer: include the SSE-C algorithm and key MD5 (not on CompleteMultipartUpload).
     """
-    if not settings:
+    if isinstance(encryption, SseS3):
         return {ALGORITHM: "AES256"}
-    names = [ALGORITHM, KMS_KEY_ID, BUCKET_KEY]
-    if context:
-        names.append(CONTEXT)
-    if customer:
-        names += [CUSTOMER_ALGORITHM, CUSTOMER_KEY_MD5]
-    out = {}
-    for name in names:
-        if settings.get(name):
-            out[name] = settings[name]
+    if isinstance(encryption, SseC):
+        return {CUSTOMER_ALGORITHM: encryption.algorithm,
+                CUSTOMER_KEY_MD5: encryption.key_md5} if customer else {}
+    out = {ALGORITHM: encryption.algorithm, KMS_KEY_ID: encryption.key_arn}
+    if encryption.bucket_key:
+        out[BUCKET_KEY] = "true"
+    if context and encryption.context:
+        out[CONTEXT] = encryption.context
     return out
 
 
-def _check_stored_key(call: Call, stored: Mapping[str, Any], prefix: str) -> None:
+def _digest_of(encryption: Encryption) -> str | None:
+    return encryption.key_digest if isinstance(encryption, SseC) else None
+
+
+def _check_stored_key(call: Call, stored: Encryption, prefix: str) -> None:
     given = customer_key(call, prefix, read=True)
-    digest = stored.get(KEY_DIGEST)
+    digest = _digest_of(stored)
     if digest is None:
         if given is not None:
             raise InvalidRequest(NOT_APPLICABLE)
@@ -345,7 +344,7 @@ def check_copy_source_key(call: Call, source: ObjectVersion) -> None:
     _check_stored_key(call, source.sse, COPY_SOURCE_CUSTOMER)
 
 
-def check_part_key(call: Call, upload_settings: Mapping[str, Any], *,
+def check_part_key(call: Call, upload_encryption: Encryption, *,
                    checksum: bool = False) -> None:
     """UploadPart/UploadPartCopy/CompleteMultipartUpload: the SSE-C key of the upload.
 
@@ -359,7 +358,7 @@ def check_part_key(call: Call, upload_settings: Mapping[str, Any], *,
             raise InvalidRequest(INSECURE)
         check_not_blocked(call, call.store.bucket(call.bucket))
         given = customer_key(call)
-    digest = upload_settings.get(KEY_DIGEST)
+    digest = _digest_of(upload_encryption)
     if digest is None:
         if given is not None:
             raise InvalidRequest(PART_NEEDS_KEY)
