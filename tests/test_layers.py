@@ -169,3 +169,27 @@ def test_importing_s3emu_does_not_import_werkzeug_or_botocore():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT.parent, check=True).stdout.strip()
     assert out == "[]"
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if part_of(p) != "model"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_model_takes_its_locks_and_writes_its_state(path):
+    """Handlers call the model's methods (which lock for themselves); they never hold a
+    bucket's lock nor write its ``objects``, ``uploads`` or settings directly."""
+    tree = ast.parse(path.read_text())
+    state = {"objects", "uploads", "_settings", "_keys", "config"}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                expr = item.context_expr
+                assert not (isinstance(expr, ast.Attribute) and expr.attr == "lock"), \
+                    f"{path.name}:{node.lineno} takes a model lock"
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else \
+                [node.target]
+        for target in targets:
+            base = target.value if isinstance(target, ast.Subscript) else target
+            assert not (isinstance(base, ast.Attribute) and base.attr in state
+                        and not (isinstance(base.value, ast.Name) and base.value.id == "self")), \
+                f"{path.name}:{node.lineno} writes the model's {base.attr}"

@@ -57,14 +57,13 @@ def _entries(body: bytes) -> tuple[list[tuple[str, str | None]], bool]:
 
 
 def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, dict[str, Any]]:
-    """Delete one entry (the caller holds the bucket lock): ``("Deleted"|"Error", entry)``."""
+    """Delete one entry: ``("Deleted"|"Error", entry)``."""
     if version_id is None:
         bucket.delete(key)
         return "Deleted", {"Key": key}
-    current = bucket.find(key)
     entry: dict[str, Any] = {"Key": key, "VersionId": version_id}
-    if current is not None and (current.version_id or "null") == version_id:
-        bucket.delete(key)
+    current = bucket.delete(key, version_id)
+    if current is not None:
         if current.delete_marker:
             entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
     elif version_id != "null" and not is_version_id(version_id):
@@ -79,15 +78,14 @@ def delete_objects(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     entries, quiet = _entries(call.verified_body(digest_required=True))
     results: dict[str, list[dict[str, Any]]] = {"Deleted": [], "Error": []}
-    with bucket.lock:
-        for key, version_id in entries:
-            if not allowed(call, bucket, "DeleteObject", key,
-                           {"versionId": version_id} if version_id else {}):
-                results["Error"].append({"Key": key, "VersionId": version_id,
-                                         "Code": "AccessDenied", "Message": "Access Denied"})
-                continue
-            kind, entry = _delete_one(bucket, key, version_id)
-            results[kind].append(entry)
+    for key, version_id in entries:
+        if not allowed(call, bucket, "DeleteObject", key,
+                       {"versionId": version_id} if version_id else {}):
+            results["Error"].append({"Key": key, "VersionId": version_id,
+                                     "Code": "AccessDenied", "Message": "Access Denied"})
+            continue
+        kind, entry = _delete_one(bucket, key, version_id)
+        results[kind].append(entry)
     if quiet:
         del results["Deleted"]
     return Reply(xml=("DeleteResult", results))

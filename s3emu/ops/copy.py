@@ -133,7 +133,9 @@ def copy_object(call: Call) -> Reply:
     if source_bucket is not None:              # s3:GetObject on the source
         require(call, source_bucket, "GetObject", src_key,
                 {"versionId": src_version} if src_version else {})
-    with bucket.lock:
+    found: list[ObjectVersion] = []
+
+    def make(current: ObjectVersion | None) -> ObjectVersion:   # under the store's lock
         source = find_source(call.store, src_bucket, src_key, src_version)
         check_copy_source_conditions(headers, source)
         sse.check_copy_source_key(call, source)
@@ -144,7 +146,9 @@ def copy_object(call: Call) -> Reply:
                 and not any(h in headers for h in _CHANGING_HEADERS) \
                 and bucket.settings.encryption is None:
             raise InvalidRequest(SELF_COPY)
-        check_write_conditions(headers, bucket.find(call.key), call.key)
-        version = _copy_of(call, source, wanted)
-        bucket.put(version)
+        check_write_conditions(headers, current, call.key)
+        found.append(source)
+        return _copy_of(call, source, wanted)
+    version = bucket.write(call.key, make)
+    source = found[0]
     return _reply(version, source)

@@ -19,7 +19,7 @@ from urllib.parse import quote_plus
 from ..auth.users import DEFAULT_ACCOUNT_ID, DEFAULT_DISPLAY_NAME, canonical_id
 from ..errors import InvalidArgument
 from ..model.bucket import Bucket
-from ..model.listing import Page, list_page
+from ..model.listing import Page
 from ..model.objects import ObjectVersion
 from ..protocol import numbers
 from ..operations import BUCKET
@@ -102,17 +102,11 @@ def owner_of(call: Call, account_id: str) -> dict[str, str]:
 
 
 def _page(call: Call, after: str | None, max_keys: int) -> tuple[Page, list[ObjectVersion]]:
-    """The page (and the versions of its keys), read under the bucket's lock."""
+    """The page (and the versions of its keys), read at one instant."""
     bucket: Bucket = call.store.bucket(call.bucket)
     query = call.query
-    with bucket.lock:
-        objects = bucket.objects
-        page = list_page(bucket.keys, prefix=query.get("prefix", ""),
-                         delimiter=query.get("delimiter") or None, after=after,
-                         max_keys=min(max_keys, MAX_KEYS),
-                         hidden=bucket.hides)
-        versions = list(map(objects.__getitem__, page.keys))
-    return page, versions
+    return bucket.page(prefix=query.get("prefix", ""), delimiter=query.get("delimiter") or None,
+                       after=after, max_keys=min(max_keys, MAX_KEYS))
 
 
 def _contents(call: Call, versions: list[ObjectVersion], encode: Callable[[str], Any],

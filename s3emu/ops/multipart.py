@@ -27,12 +27,12 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from ..errors import (BadDigest, EntityTooLarge, InvalidArgument, InvalidPartNumber,
-                      InvalidRequest, MalformedXML, MaxMessageLengthExceeded, NoSuchUpload)
+                      InvalidRequest, MalformedXML, MaxMessageLengthExceeded)
 from ..model.blob import Blob
 from ..model.bucket import Bucket
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
-from ..model.uploads import Assembled, Part, Requested, Upload, find_upload, list_uploads
+from ..model.uploads import Assembled, Part, Requested, Upload
 from ..protocol import checksums, numbers
 from ..protocol.checksums import HEADER_OF, check_content_md5, verify_checksums
 from ..protocol.xml import as_list, parse, text_of
@@ -107,8 +107,7 @@ def _mismatch(expected: str, actual: str) -> InvalidRequest:
 
 
 def _upload(bucket: Bucket, call: Call) -> Upload:
-    with bucket.lock:
-        return find_upload(bucket.uploads, call.query.get("uploadId"), call.key)
+    return bucket.upload(call.query.get("uploadId"), call.key)
 
 
 # -- CreateMultipartUpload / AbortMultipartUpload ------------------------------------------------
@@ -125,8 +124,7 @@ def create_multipart_upload(call: Call) -> Reply:
                     tags=tags_from(headers), sse=sse.from_request(call),
                     checksum_algorithm=algorithm, checksum_type=kind,
                     object_owner=made["owner"], acl=made["acl"])
-    with bucket.lock:
-        bucket.uploads[upload.upload_id] = upload
+    bucket.start_upload(upload)
     out = sse.echo(upload.sse, context=True)
     if algorithm is not None:
         out.update({"x-amz-checksum-algorithm": algorithm, "x-amz-checksum-type": kind})
@@ -137,10 +135,7 @@ def create_multipart_upload(call: Call) -> Reply:
 @operation("AbortMultipartUpload", action="s3:AbortMultipartUpload", kind=OBJECT_WRITE,
            acl="WRITE")
 def abort_multipart_upload(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    with bucket.lock:
-        upload = find_upload(bucket.uploads, call.query.get("uploadId"), call.key)
-        del bucket.uploads[upload.upload_id]
+    call.store.bucket(call.bucket).abort_upload(call.query.get("uploadId"), call.key)
     return Reply(status=204)
 
 
@@ -164,10 +159,7 @@ def _new_part(call: Call, upload: Upload, number: int, blob: Blob, md5hex: str,
 
 
 def _store(bucket: Bucket, call: Call, part: Part) -> Upload:
-    with bucket.lock:
-        upload = find_upload(bucket.uploads, call.query.get("uploadId"), call.key)
-        upload.put_part(part)
-    return upload
+    return bucket.put_part(call.query.get("uploadId"), call.key, part)
 
 
 def _too_large(size: int | None) -> None:
@@ -225,11 +217,10 @@ def upload_part_copy(call: Call) -> Reply:
     if source_bucket is not None:              # s3:GetObject on the source
         require(call, source_bucket, "GetObject", src_key,
                 {"versionId": src_version} if src_version else {})
-    with bucket.lock:
-        source = find_source(call.store, src_bucket, src_key, src_version,
-                             malformed_version=bad_version)
-        sse.check_copy_source_key(call, source)
-        check_copy_source_conditions(headers, source)
+    source = find_source(call.store, src_bucket, src_key, src_version,
+                         malformed_version=bad_version)   # a frozen version: read as found
+    sse.check_copy_source_key(call, source)
+    check_copy_source_conditions(headers, source)
     start, stop = _copy_range(headers.get("x-amz-copy-source-range"), source.size)
     _too_large(stop - start)
     blob = source.blob.slice(start, stop)
@@ -327,30 +318,23 @@ def _completed(call: Call, version: ObjectVersion) -> Reply:
 def complete_multipart_upload(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     upload_id = call.query.get("uploadId") or ""
-    known = bucket.uploads.get(upload_id)
-    if known is None or known.key != call.key:
-        raise NoSuchUpload(UploadId=upload_id)
+    bucket.upload(upload_id, call.key, completed=True)   # NoSuchUpload before the body is read
     requested = requested_parts(call.body())
-    with bucket.lock:
-        if known.completed is not None:              # a retry of a Complete that succeeded
-            version = known.result_for(requested)
-            if version is None or bucket.find(call.key) is not version:
-                raise NoSuchUpload(UploadId=upload_id)
-            return _completed(call, version)
-        upload = find_upload(bucket.uploads, upload_id, call.key)
+    headers = call.headers
+
+    def finish(upload: Upload, current: ObjectVersion | None) -> ObjectVersion:
         sse.check_part_key(call, upload.sse, checksum=upload.checksum_algorithm is not None)
         assembled = upload.assemble(requested, call.settings.min_part_size)
-        sums = _object_checksums(call.headers, upload, assembled)
-        _check_object_size(call.headers, assembled.blob.size)
-        check_write_conditions(call.headers, bucket.find(call.key), call.key)
-        version = ObjectVersion(
+        sums = _object_checksums(headers, upload, assembled)
+        _check_object_size(headers, assembled.blob.size)
+        check_write_conditions(headers, current, call.key)
+        return ObjectVersion(
             key=call.key, blob=assembled.blob, etag=assembled.etag,
             last_modified=upload.initiated.replace(microsecond=0), metadata=upload.metadata,
             content=upload.content, storage_class=upload.storage_class, checksums=sums,
             checksum_type=upload.checksum_type if sums else None, parts=assembled.infos,
             sse=upload.sse, tags=upload.tags, owner=upload.object_owner, acl=upload.acl)
-        bucket.put(version)
-        upload.complete(requested, version)
+    version = bucket.complete_upload(upload_id, call.key, requested, finish)
     return _completed(call, version)
 
 
@@ -365,9 +349,8 @@ def list_parts(call: Call) -> Reply:
     max_parts = count_of(query.get("max-parts"), "max-parts", MAX_LISTED)
     marker = count_of(query.get("part-number-marker"), "part-number-marker", 0)
     bucket = call.store.bucket(call.bucket)
-    with bucket.lock:
-        upload = find_upload(bucket.uploads, query.get("uploadId"), call.key)
-        parts, truncated = upload.list_parts(marker, min(max_parts, MAX_LISTED))
+    upload, parts, truncated = bucket.list_parts(query.get("uploadId"), call.key, marker,
+                                                 min(max_parts, MAX_LISTED))
     owner = owner_of(call, upload.owner)
     return Reply(xml=("ListPartsResult", {
         "Bucket": call.bucket, "Key": call.key, "UploadId": upload.upload_id,
@@ -389,10 +372,8 @@ def list_multipart_uploads(call: Call) -> Reply:
     prefix, delimiter = query.get("prefix", ""), query.get("delimiter") or None
     key_marker = query.get("key-marker", "")
     id_marker = query.get("upload-id-marker", "") if key_marker else ""
-    with bucket.lock:
-        page = list_uploads(list(bucket.uploads.values()), prefix=prefix, delimiter=delimiter,
-                            key_marker=key_marker, upload_id_marker=id_marker,
-                            max_uploads=max_uploads)
+    page = bucket.list_uploads(prefix=prefix, delimiter=delimiter, key_marker=key_marker,
+                               upload_id_marker=id_marker, max_uploads=max_uploads)
     owners: dict[str, dict[str, str]] = {}
     entries = []
     for upload in page.uploads:

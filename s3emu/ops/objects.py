@@ -84,9 +84,8 @@ def write_reply(version: ObjectVersion) -> Reply:
 def put_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket)
     version = new_version(call)
-    with bucket.lock:
-        check_write_conditions(call.headers, bucket.find(version.key), version.key)
-        bucket.put(version)
+    headers = call.headers
+    bucket.put(version, lambda current: check_write_conditions(headers, current, version.key))
     return write_reply(version)
 
 

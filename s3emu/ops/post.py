@@ -13,7 +13,6 @@ werkzeug's multipart decoder is imported when a form is parsed, not at import ti
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -23,7 +22,7 @@ from ..auth.users import ANONYMOUS
 from ..errors import (InvalidArgument, MalformedPOSTRequest, MalformedXML,
                       MaxPostPreDataLengthExceededError, PreconditionFailed)
 from ..model.blob import Blob
-from ..protocol import chunked, xml
+from ..protocol import xml
 from .objects import new_version, write_reply
 from ..operations import OBJECT_WRITE, named
 from .registry import Call, Reply, operation
@@ -145,12 +144,10 @@ def post_object(call: Call) -> Reply:
     user = _user(call, fields, len(data))
     bucket = call.store.bucket(call.bucket)
     key = fields["key"].replace("${filename}", filename)
-    as_put = replace(call, headers=form_headers(fields), user=user,
-                     _decoded=chunked.Decoded(Blob([data])))
+    as_put = call.acting_as(form_headers(fields), user, Blob([data]))
     require(as_put, bucket, "PostObject", key, {})    # s3:PutObject as the form's signer
     version = new_version(as_put, key=key)
-    with bucket.lock:
-        bucket.put(version)
+    bucket.put(version)
     return _answer(call, fields, key, write_reply(version))
 
 

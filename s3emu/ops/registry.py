@@ -12,7 +12,7 @@ Handlers translate HTTP to and from the model; they never parse raw bytes themse
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import InvalidRequest, MissingContentLength, NotImplemented_
@@ -93,6 +93,12 @@ class Call:
     def environ(self) -> dict[str, Any]:
         """The WSGI environ (REMOTE_ADDR, CONTENT_LENGTH, ``wsgi.input``)."""
         return self.inbound.environ
+
+    def acting_as(self, headers: dict[str, str], user: User, payload: Blob) -> Call:
+        """The same request with other headers and user, and a body already read (a POST
+        form's file, written as a PutObject by the form's signer)."""
+        return replace(self, headers=headers, user=user, _header_names=None,
+                       _decoded=chunked.Decoded(payload))
 
     @property
     def bytes_in(self) -> int:
