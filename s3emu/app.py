@@ -88,10 +88,10 @@ class App:
         except S3Error as error:
             reply = error_reply(error)
         except ConnectionReset as reset:  # journaled; the edge drops the connection
-            self._journal(seen, request_id, services.clock.now(), status=0, error_code=None,
-                          bytes_in=0, bytes_out=0)
-            return Outcome("500 Internal Server Error", [], (), seen.op, None, request_id,
-                           fault="reset", reset=reset)
+            outcome = Outcome("500 Internal Server Error", [], (), seen.op, None, request_id,
+                              fault="reset", reset=reset)
+            self._journal(seen, outcome, services.clock.now())
+            return outcome
         except Exception:  # the one place unexpected errors are caught
             log.exception("internal error serving %s %s", seen.method, seen.op)
             reply = error_reply(InternalError())
@@ -111,10 +111,10 @@ class App:
             fault = "truncate"
             body, bytes_out = truncated(body, bytes_out, seen.fault.truncate_at)
         error_code = reply.xml[1].get("Code") if reply.xml and reply.xml[0] == "Error" else None
-        self._journal(seen, request_id, now, status=reply.status, error_code=error_code,
-                      bytes_in=bytes_in, bytes_out=bytes_out)
-        return Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
-                       bytes_out, fault)
+        outcome = Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
+                          bytes_out, fault)
+        self._journal(seen, outcome, now)
+        return outcome
 
     def _reply(self, inbound: Inbound, seen: _Seen, request_id: str) -> Reply:
         """Route, authenticate, throttle, inject faults, authorize, then run the handler."""
@@ -165,10 +165,13 @@ class App:
         authorize(call)
         return handler(call)
 
-    def _journal(self, seen: _Seen, request_id: str, when: Any, *, status: int,
-                 error_code: str | None, bytes_in: int, bytes_out: int) -> None:
+    def _journal(self, seen: _Seen, outcome: Outcome, when: Any) -> None:
+        """One journal entry from the outcome (status 0: the connection was reset) and what
+        was seen of the request."""
         self.services.journal.record(Entry(
-            time=when, operation=seen.op, method=seen.method, bucket=seen.bucket, key=seen.key,
-            access_key=seen.access_key, status=status, error_code=error_code,
-            bytes_in=bytes_in, bytes_out=bytes_out, request_id=request_id,
+            time=when, operation=outcome.operation, method=seen.method, bucket=seen.bucket,
+            key=seen.key, access_key=seen.access_key,
+            status=0 if outcome.reset is not None else outcome.status_code,
+            error_code=outcome.error_code, bytes_in=outcome.bytes_in,
+            bytes_out=outcome.bytes_out, request_id=outcome.request_id,
             throttled=seen.throttled, faulted=seen.fault is not None))
