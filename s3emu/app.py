@@ -15,7 +15,7 @@ the edge raises (:class:`~s3emu.faults.ConnectionReset`) to drop the connection.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qsl
 
 from . import ops as _ops  # noqa: F401  (declares every operation's record)
@@ -59,7 +59,10 @@ class _Seen:
 
     def __init__(self, method: str) -> None:
         self.method = method
-        self.op = self.bucket = self.key = self.access_key = None
+        self.op: str | None = None
+        self.bucket: str | None = None
+        self.key: str | None = None
+        self.access_key: str | None = None
         self.call: Call | None = None
         self.fault: Any = None
         self.throttled = False
@@ -110,7 +113,9 @@ class App:
         if seen.fault is not None and seen.fault.connection == "truncate":
             fault = "truncate"
             body, bytes_out = truncated(body, bytes_out, seen.fault.truncate_at)
-        error_code = reply.xml[1].get("Code") if reply.xml and reply.xml[0] == "Error" else None
+        error_code = None
+        if reply.xml is not None and reply.xml[0] == "Error" and isinstance(reply.xml[1], Mapping):
+            error_code = reply.xml[1].get("Code")
         outcome = Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
                           bytes_out, fault)
         self._journal(seen, outcome, now)
@@ -173,5 +178,5 @@ class App:
             key=seen.key, access_key=seen.access_key,
             status=0 if outcome.reset is not None else outcome.status_code,
             error_code=outcome.error_code, bytes_in=outcome.bytes_in,
-            bytes_out=outcome.bytes_out, request_id=outcome.request_id,
+            bytes_out=outcome.bytes_out, request_id=outcome.request_id or "",
             throttled=seen.throttled, faulted=seen.fault is not None))

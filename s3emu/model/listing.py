@@ -86,6 +86,7 @@ def list_page(keys: Sequence[str], *, prefix: str = "", delimiter: str | None = 
     n = len(keys)
     i = _first_index(keys, prefix, after)
     plen = len(prefix)
+    dlen = len(delimiter) if delimiter else 0
     while i < n:
         key = keys[i]
         if not key.startswith(prefix):
@@ -102,7 +103,7 @@ def list_page(keys: Sequence[str], *, prefix: str = "", delimiter: str | None = 
             page.last = key
             i += 1
             continue
-        common = key[:at + len(delimiter)]
+        common = key[:at + dlen]
         end = _skip_past(keys, common, i)
         if (after is not None and common <= after) or (
                 hidden is not None and all(hidden(keys[j]) for j in range(i, end))):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Mapping, Union
+from typing import Any, Mapping
 
 #: Object Ownership settings (``x-amz-object-ownership``, OwnershipControls).
 ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
@@ -75,9 +75,9 @@ class BucketSettings:
     #: the compiled bucket policy (``s3emu.access.policy.Policy``); None: no policy
     policy: Any = None
     #: Object Ownership; :data:`DELETED` after DeleteBucketOwnershipControls
-    ownership: Union[str, Deleted] = ENFORCED
+    ownership: str | Deleted = ENFORCED
     #: the Block Public Access flags; :data:`DELETED` after DeletePublicAccessBlock
-    public_access_block: Union[Mapping[str, bool], Deleted] = field(
+    public_access_block: Mapping[str, bool] | Deleted = field(
         default_factory=lambda: DEFAULT_BLOCK)
     #: the bucket ACL (``s3emu.access.acl.Acl``); None: private to the owner
     acl: Any = None

@@ -141,7 +141,7 @@ def _check_settable(bucket: Bucket, acl: Acl, name: str | None) -> None:
 def written_by(call: Call) -> dict[str, Any]:
     """``owner`` and ``acl`` of an object this request writes (from ``x-amz-acl`` /
     ``x-amz-grant-*``, Object Ownership and Block Public Access)."""
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     writer = call.user.account_id
     acl, name = _canned(call, writer, bucket.owner)
     if acl is not None:
@@ -190,7 +190,7 @@ def render(call: Call, acl: Acl) -> dict[str, Any]:
 
 @operation("GetBucketAcl", action="s3:GetBucketAcl", kind=BUCKET, acl="READ_ACP")
 def get_bucket_acl(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     settings = bucket.settings
     acl = bucket_acl(bucket.owner, settings) if settings.acls_enabled else private(bucket.owner)
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
@@ -198,7 +198,7 @@ def get_bucket_acl(call: Call) -> Reply:
 
 @operation("PutBucketAcl", action="s3:PutBucketAcl", kind=BUCKET, acl="WRITE_ACP")
 def put_bucket_acl(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     acl, name = requested_acl(call, bucket.owner, bucket.owner)
     _check_settable(bucket, acl, name)
     if bucket.settings.acls_enabled:
@@ -222,8 +222,8 @@ def _version(bucket: Bucket, key: str, version_id: str | None) -> Any:
 @operation("GetObjectAcl", action="s3:GetObjectAcl", versioned_action="s3:GetObjectVersionAcl",
            kind=OBJECT_READ, acl="READ_ACP")
 def get_object_acl(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    version = _version(bucket, call.key, call.query.get("versionId"))
+    bucket = call.store.bucket(call.bucket_name)
+    version = _version(bucket, call.object_key, call.query.get("versionId"))
     acl = object_acl(bucket.owner, bucket.settings, version)
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
 
@@ -231,8 +231,8 @@ def get_object_acl(call: Call) -> Reply:
 @operation("PutObjectAcl", action="s3:PutObjectAcl", versioned_action="s3:PutObjectVersionAcl",
            kind=OBJECT_READ, acl="WRITE_ACP")
 def put_object_acl(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    version = _version(bucket, call.key, call.query.get("versionId"))
+    bucket = call.store.bucket(call.bucket_name)
+    version = _version(bucket, call.object_key, call.query.get("versionId"))
     owner = object_owner(bucket.owner, bucket.settings, version)
     acl, name = requested_acl(call, owner, bucket.owner)
     _check_settable(bucket, acl, name)

@@ -95,8 +95,8 @@ def get_object_attributes(call: Call) -> Reply:
     max_parts = count_of(call.headers.get("x-amz-max-parts"), "x-amz-max-parts", MAX_LISTED)
     marker = count_of(call.headers.get("x-amz-part-number-marker"), "x-amz-part-number-marker",
                       0)
-    bucket = call.store.bucket(call.bucket)
-    version = _version(bucket, call.key, call.query.get("versionId"))
+    bucket = call.store.bucket(call.bucket_name)
+    version = _version(bucket, call.object_key, call.query.get("versionId"))
     sse.check_read_key(call, version)
     body: dict[str, Any] = {
         "ETag": version.etag.strip('"') if "ETag" in wanted else None,

@@ -75,7 +75,7 @@ def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, 
 @operation("DeleteObjects", action="s3:DeleteObject", kind=OBJECT_WRITE,
            body_cap=(8 << 20, MaxMessageLengthExceeded), authorizes_itself=True)
 def delete_objects(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     entries, quiet = _entries(call.verified_body(digest_required=True))
     results: dict[str, list[dict[str, Any]]] = {"Deleted": [], "Error": []}
     for key, version_id in entries:

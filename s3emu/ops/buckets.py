@@ -46,7 +46,7 @@ def create_bucket(call: Call) -> Reply:
     region = _bucket_region(constraint, call.region)
     settings = BucketSettings(location_constraint=constraint,
                               **bucket_settings(call))  # x-amz-object-ownership, ACL headers
-    bucket, _ = call.store.create_bucket(call.bucket, region, call.user.account_id, settings)
+    bucket, _ = call.store.create_bucket(call.bucket_name, region, call.user.account_id, settings)
     location = f"/{bucket.name}" if region == "us-east-1" else \
         f"http://{bucket.name}.s3.amazonaws.com/"
     return Reply(headers={"Location": location})
@@ -54,14 +54,14 @@ def create_bucket(call: Call) -> Reply:
 
 @operation("HeadBucket", action="s3:ListBucket", kind=BUCKET, acl="READ")
 def head_bucket(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     return Reply(headers={"x-amz-bucket-region": bucket.region,
                           "x-amz-access-point-alias": "false"})
 
 
 @operation("DeleteBucket", action="s3:DeleteBucket", kind=BUCKET)
 def delete_bucket(call: Call) -> Reply:
-    call.store.delete_bucket(call.bucket)
+    call.store.delete_bucket(call.bucket_name)
     return Reply(status=204)
 
 
@@ -110,5 +110,5 @@ def list_buckets(call: Call) -> Reply:
 
 @operation("GetBucketLocation", action="s3:GetBucketLocation", kind=BUCKET, any_region=True)
 def get_bucket_location(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     return Reply(xml=("LocationConstraint", bucket.settings.location_constraint or ""))

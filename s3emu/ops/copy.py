@@ -100,7 +100,7 @@ def _copy_of(call: Call, source: ObjectVersion, wanted: dict) -> ObjectVersion:
                                         and sse.etag_is_md5(wanted["sse"])):
         etag = sse.etag_for(wanted["sse"], md5_hex(source.blob.segments))  # a new single part
     return ObjectVersion(
-        key=call.key, blob=source.blob, etag=etag,
+        key=call.object_key, blob=source.blob, etag=etag,
         last_modified=call.clock.now_seconds(),
         metadata=wanted.get("metadata", source.metadata),
         content=wanted["content"] if "content" in wanted else _content_of(source, call.headers),
@@ -125,10 +125,10 @@ def _reply(version: ObjectVersion, source: ObjectVersion) -> Reply:
 def copy_object(call: Call) -> Reply:
     headers = call.headers
     src_bucket, src_key, src_version = parse_copy_source(headers[HEADER])
-    check_key(call.key)
+    check_key(call.object_key)
     metadata_directive = _directive(headers, "metadata")
     wanted = _requested(call, metadata_directive, _directive(headers, "tagging"))
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     source_bucket = call.store.buckets.get(src_bucket)
     if source_bucket is not None:              # s3:GetObject on the source
         require(call, source_bucket, "GetObject", src_key,
@@ -146,9 +146,9 @@ def copy_object(call: Call) -> Reply:
                 and not any(h in headers for h in _CHANGING_HEADERS) \
                 and bucket.settings.encryption is None:
             raise InvalidRequest(SELF_COPY)
-        check_write_conditions(headers, current, call.key)
+        check_write_conditions(headers, current, call.object_key)
         found.append(source)
         return _copy_of(call, source, wanted)
-    version = bucket.write(call.key, make)
+    version = bucket.write(call.object_key, make)
     source = found[0]
     return _reply(version, source)

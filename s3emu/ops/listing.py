@@ -103,7 +103,7 @@ def owner_of(call: Call, account_id: str) -> dict[str, str]:
 
 def _page(call: Call, after: str | None, max_keys: int) -> tuple[Page, list[ObjectVersion]]:
     """The page (and the versions of its keys), read at one instant."""
-    bucket: Bucket = call.store.bucket(call.bucket)
+    bucket: Bucket = call.store.bucket(call.bucket_name)
     query = call.query
     return bucket.page(prefix=query.get("prefix", ""), delimiter=query.get("delimiter") or None,
                        after=after, max_keys=min(max_keys, MAX_KEYS))
@@ -166,7 +166,7 @@ def list_objects_v2(call: Call) -> Reply:
         "Name": call.bucket, "Prefix": encode(query.get("prefix", "")),
         "StartAfter": encode(start_after),     # echoed, with a token too (which wins)
         "ContinuationToken": token,
-        "NextContinuationToken": encode_token(page.last) if page.truncated else None,
+        "NextContinuationToken": encode_token(page.last or "") if page.truncated else None,
         "KeyCount": len(page), "MaxKeys": max_keys,
         "Delimiter": encode(query.get("delimiter") or None),
         "EncodingType": query.get("encoding-type"), "IsTruncated": page.truncated,

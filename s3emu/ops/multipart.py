@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import quote
 
-from ..errors import (BadDigest, EntityTooLarge, InvalidArgument, InvalidPartNumber,
+from ..errors import (S3Error, BadDigest, EntityTooLarge, InvalidArgument, InvalidPartNumber,
                       InvalidRequest, MalformedXML, MaxMessageLengthExceeded)
 from ..model.blob import Blob
 from ..model.bucket import Bucket
@@ -101,24 +101,24 @@ def _checksum_choice(headers: Mapping[str, str]) -> tuple[str | None, str | None
     return algorithm, kind
 
 
-def _mismatch(expected: str, actual: str) -> InvalidRequest:
+def _mismatch(expected: str, actual: str) -> S3Error:
     return InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
                           f"{expected.lower()}, actual checksum Type: {actual.lower()}")
 
 
 def _upload(bucket: Bucket, call: Call) -> Upload:
-    return bucket.upload(call.query.get("uploadId"), call.key)
+    return bucket.upload(call.query.get("uploadId"), call.object_key)
 
 
 # -- CreateMultipartUpload / AbortMultipartUpload ------------------------------------------------
 @operation("CreateMultipartUpload", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def create_multipart_upload(call: Call) -> Reply:
     headers = call.headers
-    bucket = call.store.bucket(call.bucket)
-    check_key(call.key)
+    bucket = call.store.bucket(call.bucket_name)
+    check_key(call.object_key)
     algorithm, kind = _checksum_choice(headers)
     made = written_by(call)                    # x-amz-acl / grants, Object Ownership
-    upload = Upload(call.ids.upload_id(), call.key, call.clock.now(),
+    upload = Upload(call.ids.upload_id(), call.object_key, call.clock.now(),
                     owner=call.user.account_id, storage_class=storage_class_from(headers),
                     metadata=metadata_from(headers), content=content_from(headers),
                     tags=tags_from(headers), sse=sse.from_request(call),
@@ -126,7 +126,7 @@ def create_multipart_upload(call: Call) -> Reply:
                     object_owner=made["owner"], acl=made["acl"])
     bucket.start_upload(upload)
     out = sse.echo(upload.sse, context=True)
-    if algorithm is not None:
+    if algorithm is not None and kind is not None:
         out.update({"x-amz-checksum-algorithm": algorithm, "x-amz-checksum-type": kind})
     return Reply(headers=out, xml=("InitiateMultipartUploadResult", {
         "Bucket": call.bucket, "Key": call.key, "UploadId": upload.upload_id}))
@@ -135,7 +135,7 @@ def create_multipart_upload(call: Call) -> Reply:
 @operation("AbortMultipartUpload", action="s3:AbortMultipartUpload", kind=OBJECT_WRITE,
            acl="WRITE")
 def abort_multipart_upload(call: Call) -> Reply:
-    call.store.bucket(call.bucket).abort_upload(call.query.get("uploadId"), call.key)
+    call.store.bucket(call.bucket_name).abort_upload(call.query.get("uploadId"), call.object_key)
     return Reply(status=204)
 
 
@@ -159,7 +159,7 @@ def _new_part(call: Call, upload: Upload, number: int, blob: Blob, md5hex: str,
 
 
 def _store(bucket: Bucket, call: Call, part: Part) -> Upload:
-    return bucket.put_part(call.query.get("uploadId"), call.key, part)
+    return bucket.put_part(call.query.get("uploadId"), call.object_key, part)
 
 
 def _too_large(size: int | None) -> None:
@@ -169,7 +169,7 @@ def _too_large(size: int | None) -> None:
 
 @operation("UploadPart", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def upload_part(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     number = part_number_of(call.query.get("partNumber"))
     upload = _upload(bucket, call)                   # NoSuchUpload before the body is read
     sse.check_part_key(call, upload.sse)
@@ -206,7 +206,7 @@ def _copy_range(header: str | None, size: int) -> tuple[int, int]:
 @operation("UploadPartCopy", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def upload_part_copy(call: Call) -> Reply:
     headers = call.headers
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     number = part_number_of(call.query.get("partNumber"))
     src_bucket, src_key, src_version = parse_copy_source(headers[COPY_SOURCE])
     upload = _upload(bucket, call)
@@ -295,7 +295,7 @@ def _check_object_size(headers: Mapping[str, str], size: int) -> None:
 
 
 def _location(call: Call) -> str:
-    path = "/" + quote(call.key.encode("utf-8", "surrogateescape"), safe="")
+    path = "/" + quote(call.object_key.encode("utf-8", "surrogateescape"), safe="")
     if not call.virtual_host:
         path = f"/{call.bucket}{path}"
     host = call.headers.get("host") or "s3.amazonaws.com"
@@ -316,9 +316,9 @@ def _completed(call: Call, version: ObjectVersion) -> Reply:
 @operation("CompleteMultipartUpload", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE",
            body_cap=(8 << 20, MaxMessageLengthExceeded))
 def complete_multipart_upload(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     upload_id = call.query.get("uploadId") or ""
-    bucket.upload(upload_id, call.key, completed=True)   # NoSuchUpload before the body is read
+    bucket.upload(upload_id, call.object_key, completed=True)  # NoSuchUpload before the body
     requested = requested_parts(call.body())
     headers = call.headers
 
@@ -327,14 +327,14 @@ def complete_multipart_upload(call: Call) -> Reply:
         assembled = upload.assemble(requested, call.settings.min_part_size)
         sums = _object_checksums(headers, upload, assembled)
         _check_object_size(headers, assembled.blob.size)
-        check_write_conditions(headers, current, call.key)
+        check_write_conditions(headers, current, call.object_key)
         return ObjectVersion(
-            key=call.key, blob=assembled.blob, etag=assembled.etag,
+            key=call.object_key, blob=assembled.blob, etag=assembled.etag,
             last_modified=upload.initiated.replace(microsecond=0), metadata=upload.metadata,
             content=upload.content, storage_class=upload.storage_class, checksums=sums,
             checksum_type=upload.checksum_type if sums else None, parts=assembled.infos,
             sse=upload.sse, tags=upload.tags, owner=upload.object_owner, acl=upload.acl)
-    version = bucket.complete_upload(upload_id, call.key, requested, finish)
+    version = bucket.complete_upload(upload_id, call.object_key, requested, finish)
     return _completed(call, version)
 
 
@@ -348,8 +348,8 @@ def list_parts(call: Call) -> Reply:
     query = call.query
     max_parts = count_of(query.get("max-parts"), "max-parts", MAX_LISTED)
     marker = count_of(query.get("part-number-marker"), "part-number-marker", 0)
-    bucket = call.store.bucket(call.bucket)
-    upload, parts, truncated = bucket.list_parts(query.get("uploadId"), call.key, marker,
+    bucket = call.store.bucket(call.bucket_name)
+    upload, parts, truncated = bucket.list_parts(query.get("uploadId"), call.object_key, marker,
                                                  min(max_parts, MAX_LISTED))
     owner = owner_of(call, upload.owner)
     return Reply(xml=("ListPartsResult", {
@@ -368,7 +368,7 @@ def list_multipart_uploads(call: Call) -> Reply:
     query = call.query
     encode = encoder_of(query)
     max_uploads = min(count_of(query.get("max-uploads"), "max-uploads", MAX_LISTED), MAX_LISTED)
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     prefix, delimiter = query.get("prefix", ""), query.get("delimiter") or None
     key_marker = query.get("key-marker", "")
     id_marker = query.get("upload-id-marker", "") if key_marker else ""

@@ -40,7 +40,7 @@ def declared_size(call: Call) -> int | None:
 
 def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     """Read, validate and describe the request body as a new object version (not stored)."""
-    key = key or call.key
+    key = key or call.object_key
     check_key(key)
     made = written_by(call)                    # owner and ACL (x-amz-acl, Object Ownership)
     size = declared_size(call)
@@ -82,7 +82,7 @@ def write_reply(version: ObjectVersion) -> Reply:
 
 @operation("PutObject", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def put_object(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     version = new_version(call)
     headers = call.headers
     bucket.put(version, lambda current: check_write_conditions(headers, current, version.key))
@@ -90,8 +90,8 @@ def put_object(call: Call) -> Reply:
 
 
 def _read(call: Call, *, with_body: bool) -> Reply:
-    bucket = call.store.bucket(call.bucket)
-    version = bucket.get(call.key)
+    bucket = call.store.bucket(call.bucket_name)
+    version = bucket.get(call.object_key)
     sse.check_read_key(call, version)
     check_read_conditions(call.headers, version)
     part = part_read(call, version)        # ?partNumber: that part's span and headers
@@ -128,9 +128,9 @@ def head_object(call: Call) -> Reply:
 @operation("DeleteObject", action="s3:DeleteObject", versioned_action="s3:DeleteObjectVersion",
            kind=OBJECT_WRITE, acl="WRITE")
 def delete_object(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     if "versionId" in call.query and call.query["versionId"] not in ("null",):
         raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
                               ArgumentValue=call.query["versionId"])
-    bucket.delete(call.key)
+    bucket.delete(call.object_key)
     return Reply(status=204)

@@ -48,7 +48,7 @@ def show_policy(policy: Policy, call: Call, bucket: Bucket) -> Reply:
 
 @operation("GetBucketPolicyStatus", action="s3:GetBucketPolicyStatus", kind=BUCKET)
 def get_bucket_policy_status(call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     policy: Any = bucket.settings.policy
     if policy is None:
         raise NoSuchBucketPolicy(BucketName=bucket.name)

@@ -142,7 +142,7 @@ def post_object(call: Call) -> Reply:
                               ArgumentName="file", ArgumentValue="0")
     filename, data = upload
     user = _user(call, fields, len(data))
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     key = fields["key"].replace("${filename}", filename)
     as_put = call.acting_as(form_headers(fields), user, Blob([data]))
     require(as_put, bucket, "PostObject", key, {})    # s3:PutObject as the form's signer

@@ -4,7 +4,7 @@ A handler is a short function registered under its S3 operation name::
 
     @operation("HeadBucket", action="s3:ListBucket", kind=BUCKET, acl="READ")
     def head_bucket(call: Call) -> Reply:
-        bucket = call.store.bucket(call.bucket)
+        bucket = call.store.bucket(call.bucket_name)
         return Reply(headers={"x-amz-bucket-region": bucket.region})
 
 Handlers translate HTTP to and from the model; they never parse raw bytes themselves (they use
@@ -75,6 +75,19 @@ class Call:
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
     #: (the headers, their HeaderNames), made on first use
     _header_names: tuple[dict[str, str], HeaderNames] | None = field(default=None, repr=False)
+
+    @property
+    def bucket_name(self) -> str:
+        """The bucket's name, for operations routed to a bucket (all but ListBuckets and the
+        other account-level ones)."""
+        assert self.bucket is not None, f"{self.op} is not routed to a bucket"
+        return self.bucket
+
+    @property
+    def object_key(self) -> str:
+        """The object's key, for operations routed to an object."""
+        assert self.key is not None, f"{self.op} is not routed to an object"
+        return self.key
 
     @property
     def op(self) -> str:

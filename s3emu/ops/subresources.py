@@ -100,7 +100,7 @@ SUBRESOURCES: tuple[Subresource, ...] = (
 
 
 def get_subresource(row: Subresource, call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     value = getattr(bucket.settings, row.field)
     if row.missing is not None and (value is None or isinstance(value, Deleted)):
         raise row.missing(BucketName=bucket.name)
@@ -108,7 +108,7 @@ def get_subresource(row: Subresource, call: Call) -> Reply:
 
 
 def put_subresource(row: Subresource, call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     value = row.parse(call.verified_body(), bucket)
     changes = row.changes(value) if row.changes is not None else {row.field: value}
 
@@ -121,7 +121,7 @@ def put_subresource(row: Subresource, call: Call) -> Reply:
 
 
 def delete_subresource(row: Subresource, call: Call) -> Reply:
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     bucket.configure(**{row.field: row.cleared})
     return Reply(status=204)
 

@@ -13,5 +13,5 @@ from .registry import Call, Reply, operation
 
 @operation("GetBucketVersioning", action="s3:GetBucketVersioning", kind=BUCKET)
 def get_bucket_versioning(call: Call) -> Reply:
-    call.store.bucket(call.bucket)  # NoSuchBucket
+    call.store.bucket(call.bucket_name)  # NoSuchBucket
     return Reply(xml=("VersioningConfiguration", {}))

@@ -38,7 +38,7 @@ _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _VERSION_ID = re.compile(r"^[A-Za-z0-9._-]{32}$")
 
 
-def _invalid(message: str, value: str) -> InvalidArgument:
+def _invalid(message: str, value: str) -> S3Error:
     return InvalidArgument(message, ArgumentName=HEADER, ArgumentValue=value)
 
 

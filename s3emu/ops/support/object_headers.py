@@ -82,7 +82,8 @@ def tags_from(headers: Mapping[str, str]) -> dict[str, str]:
     pairs = parse_qsl(text, keep_blank_values=True)
     tags = dict(pairs)
     if len(tags) != len(pairs):
-        raise InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+        raise InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then "
+                              "URLEncoded URL query parameters without tag name duplicates.")
     if len(tags) > 10:
         raise InvalidArgument("Object tags cannot be greater than 10")
     return tags

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Mapping
 from ...model.encryption import SSE_S3, Encryption, SseC, SseKms, SseS3
 from ...protocol import jsontext
 from ...auth.users import DEFAULT_DISPLAY_NAME
-from ...errors import (AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
+from ...errors import (S3Error, AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
                       InvalidRequest, KMSNotFoundException)
 from ..bucket_encryption import sse_c_blocked
 from ..registry import Call
@@ -102,7 +102,7 @@ class CustomerKey:
     digest: str
 
 
-def _invalid(message: str) -> InvalidArgument:
+def _invalid(message: str) -> S3Error:
     return InvalidArgument(message, ArgumentName=ALGORITHM, ArgumentValue="null")
 
 
@@ -188,7 +188,7 @@ def from_request(call: Call) -> Encryption:
     """The encryption a write (PutObject, CopyObject, CreateMultipartUpload) gives its object:
     the request's SSE headers, else the destination bucket's default encryption."""
     headers = call.headers
-    bucket = call.store.bucket(call.bucket)
+    bucket = call.store.bucket(call.bucket_name)
     if not call.header_names.sse:
         return _bucket_default(call, bucket)
     if _has_customer_headers(headers, CUSTOMER):
@@ -356,7 +356,7 @@ def check_part_key(call: Call, upload_encryption: Encryption, *,
     if _has_customer_headers(call.headers, CUSTOMER):
         if not is_secure(call):
             raise InvalidRequest(INSECURE)
-        check_not_blocked(call, call.store.bucket(call.bucket))
+        check_not_blocked(call, call.store.bucket(call.bucket_name))
         given = customer_key(call)
     digest = _digest_of(upload_encryption)
     if digest is None:
