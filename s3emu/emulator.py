@@ -69,8 +69,10 @@ class Emulator:
         settings = Settings(region=region, auth=auth, min_part_size=min_part_size, seed=seed,
                             block_sse_c=block_sse_c)
         clock = clock or Clock()
+        ids = Ids(seed)
         self._services = Services(
-            settings=settings, store=Store(clock), clock=clock, ids=Ids(seed), users=users,
+            settings=settings, store=Store(clock, ids.version_id), clock=clock, ids=ids,
+            users=users,
             journal=Journal(journal_limit), throttle=Throttle(clock, throttle),
             faults=Faults())
         self._app = App(self._services)
@@ -181,7 +183,8 @@ class Emulator:
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault, refill every throttle
         budget; keep the configuration (users, clock, throttle settings)."""
-        self._rebuild(store=Store(self.clock), ids=Ids(self.seed))
+        ids = Ids(self.seed)
+        self._rebuild(store=Store(self.clock, ids.version_id), ids=ids)
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()

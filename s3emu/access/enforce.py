@@ -118,10 +118,8 @@ def context_of(call: Any, bucket: Bucket, op: Operation,
 
 def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:
     """The object version a read would act on, or None if there is none."""
-    version = bucket.find(key)
+    version = bucket.version(key, version_id) if version_id else bucket.find(key)
     if version is None or version.delete_marker:
-        return None
-    if version_id and (version.version_id or "null") != version_id:
         return None
     return version
 

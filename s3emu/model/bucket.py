@@ -1,4 +1,13 @@
-"""A bucket: its objects in a sorted key index, its uploads and its settings.
+"""A bucket: its objects' versions under a sorted key index, its uploads and its settings.
+
+Each key holds a stack of versions, newest first: its current version in ``objects`` (read in
+O(1); it may be a delete marker, which listings leave out) and the older ones in ``_older``.
+A bucket whose versioning was never enabled keeps one ``null`` version per key. A write in an
+``Enabled`` bucket pushes a new version with a new id; in a ``Suspended`` one (and an
+unversioned one) it replaces the ``null`` version and keeps the others; a delete without a
+version id pushes a delete marker (``null`` when Suspended), or removes the key when the bucket
+was never versioned. Version ids come from the function the Store gives (deterministic under
+the emulator's seed). A delete marker holds no bytes.
 
 Keys are kept in a sorted list (Python's str order is Unicode code-point order, which is the
 UTF-8 binary order S3 lists in), so a listing page costs O(log n + page) via bisect.
@@ -18,7 +27,7 @@ from datetime import datetime
 from typing import Any, Callable, Optional, Sequence
 
 from ..errors import NoSuchKey, NoSuchUpload
-from .listing import Page, list_page
+from .listing import Page, VersionPage, list_page, list_versions
 from .objects import ObjectVersion
 from .settings import BucketSettings
 from .uploads import Part, Requested, Upload, UploadPage, find_upload, list_uploads
@@ -32,14 +41,19 @@ class Bucket:
     (:class:`~.settings.BucketSettings`), replaced whole by :meth:`configure`."""
 
     def __init__(self, name: str, region: str, created: datetime, owner: str,
-                 lock: threading.RLock, settings: BucketSettings | None = None) -> None:
+                 lock: threading.RLock, settings: BucketSettings | None = None,
+                 version_ids: Callable[[], str] | None = None) -> None:
         self.name = name
         self.region = region
         self.created = created
         self.owner = owner
         self.lock = lock
+        #: the current version of every key that has versions (read-only outside this class)
         self.objects: dict[str, ObjectVersion] = {}
+        #: the older versions of a key, newest first (only keys that have some)
+        self._older: dict[str, list[ObjectVersion]] = {}
         self._keys: list[str] = []
+        self._version_ids = version_ids or _no_version_ids
         #: uploads by id, in progress or completed (read-only outside this class)
         self.uploads: dict[str, Upload] = {}
         self._settings = settings or BucketSettings()
@@ -86,26 +100,45 @@ class Bucket:
         """Whether listings leave ``key`` out (its current version is a delete marker)."""
         return self.objects[key].delete_marker
 
-    def put(self, version: ObjectVersion, check: Check | None = None) -> ObjectVersion | None:
-        """Store ``version`` as the current version of its key, after ``check`` (if given)
-        passed on the current one; return the one it replaced."""
+    def put(self, version: ObjectVersion, check: Check | None = None) -> ObjectVersion:
+        """Store ``version`` as the new current version of its key, after ``check`` (if given)
+        passed on the current one; return what was stored (with its version id when the bucket
+        is versioned)."""
         with self.lock:
-            previous = self.objects.get(version.key)
+            key = version.key
+            current = self.objects.get(key)
             if check is not None:
-                check(previous)
-            if previous is None:
-                bisect.insort(self._keys, version.key)
-            self.objects[version.key] = version
-            return previous
+                check(current)
+            status = self._settings.versioning
+            if status == "Enabled":
+                version = version.evolve(version_id=self._version_ids())
+            elif version.version_id is not None:
+                version = version.evolve(version_id=None)
+            if current is None:
+                bisect.insort(self._keys, key)
+            elif status is not None:
+                self._push_down(current, replacing=version.version_id)
+            self.objects[key] = version
+            return version
+
+    def _push_down(self, current: ObjectVersion, replacing: str | None) -> None:
+        """Make ``current`` noncurrent, dropping the version the new one replaces (the
+        ``null`` one: ``replacing`` is None)."""
+        older = self._older.setdefault(current.key, [])
+        if replacing is None:
+            older[:] = [v for v in older if v.version_id is not None]
+            if current.version_id is None:
+                if not older:
+                    del self._older[current.key]
+                return
+        older.insert(0, current)
 
     def write(self, key: str,
               make: Callable[[ObjectVersion | None], ObjectVersion]) -> ObjectVersion:
         """Store the version ``make`` makes from the key's current one (None: none), all
         under the lock (``make`` may read other buckets: they share it); return it."""
         with self.lock:
-            version = make(self.objects.get(key))
-            self.put(version)
-            return version
+            return self.put(make(self.objects.get(key)))
 
     def page(self, *, prefix: str, delimiter: str | None, after: str | None,
              max_keys: int) -> tuple[Page, list[ObjectVersion]]:
@@ -116,28 +149,98 @@ class Bucket:
                              max_keys=max_keys, hidden=self.hides)
             return page, list(map(self.objects.__getitem__, page.keys))
 
-    def replace_current(self, version: ObjectVersion, changed: ObjectVersion) -> bool:
-        """Store ``changed`` in place of ``version`` if that is still its key's current
-        version (a concurrent write wins otherwise); whether it was stored."""
+    def replace_version(self, version: ObjectVersion, changed: ObjectVersion) -> bool:
+        """Store ``changed`` in place of ``version`` (current or older) if it is still stored
+        (a concurrent write or delete wins otherwise); whether it was stored."""
         with self.lock:
-            if self.objects.get(version.key) is not version:
-                return False
-            self.objects[version.key] = changed
-            return True
+            key = version.key
+            if self.objects.get(key) is version:
+                self.objects[key] = changed
+                return True
+            older = self._older.get(key) or []
+            for i, found in enumerate(older):
+                if found is version:
+                    older[i] = changed
+                    return True
+            return False
 
-    def delete(self, key: str, version_id: str | None = None) -> ObjectVersion | None:
-        """Remove ``key`` (with ``version_id``: only if that is its current version's id,
-        ``null`` for none); return what was removed (None if nothing was)."""
+    def delete(self, key: str, *, owner: str = "",
+               when: datetime | None = None) -> ObjectVersion | None:
+        """A delete without a version id: in a versioned bucket, a delete marker becomes the
+        current version (``owner`` and ``when`` describe it) and is returned; in a bucket never
+        versioned the key goes, and what was removed is returned (None if nothing was)."""
         with self.lock:
-            if version_id is not None:
-                current = self.objects.get(key)
-                if current is None or (current.version_id or "null") != version_id:
-                    return None
-            previous = self.objects.pop(key, None)
-            if previous is not None:
-                i = bisect.bisect_left(self._keys, key)
-                del self._keys[i]
-            return previous
+            if self._settings.versioning is None:
+                previous = self.objects.pop(key, None)
+                if previous is not None:
+                    self._drop_key(key)
+                return previous
+            marker = ObjectVersion.marker(key, when or self.created, owner)
+            return self.put(marker)
+
+    def delete_version(self, key: str, version_id: str) -> ObjectVersion | None:
+        """Remove exactly the version ``version_id`` (``null``: the null version) of ``key``;
+        the next older one becomes current if it was. Returns it (None: no such version)."""
+        wanted = None if version_id == "null" else version_id
+        with self.lock:
+            current = self.objects.get(key)
+            if current is None:
+                return None
+            if current.version_id == wanted:
+                older = self._older.get(key)
+                if older:
+                    self.objects[key] = older.pop(0)
+                    if not older:
+                        del self._older[key]
+                else:
+                    del self.objects[key]
+                    self._drop_key(key)
+                return current
+            older = self._older.get(key) or []
+            for i, version in enumerate(older):
+                if version.version_id == wanted:
+                    del older[i]
+                    if not older:
+                        del self._older[key]
+                    return version
+            return None
+
+    def _drop_key(self, key: str) -> None:
+        i = bisect.bisect_left(self._keys, key)
+        del self._keys[i]
+
+    # -- versions ------------------------------------------------------------------------------
+    def versions(self, key: str) -> list[ObjectVersion]:
+        """Every version of ``key`` (delete markers too), newest first."""
+        with self.lock:
+            current = self.objects.get(key)
+            if current is None:
+                return []
+            return [current, *self._older.get(key, ())]
+
+    def version(self, key: str, version_id: str) -> ObjectVersion | None:
+        """The version ``version_id`` (``null``: the null version) of ``key``, or None."""
+        wanted = None if version_id == "null" else version_id
+        current = self.objects.get(key)
+        if current is not None and current.version_id == wanted:
+            return current
+        for version in self._older.get(key, ()):
+            if version.version_id == wanted:
+                return version
+        return None
+
+    def page_versions(self, *, prefix: str, delimiter: str | None, key_marker: str,
+                      version_id_marker: str, max_keys: int) -> VersionPage:
+        """One page of ListObjectVersions (see :func:`.listing.list_versions`)."""
+        with self.lock:
+            return list_versions(self._keys, self._stack, prefix=prefix, delimiter=delimiter,
+                                 key_marker=key_marker, version_id_marker=version_id_marker,
+                                 max_keys=max_keys)
+
+    def _stack(self, key: str) -> list[ObjectVersion]:
+        older = self._older.get(key)
+        current = self.objects[key]
+        return [current, *older] if older else [current]
 
     # -- multipart uploads ---------------------------------------------------------------------
     def start_upload(self, upload: Upload) -> Upload:
@@ -198,7 +301,10 @@ class Bucket:
                 if made is None or self.objects.get(key) is not made:
                     raise NoSuchUpload(UploadId=upload_id)
                 return made
-            version = finish(upload, self.objects.get(key))
-            self.put(version)
+            version = self.put(finish(upload, self.objects.get(key)))
             upload.complete(requested, version)
             return version
+
+
+def _no_version_ids() -> str:
+    raise RuntimeError("this bucket was made without a source of version ids")

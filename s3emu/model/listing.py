@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 #: The largest code point; no key character sorts after it.
 _MAX_CHAR = chr(0x10FFFF)
@@ -115,4 +115,81 @@ def list_page(keys: Sequence[str], *, prefix: str = "", delimiter: str | None = 
         page.prefixes.append(common)
         page.last = common
         i = end
+    return page
+
+
+# -- listing versions (ListObjectVersions) ----------------------------------------------------
+@dataclass
+class VersionPage:
+    """One page of ListObjectVersions: versions and delete markers (each with whether it is
+    its key's latest) and common prefixes, in listing order."""
+
+    entries: list[tuple[Any, bool]] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    truncated: bool = False
+    #: the key and version id (``null`` for none) of the last entry returned
+    next_key: str | None = None
+    next_version_id: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries) + len(self.prefixes)
+
+
+def list_versions(keys: Sequence[str], stack: Callable[[str], Sequence[Any]], *,
+                  prefix: str = "", delimiter: str | None = None, key_marker: str = "",
+                  version_id_marker: str = "", max_keys: int = 1000) -> VersionPage:
+    """The page of versions S3 lists: keys in order, each key's versions newest first.
+
+    :param stack: a key's versions, newest first (each has ``version_id``, None for null).
+    :param key_marker: start after this key; with ``version_id_marker``, after that version of
+        it (its older versions come first), else after all its versions.
+
+    A common prefix and a version count the same against ``max_keys``; the cost is
+    O(log n + page), plus the versions of the marker's key before the marker.
+    """
+    page = VersionPage()
+    if max_keys <= 0:
+        return page
+    delimiter = delimiter or None
+    dlen = len(delimiter) if delimiter else 0
+    n, plen = len(keys), len(prefix)
+    i = bisect.bisect_left(keys, prefix)
+    resume = None
+    if key_marker and key_marker >= prefix:
+        if version_id_marker:
+            i = max(i, bisect.bisect_left(keys, key_marker))
+            resume = key_marker
+        else:
+            i = max(i, bisect.bisect_right(keys, key_marker))
+    while i < n:
+        key = keys[i]
+        if not key.startswith(prefix):
+            break
+        at = key.find(delimiter, plen) if delimiter else -1
+        if at >= 0:
+            common = key[:at + dlen]
+            end = _skip_past(keys, common, i)
+            if key_marker and common <= key_marker:
+                i = end
+                continue
+            if len(page) == max_keys:
+                page.truncated = True
+                break
+            page.prefixes.append(common)
+            page.next_key, page.next_version_id = common, None
+            i = end
+            continue
+        versions = stack(key)
+        start = 0
+        if key == resume:
+            ids = [v.version_id or "null" for v in versions]
+            start = ids.index(version_id_marker) + 1 if version_id_marker in ids else len(ids)
+        for j in range(start, len(versions)):
+            if len(page) == max_keys:
+                page.truncated = True
+                return page
+            version = versions[j]
+            page.entries.append((version, j == 0))
+            page.next_key, page.next_version_id = key, version.version_id or "null"
+        i += 1
     return page

@@ -26,6 +26,9 @@ STORAGE_CLASSES = frozenset({
     "FSX_ONTAP"})
 
 
+_EMPTY = Blob([])
+
+
 @dataclass(frozen=True)
 class PartInfo:
     """One part of a multipart object, as GetObject?partNumber and GetObjectAttributes see it."""
@@ -82,6 +85,13 @@ class ObjectVersion:
             version_id=version_id, parts=parts, sse=sse,
             tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
             acl=acl)
+
+    @classmethod
+    def marker(cls, key: str, when: datetime, owner: str) -> ObjectVersion:
+        """A delete marker for ``key`` (no bytes, no ETag; its version id is set when it is
+        stored)."""
+        return cls(key=key, blob=_EMPTY, etag="", last_modified=when, owner=owner,
+                   delete_marker=True)
 
     @property
     def size(self) -> int:

@@ -85,6 +85,10 @@ class BucketSettings:
     encryption: DefaultEncryption | None = None
     #: BlockedEncryptionTypes as set (``("SSE-C",)`` or ``("NONE",)``); None: never set
     blocked_encryption_types: tuple[str, ...] | None = None
+    #: ``Enabled`` or ``Suspended``; None: versioning was never enabled (it cannot go back)
+    versioning: str | None = None
+    #: MFADelete as last set: ``Enabled`` or ``Disabled``; None: never set
+    mfa_delete: str | None = None
 
     @property
     def object_ownership(self) -> str:

@@ -5,7 +5,7 @@ This module imports only the standard library and the model.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import (BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty,
                       NoSuchBucket)
@@ -30,8 +30,10 @@ REGIONS = frozenset({
 class Store:
     """All buckets. One re-entrant lock guards every change (buckets share it)."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, version_ids: Callable[[], str] | None = None) -> None:
         self.clock = clock
+        #: makes the version ids of versioned buckets (``Ids.version_id``)
+        self.version_ids = version_ids
         self.lock = threading.RLock()
         self.buckets: dict[str, Bucket] = {}
 
@@ -66,7 +68,8 @@ class Store:
                 if existing.region == "us-east-1" and region == "us-east-1":
                     return existing, False
                 raise BucketAlreadyOwnedByYou(BucketName=name)
-            bucket = Bucket(name, region, self.clock.now(), owner, self.lock, settings)
+            bucket = Bucket(name, region, self.clock.now(), owner, self.lock, settings,
+                            self.version_ids)
             self.buckets[name] = bucket
             return bucket, True
 

@@ -36,12 +36,11 @@ from ..access.decide import bucket_acl, object_acl, object_owner
 from ..errors import (AccessControlListNotSupported, AccessDenied,
                       InvalidBucketAclWithBlockPublicAccessError,
                       InvalidBucketAclWithObjectOwnership, InvalidArgument, InvalidRequest,
-                      MalformedACLError, MalformedXML, MissingSecurityHeader, NoSuchKey,
-                      NoSuchVersion, UnexpectedContent)
+                      MalformedACLError, MalformedXML, MissingSecurityHeader, UnexpectedContent)
 from ..model.bucket import Bucket
 from ..model.settings import ENFORCED, OWNERSHIPS, PREFERRED
 from ..protocol import xml
-from .support.copy_source import is_version_id
+from .support.versions import readable_version
 from .listing import owner_of
 from ..operations import BUCKET, OBJECT_READ
 from .registry import Call, Reply, operation
@@ -206,24 +205,11 @@ def put_bucket_acl(call: Call) -> Reply:
     return Reply()
 
 
-def _version(bucket: Bucket, key: str, version_id: str | None) -> Any:
-    version = bucket.find(key)
-    if version_id is not None and (version is None or
-                                   (version.version_id or "null") != version_id):
-        if version_id != "null" and not is_version_id(version_id):
-            raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
-                                  ArgumentValue=version_id)
-        raise NoSuchVersion(Key=key, VersionId=version_id)
-    if version is None or version.delete_marker:
-        raise NoSuchKey(Key=key)
-    return version
-
-
 @operation("GetObjectAcl", action="s3:GetObjectAcl", versioned_action="s3:GetObjectVersionAcl",
            kind=OBJECT_READ, acl="READ_ACP")
 def get_object_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    version = _version(bucket, call.object_key, call.query.get("versionId"))
+    version = readable_version(bucket, call.object_key, call.query.get("versionId"), call.method)
     acl = object_acl(bucket.owner, bucket.settings, version)
     return Reply(xml=("AccessControlPolicy", render(call, acl)))
 
@@ -232,10 +218,10 @@ def get_object_acl(call: Call) -> Reply:
            kind=OBJECT_READ, acl="WRITE_ACP")
 def put_object_acl(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    version = _version(bucket, call.object_key, call.query.get("versionId"))
+    version = readable_version(bucket, call.object_key, call.query.get("versionId"), call.method)
     owner = object_owner(bucket.owner, bucket.settings, version)
     acl, name = requested_acl(call, owner, bucket.owner)
     _check_settable(bucket, acl, name)
     if bucket.settings.acls_enabled:
-        bucket.replace_current(version, version.evolve(acl=acl))
+        bucket.replace_version(version, version.evolve(acl=acl))
     return Reply()

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidArgument, InvalidRequest, NoSuchKey, NoSuchVersion
-from ..model.bucket import Bucket
+from ..errors import InvalidArgument, InvalidRequest
 from ..model.objects import ObjectVersion
 from ..protocol.dates import http_date
 from .support import sse
-from .support.copy_source import is_version_id
+from .support.versions import readable_version
 from .multipart import MAX_LISTED, count_of
 from ..operations import OBJECT_READ
 from .registry import Call, Reply, operation
@@ -41,20 +40,6 @@ def attributes_of(text: str | None) -> set[str]:
             raise InvalidArgument("Invalid attribute name specified.", ArgumentName=HEADER,
                                   ArgumentValue=name)
     return set(names)
-
-
-def _version(bucket: Bucket, key: str, version_id: str | None) -> ObjectVersion:
-    current = bucket.find(key)
-    if version_id is None:
-        if current is None or current.delete_marker:
-            raise NoSuchKey(Key=key)
-        return current
-    if current is not None and (current.version_id or "null") == version_id:
-        return current
-    if version_id != "null" and not is_version_id(version_id):
-        raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
-                              ArgumentValue=version_id)
-    raise NoSuchVersion(Key=key, VersionId=version_id)
 
 
 def _checksum(version: ObjectVersion) -> dict[str, str] | None:
@@ -96,7 +81,7 @@ def get_object_attributes(call: Call) -> Reply:
     marker = count_of(call.headers.get("x-amz-part-number-marker"), "x-amz-part-number-marker",
                       0)
     bucket = call.store.bucket(call.bucket_name)
-    version = _version(bucket, call.object_key, call.query.get("versionId"))
+    version = readable_version(bucket, call.object_key, call.query.get("versionId"), call.method)
     sse.check_read_key(call, version)
     body: dict[str, Any] = {
         "ETag": version.etag.strip('"') if "ETag" in wanted else None,

@@ -22,6 +22,7 @@ from ..model.bucket import Bucket
 from ..protocol import xml
 from .support.copy_source import is_version_id
 from ..operations import OBJECT_WRITE
+from .support.versions import check_versioned_delete
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
 
@@ -56,19 +57,22 @@ def _entries(body: bytes) -> tuple[list[tuple[str, str | None]], bool]:
     return entries, _QUIET[quiet.strip().lower()]
 
 
-def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, dict[str, Any]]:
+def _delete_one(call: Call, bucket: Bucket, key: str,
+                version_id: str | None) -> tuple[str, dict[str, Any]]:
     """Delete one entry: ``("Deleted"|"Error", entry)``."""
     if version_id is None:
-        bucket.delete(key)
+        marker = bucket.delete(key, owner=call.user.account_id, when=call.clock.now_seconds())
+        if marker is not None and marker.delete_marker:     # a versioned bucket
+            return "Deleted", {"Key": key, "DeleteMarker": True,
+                               "DeleteMarkerVersionId": marker.version_id or "null"}
         return "Deleted", {"Key": key}
     entry: dict[str, Any] = {"Key": key, "VersionId": version_id}
-    current = bucket.delete(key, version_id)
-    if current is not None:
-        if current.delete_marker:
-            entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
-    elif version_id != "null" and not is_version_id(version_id):
+    if version_id != "null" and not is_version_id(version_id):
         entry.update(Code="NoSuchVersion", Message="The specified version does not exist.")
         return "Error", entry
+    removed = bucket.delete_version(key, version_id)
+    if removed is not None and removed.delete_marker:
+        entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
     return "Deleted", entry
 
 
@@ -77,6 +81,8 @@ def _delete_one(bucket: Bucket, key: str, version_id: str | None) -> tuple[str, 
 def delete_objects(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
     entries, quiet = _entries(call.verified_body(digest_required=True))
+    if any(version_id is not None for _, version_id in entries):
+        check_versioned_delete(call, bucket)
     results: dict[str, list[dict[str, Any]]] = {"Deleted": [], "Error": []}
     for key, version_id in entries:
         if not allowed(call, bucket, "DeleteObject", key,
@@ -84,7 +90,7 @@ def delete_objects(call: Call) -> Reply:
             results["Error"].append({"Key": key, "VersionId": version_id,
                                      "Code": "AccessDenied", "Message": "Access Denied"})
             continue
-        kind, entry = _delete_one(bucket, key, version_id)
+        kind, entry = _delete_one(call, bucket, key, version_id)
         results[kind].append(entry)
     if quiet:
         del results["Deleted"]

@@ -5,6 +5,7 @@ import base64
 import binascii
 
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
+                      NotImplemented_,
                       InvalidLocationConstraint)
 from ..model.settings import BucketSettings
 from ..model.store import REGIONS
@@ -42,6 +43,9 @@ def _bucket_region(constraint: str | None, endpoint_region: str) -> str:
 def create_bucket(call: Call) -> Reply:
     if not call.user.access_key:
         raise AccessDenied()
+    if call.headers.get("x-amz-bucket-object-lock-enabled", "").strip().lower() == "true":
+        raise NotImplemented_("s3emu does not implement Object Lock yet.",
+                              Header="x-amz-bucket-object-lock-enabled")
     constraint = _location_constraint(call)
     region = _bucket_region(constraint, call.region)
     settings = BucketSettings(location_constraint=constraint,

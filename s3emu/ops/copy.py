@@ -27,7 +27,8 @@ from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER, find_source, parse_copy_source
-from .support.object_headers import (content_from, metadata_from, sse_headers,
+from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
+                                     sse_headers,
                                      storage_class_from, tags_from)
 from ..operations import OBJECT_WRITE
 from .registry import Call, Reply, operation
@@ -126,6 +127,7 @@ def copy_object(call: Call) -> Reply:
     headers = call.headers
     src_bucket, src_key, src_version = parse_copy_source(headers[HEADER])
     check_key(call.object_key)
+    refuse_unimplemented(headers)
     metadata_directive = _directive(headers, "metadata")
     wanted = _requested(call, metadata_directive, _directive(headers, "tagging"))
     bucket = call.store.bucket(call.bucket_name)

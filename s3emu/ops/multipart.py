@@ -40,7 +40,8 @@ from .support import sse
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER as COPY_SOURCE
 from .support.copy_source import find_source, parse_copy_source
-from .support.object_headers import content_from, metadata_from, storage_class_from, tags_from
+from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
+                                     storage_class_from, tags_from)
 from .listing import encoder_of, owner_of
 from ..operations import BUCKET, OBJECT_WRITE
 from .registry import Call, Reply, operation
@@ -116,6 +117,7 @@ def create_multipart_upload(call: Call) -> Reply:
     headers = call.headers
     bucket = call.store.bucket(call.bucket_name)
     check_key(call.object_key)
+    refuse_unimplemented(headers)
     algorithm, kind = _checksum_choice(headers)
     made = written_by(call)                    # x-amz-acl / grants, Object Ownership
     upload = Upload(call.ids.upload_id(), call.object_key, call.clock.now(),

@@ -1,20 +1,22 @@
 """Object operations: PutObject, GetObject, HeadObject, DeleteObject."""
 from __future__ import annotations
 
-from ..errors import EntityTooLarge, InvalidArgument
+from ..errors import EntityTooLarge
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
 from .support.object_headers import (content_from, metadata_from, object_headers,
-                                     storage_class_from, tags_from)
+                                     refuse_unimplemented, storage_class_from, tags_from)
 from .multipart import part_read
 from .support.ranges import byte_range
 from ..operations import OBJECT_READ, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
 from .support import sse
+from .support.versions import (check_versioned_delete, marker_headers, readable_version,
+                               version_id_of)
 
 #: S3's limit on a single PUT: 5 GiB.
 MAX_PUT_SIZE = 5 * 1024 ** 3
@@ -42,6 +44,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     """Read, validate and describe the request body as a new object version (not stored)."""
     key = key or call.object_key
     check_key(key)
+    refuse_unimplemented(call.headers)
     made = written_by(call)                    # owner and ACL (x-amz-acl, Object Ownership)
     size = declared_size(call)
     if size is not None and size > MAX_PUT_SIZE:
@@ -85,13 +88,14 @@ def put_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
     version = new_version(call)
     headers = call.headers
-    bucket.put(version, lambda current: check_write_conditions(headers, current, version.key))
-    return write_reply(version)
+    stored = bucket.put(version,
+                        lambda current: check_write_conditions(headers, current, version.key))
+    return write_reply(stored)
 
 
 def _read(call: Call, *, with_body: bool) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    version = bucket.get(call.object_key)
+    version = readable_version(bucket, call.object_key, call.query.get("versionId"), call.method)
     sse.check_read_key(call, version)
     check_read_conditions(call.headers, version)
     part = part_read(call, version)        # ?partNumber: that part's span and headers
@@ -129,8 +133,16 @@ def head_object(call: Call) -> Reply:
            kind=OBJECT_WRITE, acl="WRITE")
 def delete_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    if "versionId" in call.query and call.query["versionId"] not in ("null",):
-        raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
-                              ArgumentValue=call.query["versionId"])
-    bucket.delete(call.object_key)
+    version_id = version_id_of(call.query)
+    if version_id is not None:                  # exactly that version (none there: still 204)
+        check_versioned_delete(call, bucket)
+        removed = bucket.delete_version(call.object_key, version_id)
+        headers = {"x-amz-version-id": version_id}
+        if removed is not None and removed.delete_marker:
+            headers["x-amz-delete-marker"] = "true"
+        return Reply(status=204, headers=headers)
+    marker = bucket.delete(call.object_key, owner=call.user.account_id,
+                           when=call.clock.now_seconds())
+    if marker is not None and marker.delete_marker:   # a versioned bucket: a marker on top
+        return Reply(status=204, headers=marker_headers(marker))
     return Reply(status=204)

@@ -146,8 +146,7 @@ def post_object(call: Call) -> Reply:
     key = fields["key"].replace("${filename}", filename)
     as_put = call.acting_as(form_headers(fields), user, Blob([data]))
     require(as_put, bucket, "PostObject", key, {})    # s3:PutObject as the form's signer
-    version = new_version(as_put, key=key)
-    bucket.put(version)
+    version = bucket.put(new_version(as_put, key=key))
     return _answer(call, fields, key, write_reply(version))
 
 

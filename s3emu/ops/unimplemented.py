@@ -65,7 +65,6 @@ _ROWS = (
     ("ListBucketInventoryConfigurations", "s3:GetInventoryConfiguration", BUCKET, None, None),
     ("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", BUCKET, None, None),
     ("ListObjectAnnotations", "s3:ListObjectAnnotations", OBJECT_READ, None, None),
-    ("ListObjectVersions", "s3:ListBucketVersions", BUCKET, None, "READ"),
     ("PutBucketAbac", "s3:PutBucketAbac", BUCKET, None, None),
     ("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration", BUCKET, None, None),
     ("PutBucketAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", BUCKET, None, None),
@@ -80,7 +79,6 @@ _ROWS = (
     ("PutBucketReplication", "s3:PutReplicationConfiguration", BUCKET, None, None),
     ("PutBucketRequestPayment", "s3:PutBucketRequestPayment", BUCKET, None, None),
     ("PutBucketTagging", "s3:PutBucketTagging", BUCKET, None, None),
-    ("PutBucketVersioning", "s3:PutBucketVersioning", BUCKET, None, None),
     ("PutBucketWebsite", "s3:PutBucketWebsite", BUCKET, None, None),
     ("PutObjectAnnotation", "s3:PutObjectAnnotation", OBJECT_WRITE, None, None),
     ("PutObjectLegalHold", "s3:PutObjectLegalHold", OBJECT_READ, None, None),
@@ -101,7 +99,6 @@ _ROWS = (
 )
 #: the other facts of some of them
 _MORE: dict[str, dict[str, Any]] = {
-    "ListObjectVersions": {"listing": True},
     "WriteGetObjectResponse": {"authorizes_itself": True},
 }
 for _name, _action, _kind, _versioned, _acl in _ROWS:

@@ -1,7 +1,8 @@
 """XML in and out, as S3 writes and reads it.
 
 :func:`render` turns nested dicts/lists into S3's XML (root element in S3's namespace, children
-in insertion order, lists as repeated elements, ``None`` values left out). :func:`parse` reads a
+in insertion order, lists as repeated elements, ``None`` values left out; an ``@elements``
+child is a list of ``(name, value)`` pairs, for elements of several names interleaved). :func:`parse` reads a
 request body with xmltodict (entities disabled, no document type declaration at all) and raises
 MalformedXML on anything that is not well-formed; namespaces are dropped so handlers see plain
 element names. :func:`text_of` reads an element that must hold text only.
@@ -75,6 +76,9 @@ def _emit_children(out: list[str], children: Mapping[str, Any]) -> None:
             out.append(f"<{name}>{_escape(value)}</{name}>")
         elif kind is int:
             out.append(f"<{name}>{value}</{name}>")
+        elif name == "@elements":                   # (name, value) pairs, kept in order
+            for element, item in value:
+                _emit(out, element, item)
         elif value is not None and name != "@attrs":
             _emit(out, name, value)
 

@@ -93,18 +93,19 @@ def find_source(store: Store, bucket_name: str, key: str, version_id: str | None
         ``InvalidArgument("Invalid version id specified", ...)``.
     """
     bucket = store.bucket(bucket_name)
-    current = bucket.find(key)
     if version_id is None:
+        current = bucket.find(key)
         if current is None:
             raise NoSuchKey(Key=key)
         if current.delete_marker:
             raise NoSuchKey(Key=key, headers=_marker_headers(current))
         return _readable(current)
-    if current is not None and (current.version_id or "null") == version_id:
-        if current.delete_marker:
+    found = bucket.version(key, version_id)
+    if found is not None:
+        if found.delete_marker:
             raise InvalidRequest("The source of a copy request may not specifically refer to "
                                  "a delete marker by version id.")
-        return _readable(current)
+        return _readable(found)
     if version_id != "null" and not is_version_id(version_id):
         raise malformed_version or InvalidRequest()
     raise NoSuchVersion(Key=key, VersionId=version_id)

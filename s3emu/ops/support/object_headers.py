@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import parse_qsl
 
-from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
+from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge, NotImplemented_
 from ...model.objects import STORAGE_CLASSES, ObjectVersion
 from ...protocol.checksums import HEADER_OF
 from ...protocol.dates import http_date
@@ -117,3 +117,17 @@ def sse_headers(version: ObjectVersion, *, context: bool = False) -> dict[str, s
     """The server-side encryption headers S3 echoes for ``version`` (see :func:`.sse.echo`;
     the KMS encryption context only on write responses)."""
     return echo(version.sse, context=context)
+
+
+#: Request headers of object writes that S3 acts on and s3emu does not implement yet: answered
+#: 501 NotImplemented naming the header, never accepted and dropped.
+NOT_IMPLEMENTED = ("x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
+                   "x-amz-object-lock-legal-hold")
+
+
+def refuse_unimplemented(headers: Mapping[str, str]) -> None:
+    """501 NotImplemented for a header of :data:`NOT_IMPLEMENTED`."""
+    for name in NOT_IMPLEMENTED:
+        if name in headers:
+            raise NotImplemented_(f"s3emu does not implement Object Lock yet ({name}).",
+                                  Header=name)
