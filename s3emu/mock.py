@@ -178,7 +178,7 @@ def _decorate_class(cls: type, mock: MockS3) -> type:
     import unittest
     if issubclass(cls, unittest.TestCase):
         original = cls.__dict__.get("setUp")
-        inherited = getattr(cls, "setUp")
+        inherited = cls.setUp
 
         def setUp(self: Any) -> None:  # noqa: N802 - unittest's name
             active = mock._copy()
@@ -186,7 +186,7 @@ def _decorate_class(cls: type, mock: MockS3) -> type:
             self.addCleanup(active.stop)
             (original or inherited)(self)
         functools.update_wrapper(setUp, original or inherited)
-        setattr(cls, "setUp", setUp)
+        setattr(cls, "setUp", setUp)  # noqa: B010 - mypy refuses `cls.setUp = ...`
         return cls
     for name, attr in list(vars(cls).items()):
         if not name.startswith("test"):
