@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import error_of
+from helpers import error_of
 from s3emu.intercept import call_app
 
 URL = "https://s3.amazonaws.com"

@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 
 import s3emu
 from helpers import CHILD_CWD, child_env
-from conftest import error_of
+from helpers import error_of
 from s3emu.auth.users import parse_user, read_users_file
 from s3emu.intercept import call_app
 

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.intercept import call_app
 from s3emu.model.blob import Blob
 from s3emu.protocol import chunked, checksums

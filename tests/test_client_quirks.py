@@ -28,7 +28,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from s3emu.protocol.checksums import checksum
-from conftest import error_of
+from helpers import error_of
 from rawhttp import read_head
 
 

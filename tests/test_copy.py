@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.errors import InvalidArgument
 from s3emu.model.blob import Blob
 from s3emu.model.objects import ObjectVersion, PartInfo

@@ -12,7 +12,7 @@ from botocore.exceptions import (ClientError, ConnectionClosedError, IncompleteR
                                  ResponseStreamingError)
 
 import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.faults import ConnectionReset, Faults, make_error
 from s3emu.intercept import call_app
 

@@ -11,7 +11,7 @@ import requests
 from botocore.exceptions import ClientError
 
 import s3emu
-from conftest import make_client
+from helpers import make_client
 from s3emu.journal import DEFAULT_LIMIT, Entry, Journal
 from test_plugin import PLUGIN_ARGS
 

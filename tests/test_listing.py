@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from hypothesis import given, settings, strategies as st
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.auth.users import DEFAULT_ACCOUNT_ID, canonical_id
 from s3emu.model.blob import Blob
 from s3emu.model.listing import list_page, successor

@@ -29,7 +29,7 @@ from botocore.signers import RequestSigner
 from urllib3.connectionpool import HTTPConnectionPool
 
 import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu import errors
 from s3emu.mock import MockS3, current, mock_s3
 from s3emu.operations import OPERATIONS

@@ -6,9 +6,12 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
-from test_multipart import (START, A, b64, complete, crc32, create, emu, fields_of,  # noqa: F401
-                            md5, message_of, raw, upload)
+from helpers import error_of, make_client
+from multipart_helpers import (MIN, START, A, b64, complete, crc32, create, fields_of, md5,
+                               message_of, raw, upload)
+
+#: Parts of at least MIN bytes (not 5 MiB) are enough in these tests.
+pytestmark = pytest.mark.s3emu(min_part_size=MIN)
 
 
 # -- AbortMultipartUpload, ListParts ------------------------------------------------------------------

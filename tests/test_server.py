@@ -30,7 +30,7 @@ from botocore.exceptions import ClientError
 
 import s3emu
 from helpers import CHILD_CWD, child_env
-from conftest import error_of
+from helpers import error_of
 from s3emu import cli
 from s3emu.serving import exchange as httpresponse
 from s3emu import server as server_module

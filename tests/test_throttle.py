@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.clock import Clock
 from s3emu.throttle import S3_READS, S3_WRITES, Throttle, depth_prefix, kind_of, \
     last_slash_prefix

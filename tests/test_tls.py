@@ -24,7 +24,7 @@ from helpers import CHILD_CWD, child_env
 from s3emu import cli, tls
 from s3emu.ops.support import sse
 
-from conftest import error_of
+from helpers import error_of
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
