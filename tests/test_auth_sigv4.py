@@ -6,7 +6,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import hmac
-import os
 import re
 import signal
 import subprocess
@@ -24,8 +23,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 import s3emu
-from helpers import CHILD_CWD, child_env
-from helpers import error_of
+from helpers import CHILD_CWD, child_env, error_of
 from s3emu.auth.users import parse_user, read_users_file
 from s3emu.intercept import call_app
 

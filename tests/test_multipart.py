@@ -278,7 +278,7 @@ def test_complete_part_errors(s3, bucket):
     missing = {"PartNumber": 4, "ETag": one["ETag"]}
     assert refused([missing]) == ((400, "InvalidPart"), {
         "UploadId": upload_id, "PartNumber": "4", "ETag": one["ETag"].strip('"')})
-    wrong = {"PartNumber": 2, "ETag": '"%s"' % md5(b"nope")}
+    wrong = {"PartNumber": 2, "ETag": f'"{md5(b"nope")}"'}
     assert refused([one, wrong])[1]["PartNumber"] == "2"
     assert refused([{"PartNumber": 10001, "ETag": one["ETag"]}])[0] == (400, "InvalidPart")
     # parts out of order, or named twice; the lowest failing part is reported first
@@ -388,7 +388,7 @@ def test_completed_object_shares_the_parts_bytes(emu, s3, bucket):
     assert [s.obj for s in stored] == [s.obj for blob in held for s in blob.segments]
 
 
-# -- checksums of the object -------------------------------------------------------------------------
+# -- checksums of the object -----------------------------------------------------------------------
 @pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "SHA1", "SHA256"])
 def test_composite_checksum(emu, s3, bucket, algorithm):
     upload_id = create(s3, bucket, ChecksumAlgorithm=algorithm)
@@ -460,7 +460,7 @@ def test_complete_checksum_errors(s3, bucket):
     assert done["ChecksumCRC32"] == b64(crc32(raws)) + "-2"
 
 
-# -- concurrency, s3transfer, bytes ------------------------------------------------------------------
+# -- concurrency, s3transfer, bytes ----------------------------------------------------------------
 def test_parts_from_many_threads(emu, s3, bucket):
     upload_id = create(s3, bucket)
     bodies = {n: bytes([n % 256]) * (MIN + n) for n in range(1, 61)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import configparser
 import importlib.metadata
 import importlib.util
-import os
 import pathlib
 
 import pytest

@@ -231,7 +231,7 @@ def test_exactly_the_budget_passes_then_slow_down_then_refill(limited):
 def test_reads_and_writes_have_separate_budgets(limited):
     s3 = no_retries()
     s3.create_bucket(Bucket="bkt")
-    for n in range(3):
+    for _ in range(3):
         s3.put_object(Bucket="bkt", Key="d/k", Body=b"x")
     with pytest.raises(ClientError) as exc:
         s3.delete_object(Bucket="bkt", Key="d/k")           # DELETE is a write

@@ -20,11 +20,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3emu
-from helpers import CHILD_CWD, child_env
+from helpers import CHILD_CWD, child_env, error_of
 from s3emu import cli, tls
 from s3emu.ops.support import sse
-
-from helpers import error_of
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
