@@ -15,14 +15,13 @@ follow the target. Helper functions are in ``helpers.py``, never imported from h
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
 import s3emu
-from helpers import make_client as _make_client
+from helpers import INSTALLED, make_client as _make_client
 
 # CI runs the property tests with a fixed seed so that a landing never depends on luck; local
 # runs keep exploring new examples.
@@ -30,7 +29,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-if importlib.util.find_spec("s3emu_pytest") is None:  # a bare source tree: no entry point
+if not INSTALLED:  # a bare source tree: no entry point loads the plugin
     pytest_plugins = ["pytest_plugin.plugin"]
 
 #: The targets a ``targets`` marker may name.

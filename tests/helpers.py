@@ -2,6 +2,8 @@
 ``conftest.py`` and the project's pytest plugin).
 
 - boto3 clients and errors: :func:`make_client`, :func:`error_of`.
+- Inner pytest runs (``pytester``): :data:`PLUGIN_ARGS`; :data:`INSTALLED` says whether the
+  plugin is installed (its ``pytest11`` entry point) or must be loaded from the checkout.
 - Child processes (``python -m s3emu serve``, an inner pytest run) must import the code under
   test, never the checkout: ``make test`` runs the suite against the wheel installed in a
   virtual environment, and a child must import that same installed copy. So it runs with the
@@ -12,6 +14,7 @@
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import pathlib
 import tempfile
@@ -27,6 +30,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FROM_SOURCE = pathlib.Path(s3emu.__file__).resolve().parent == ROOT / "s3emu"
 #: A working directory for children that is not the checkout.
 CHILD_CWD = tempfile.gettempdir()
+#: The plugin is installed (entry point ``s3emu_pytest.plugin``), not only in a source tree.
+INSTALLED = importlib.util.find_spec("s3emu_pytest") is not None
+#: Inner runs skip plugins that are slow to import again in-process (pytester drops the modules
+#: an inner run imported) and load s3emu's plugin by hand from a source checkout.
+PLUGIN_ARGS = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark",
+               *([] if INSTALLED else ["-p", "pytest_plugin.plugin"])]
 
 
 def child_env(**extra: str) -> dict[str, str]:

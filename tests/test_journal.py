@@ -11,9 +11,8 @@ import requests
 from botocore.exceptions import ClientError
 
 import s3emu
-from helpers import make_client
+from helpers import PLUGIN_ARGS, make_client
 from s3emu.journal import DEFAULT_LIMIT, Entry, Journal
-from test_plugin import PLUGIN_ARGS
 
 pytest_plugins = ["pytester"]
 
