@@ -421,6 +421,9 @@ def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
         """What botocore raises when S3 drops the connection (retried like it), and the
         fault that dropped it."""
 
+        def __init__(self, **fields: Any) -> None:  # botocore's (endpoint_url, error, request)
+            super().__init__(**fields)
+
     real_send = Endpoint._send
 
     def _send(endpoint: Any, request: Any) -> Any:
@@ -471,7 +474,8 @@ def _patch_urllib3(done: Installation, current: Callable[[], Serves | None],
         except ConnectionReset as error:
             raise ProtocolError("Connection aborted.", error) from None
         return HTTPResponse(
-            body=raw, headers=raw.headers, status=raw.status, reason=raw.reason,
+            body=raw, headers=raw.headers,  # type: ignore[arg-type]  # file-like; header pairs
+            status=raw.status, reason=raw.reason,
             preload_content=kwargs.get("preload_content", True),
             decode_content=kwargs.get("decode_content", True),
             request_method=method, request_url=full, enforce_content_length=True)
@@ -504,14 +508,12 @@ class _Credentialed(Protocol):
     def botocore_credentials(self) -> Any: ...
 
 
-#: botocore credential ``method`` values that a caller chose in code (kept inside the mock);
-#: ``"s3emu"`` is the method of the credentials a mock hands out.
+#: botocore credential ``method`` values chosen in code (kept inside a mock; "s3emu": a mock's)
 EXPLICIT_CREDENTIALS = frozenset({"explicit", "s3emu"})
 
 
 class _VirtualTime:
-    """Stands in for the ``time`` module where botocore reads the time or sleeps: the clock
-    of ``current()``, or the real time when it is None."""
+    """The ``time`` module where botocore reads the time or sleeps: ``current()``'s clock."""
 
     def __init__(self, current: Callable[[], _Clocked | None]) -> None:
         self._current = current
