@@ -45,7 +45,7 @@ install: $(VENV)/.wheel
 # ruff on every Python tree and mypy on the packages (configured in pyproject.toml), from the
 # checkout with the tools of the `test` extra; `make test` runs it first.
 lint: $(VENV)/.deps
-	$(VENV)/bin/ruff check s3emu pytest_plugin tests bench examples
+	$(VENV)/bin/ruff check s3emu pytest_plugin tests tests_clients bench examples setup.py
 	$(VENV)/bin/mypy
 
 test: lint install

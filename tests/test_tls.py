@@ -38,12 +38,6 @@ def client(srv: s3emu.Server, verify=None):
                         config=botocore.config.Config(retries={"total_max_attempts": 1}))
 
 
-@pytest.fixture(scope="module")
-def tls_server():
-    with s3emu.Server(tls=True) as srv:
-        yield srv
-
-
 @pytest.fixture
 def s3tls(tls_server):
     tls_server.emulator.reset()
