@@ -294,25 +294,25 @@ def test_emulator_preset_reset_keeps_the_configuration():
     assert not s3emu.Emulator().throttle.enabled
 
 
-def test_standard_retry_mode_recovers_from_slow_down_without_waiting(monkeypatch):
+@pytest.mark.s3emu(throttle={"writes": 100, "burst": 1})
+def test_standard_retry_mode_recovers_from_slow_down_without_waiting(emu, monkeypatch):
     def no_sleep(seconds):
         raise AssertionError(f"time.sleep({seconds}) called")
 
-    with s3emu.mock_s3(throttle={"writes": 100, "burst": 1}) as emu:
-        s3 = make_client(retries={"mode": "standard", "total_max_attempts": 5})
-        s3.create_bucket(Bucket="bkt")
-        monkeypatch.setattr(time, "sleep", no_sleep)
-        random.seed(7)                  # botocore's back-off jitter uses the random module
-        start = emu.clock.now()
-        s3.put_object(Bucket="bkt", Key="a/1", Body=b"x")
-        response = s3.put_object(Bucket="bkt", Key="a/2", Body=b"x")
-        assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
-        assert response["ResponseMetadata"]["RetryAttempts"] >= 1
-        puts = emu.journal.filter(operation="PutObject")
-        assert [(e.key, e.status, e.throttled) for e in puts] == \
-            [("a/1", 200, False)] + [("a/2", 503, True)] * (len(puts) - 2) + [("a/2", 200, False)]
-        assert emu.clock.now() - start >= timedelta(seconds=0.01)   # back-off moved the clock
-        assert s3.get_object(Bucket="bkt", Key="a/2")["Body"].read() == b"x"
+    s3 = make_client(retries={"mode": "standard", "total_max_attempts": 5})
+    s3.create_bucket(Bucket="bkt")
+    monkeypatch.setattr(time, "sleep", no_sleep)
+    random.seed(7)                  # botocore's back-off jitter uses the random module
+    start = emu.clock.now()
+    s3.put_object(Bucket="bkt", Key="a/1", Body=b"x")
+    response = s3.put_object(Bucket="bkt", Key="a/2", Body=b"x")
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert response["ResponseMetadata"]["RetryAttempts"] >= 1
+    puts = emu.journal.filter(operation="PutObject")
+    assert [(e.key, e.status, e.throttled) for e in puts] == \
+        [("a/1", 200, False)] + [("a/2", 503, True)] * (len(puts) - 2) + [("a/2", 200, False)]
+    assert emu.clock.now() - start >= timedelta(seconds=0.01)   # back-off moved the clock
+    assert s3.get_object(Bucket="bkt", Key="a/2")["Body"].read() == b"x"
 
 
 @pytest.mark.parametrize("rate", ["5", b"5", True, float("nan"), float("inf"), 1e300, 0, -1])
