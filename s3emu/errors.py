@@ -39,7 +39,6 @@ class S3Error(Exception):
 
 
 def _define(code: str, status: int, message: str) -> type[S3Error]:
-    """The class of a code that is no Python name (or a builtin's), named as the code."""
     return type(code, (S3Error,), {"code": code, "status": status, "message": message,
                                    "__module__": __name__})
 
@@ -49,331 +48,149 @@ class InternalError(S3Error):
 
 
 # 3xx / 4xx / 5xx codes as documented in S3's "Error responses" reference.
-class AccessDenied(S3Error):
-    code, status = "AccessDenied", 403
-    message = "Access Denied"
-
-
-class AccessControlListNotSupported(S3Error):
-    code, status = "AccessControlListNotSupported", 400
-    message = "The bucket does not allow ACLs"
-
-
-class AuthorizationHeaderMalformed(S3Error):
-    code, status = "AuthorizationHeaderMalformed", 400
-    message = "The authorization header is malformed."
-
-
-class AuthorizationQueryParametersError(S3Error):
-    code, status = "AuthorizationQueryParametersError", 400
-    message = "Error parsing the X-Amz-Credential parameter."
-
-
-class BadDigest(S3Error):
-    code, status = "BadDigest", 400
-    message = "The Content-MD5 you specified did not match what we received."
-
-
-class BucketAlreadyExists(S3Error):
-    code, status = "BucketAlreadyExists", 409
-    message = ("The requested bucket name is not available. The bucket namespace is shared by all "
-               "users of the system. Please select a different name and try again.")
-
-
-class BucketAlreadyOwnedByYou(S3Error):
-    code, status = "BucketAlreadyOwnedByYou", 409
-    message = "Your previous request to create the named bucket succeeded and you already own it."
-
-
-class BucketNotEmpty(S3Error):
-    code, status = "BucketNotEmpty", 409
-    message = "The bucket you tried to delete is not empty"
-
-
-class EntityTooLarge(S3Error):
-    code, status = "EntityTooLarge", 400
-    message = "Your proposed upload exceeds the maximum allowed size"
-
-
-class EntityTooSmall(S3Error):
-    code, status = "EntityTooSmall", 400
-    message = "Your proposed upload is smaller than the minimum allowed object size."
-
-
-class IllegalLocationConstraintException(S3Error):
-    code, status = "IllegalLocationConstraintException", 400
-    message = ("The unspecified location constraint is incompatible for the region specific "
-               "endpoint this request was sent to.")
-
-
-class IncompleteBody(S3Error):
-    code, status = "IncompleteBody", 400
-    message = "You did not provide the number of bytes specified by the Content-Length HTTP header"
-
-
-class InvalidArgument(S3Error):
-    code, status = "InvalidArgument", 400
-    message = "Invalid Argument"
-
-
-class InvalidBucketName(S3Error):
-    code, status = "InvalidBucketName", 400
-    message = "The specified bucket is not valid."
-
-
-class InvalidDigest(S3Error):
-    code, status = "InvalidDigest", 400
-    message = "The Content-MD5 you specified was invalid."
-
-
-class InvalidLocationConstraint(S3Error):
-    code, status = "InvalidLocationConstraint", 400
-    message = "The specified location-constraint is not valid"
-
-
-class InvalidPart(S3Error):
-    code, status = "InvalidPart", 400
-    message = ("One or more of the specified parts could not be found.  The part may not have "
-               "been uploaded, or the specified entity tag may not match the part's entity tag.")
-
-
-class InvalidPartOrder(S3Error):
-    code, status = "InvalidPartOrder", 400
-    message = "The list of parts was not in ascending order. Parts must be ordered by part number."
-
-
-class InvalidPartNumber(S3Error):
-    code, status = "InvalidPartNumber", 416
-    message = "The requested partnumber is not satisfiable"
-
-
-class InvalidRange(S3Error):
-    code, status = "InvalidRange", 416
-    message = "The requested range is not satisfiable"
-
-
-class InvalidRequest(S3Error):
-    code, status = "InvalidRequest", 400
-    message = "Invalid Request"
-
-
-class InvalidStorageClass(S3Error):
-    code, status = "InvalidStorageClass", 400
-    message = "The storage class you specified is not valid"
-
-
-class InvalidURI(S3Error):
-    code, status = "InvalidURI", 400
-    message = "Couldn't parse the specified URI."
-
-
-class KeyTooLongError(S3Error):
-    code, status = "KeyTooLongError", 400
-    message = "Your key is too long"
-
-
-class MalformedXML(S3Error):
-    code, status = "MalformedXML", 400
-    message = ("The XML you provided was not well-formed or did not validate against our "
-               "published schema")
-
-
-class MetadataTooLarge(S3Error):
-    code, status = "MetadataTooLarge", 400
-    message = "Your metadata headers exceed the maximum allowed metadata size"
-
-
-class MethodNotAllowed(S3Error):
-    code, status = "MethodNotAllowed", 405
-    message = "The specified method is not allowed against this resource."
-
-
-class MissingContentLength(S3Error):
-    code, status = "MissingContentLength", 411
-    message = "You must provide the Content-Length HTTP header."
-
-
-class NoSuchBucket(S3Error):
-    code, status = "NoSuchBucket", 404
-    message = "The specified bucket does not exist"
-
-
-class NoSuchKey(S3Error):
-    code, status = "NoSuchKey", 404
-    message = "The specified key does not exist."
-
-
-class NoSuchUpload(S3Error):
-    code, status = "NoSuchUpload", 404
-    message = ("The specified upload does not exist. The upload ID may be invalid, or the upload "
-               "may have been aborted or completed.")
-
-
-class NoSuchVersion(S3Error):
-    code, status = "NoSuchVersion", 404
-    message = "The version ID specified in the request does not match an existing version."
-
-
+AccessDenied = _define("AccessDenied", 403, "Access Denied")
+AccessControlListNotSupported = _define(
+    "AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+AuthorizationHeaderMalformed = _define(
+    "AuthorizationHeaderMalformed", 400, "The authorization header is malformed.")
+AuthorizationQueryParametersError = _define(
+    "AuthorizationQueryParametersError", 400,
+    "Error parsing the X-Amz-Credential parameter.")
+BadDigest = _define(
+    "BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
+BucketAlreadyExists = _define(
+    "BucketAlreadyExists", 409,
+    "The requested bucket name is not available. The bucket namespace is shared by all users "
+    "of the system. Please select a different name and try again.")
+BucketAlreadyOwnedByYou = _define(
+    "BucketAlreadyOwnedByYou", 409,
+    "Your previous request to create the named bucket succeeded and you already own it.")
+BucketNotEmpty = _define(
+    "BucketNotEmpty", 409, "The bucket you tried to delete is not empty")
+EntityTooLarge = _define(
+    "EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
+EntityTooSmall = _define(
+    "EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.")
+IllegalLocationConstraintException = _define(
+    "IllegalLocationConstraintException", 400,
+    "The unspecified location constraint is incompatible for the region specific endpoint "
+    "this request was sent to.")
+IncompleteBody = _define(
+    "IncompleteBody", 400,
+    "You did not provide the number of bytes specified by the Content-Length HTTP header")
+InvalidArgument = _define("InvalidArgument", 400, "Invalid Argument")
+InvalidBucketName = _define("InvalidBucketName", 400, "The specified bucket is not valid.")
+InvalidDigest = _define(
+    "InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
+InvalidLocationConstraint = _define(
+    "InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
+InvalidPart = _define(
+    "InvalidPart", 400,
+    "One or more of the specified parts could not be found.  The part may not have been "
+    "uploaded, or the specified entity tag may not match the part's entity tag.")
+InvalidPartOrder = _define(
+    "InvalidPartOrder", 400,
+    "The list of parts was not in ascending order. Parts must be ordered by part number.")
+InvalidPartNumber = _define(
+    "InvalidPartNumber", 416, "The requested partnumber is not satisfiable")
+InvalidRange = _define("InvalidRange", 416, "The requested range is not satisfiable")
+InvalidRequest = _define("InvalidRequest", 400, "Invalid Request")
+InvalidStorageClass = _define(
+    "InvalidStorageClass", 400, "The storage class you specified is not valid")
+InvalidURI = _define("InvalidURI", 400, "Couldn't parse the specified URI.")
+KeyTooLongError = _define("KeyTooLongError", 400, "Your key is too long")
+MalformedXML = _define(
+    "MalformedXML", 400,
+    "The XML you provided was not well-formed or did not validate against our published schema")
+MetadataTooLarge = _define(
+    "MetadataTooLarge", 400,
+    "Your metadata headers exceed the maximum allowed metadata size")
+MethodNotAllowed = _define(
+    "MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+MissingContentLength = _define(
+    "MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
+NoSuchBucket = _define("NoSuchBucket", 404, "The specified bucket does not exist")
+NoSuchKey = _define("NoSuchKey", 404, "The specified key does not exist.")
+NoSuchUpload = _define(
+    "NoSuchUpload", 404,
+    "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+    "been aborted or completed.")
+NoSuchVersion = _define(
+    "NoSuchVersion", 404,
+    "The version ID specified in the request does not match an existing version.")
 NotImplemented_ = _define(
     "NotImplemented", 501, "A header you provided implies functionality that is not implemented")
-
-
-class NotModified(S3Error):
-    code, status = "NotModified", 304
-    message = "Not Modified"
-
-
-class PreconditionFailed(S3Error):
-    code, status = "PreconditionFailed", 412
-    message = "At least one of the pre-conditions you specified did not hold"
-
-
-class RequestHeaderSectionTooLarge(S3Error):
-    code, status = "RequestHeaderSectionTooLarge", 400
-    message = "Your request header section exceeds the maximum allowed size."
-
-
-class RequestTimeout(S3Error):
-    code, status = "RequestTimeout", 400
-    message = ("Your socket connection to the server was not read from or written to within the "
-               "timeout period.")
-
-
-class RequestTimeTooSkewed(S3Error):
-    code, status = "RequestTimeTooSkewed", 403
-    message = "The difference between the request time and the current time is too large."
-
-
-class SignatureDoesNotMatch(S3Error):
-    code, status = "SignatureDoesNotMatch", 403
-    message = ("The request signature we calculated does not match the signature you provided. "
-               "Check your key and signing method.")
-
-
-class SlowDown(S3Error):
-    code, status = "SlowDown", 503
-    message = "Please reduce your request rate."
-
-
-class ServiceUnavailable(S3Error):
-    code, status = "ServiceUnavailable", 503
-    message = "Please reduce your request rate."
-
-
-class InvalidAccessKeyId(S3Error):
-    code, status = "InvalidAccessKeyId", 403
-    message = "The AWS Access Key Id you provided does not exist in our records."
-
-
-class XAmzContentSHA256Mismatch(S3Error):
-    code, status = "XAmzContentSHA256Mismatch", 400
-    message = "The provided 'x-amz-content-sha256' header does not match what was computed."
-
-
-class InvalidPolicyDocument(S3Error):
-    code, status = "InvalidPolicyDocument", 400
-    message = ("The content of the form does not meet the conditions specified in the policy "
-               "document.")
-
-
-class MaxPostPreDataLengthExceededError(S3Error):
-    code, status = "MaxPostPreDataLengthExceededError", 400
-    message = "Your POST request fields preceding the upload file were too large."
-
-
-class MalformedPOSTRequest(S3Error):
-    code, status = "MalformedPOSTRequest", 400
-    message = "The body of your POST request is not well-formed multipart/form-data."
-
-
-class InvalidObjectState(S3Error):
-    code, status = "InvalidObjectState", 403
-    message = "The operation is not valid for the object's storage class"
-
-
-class NoSuchTagSet(S3Error):
-    code, status = "NoSuchTagSet", 404
-    message = "The TagSet does not exist"
-
-
-class InvalidTag(S3Error):
-    code, status = "InvalidTag", 400
-    message = "The tag provided was not a valid tag."
-
-
-class MalformedACLError(S3Error):
-    code, status = "MalformedACLError", 400
-    message = ("The XML you provided was not well-formed or did not validate against our "
-               "published schema")
-
-
-class InvalidEncryptionAlgorithmError(S3Error):
-    code, status = "InvalidEncryptionAlgorithmError", 400
-    message = "The encryption request you specified is not valid. The valid value is AES256."
-
-
-class TooManyParts(S3Error):
-    code, status = "TooManyParts", 400
-    message = "You have attempted to upload too many parts."
-
-
+NotModified = _define("NotModified", 304, "Not Modified")
+PreconditionFailed = _define(
+    "PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+RequestHeaderSectionTooLarge = _define(
+    "RequestHeaderSectionTooLarge", 400,
+    "Your request header section exceeds the maximum allowed size.")
+RequestTimeout = _define(
+    "RequestTimeout", 400,
+    "Your socket connection to the server was not read from or written to within the timeout "
+    "period.")
+RequestTimeTooSkewed = _define(
+    "RequestTimeTooSkewed", 403,
+    "The difference between the request time and the current time is too large.")
+SignatureDoesNotMatch = _define(
+    "SignatureDoesNotMatch", 403,
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your key and signing method.")
+SlowDown = _define("SlowDown", 503, "Please reduce your request rate.")
+ServiceUnavailable = _define("ServiceUnavailable", 503, "Please reduce your request rate.")
+InvalidAccessKeyId = _define(
+    "InvalidAccessKeyId", 403,
+    "The AWS Access Key Id you provided does not exist in our records.")
+XAmzContentSHA256Mismatch = _define(
+    "XAmzContentSHA256Mismatch", 400,
+    "The provided 'x-amz-content-sha256' header does not match what was computed.")
+InvalidPolicyDocument = _define(
+    "InvalidPolicyDocument", 400,
+    "The content of the form does not meet the conditions specified in the policy document.")
+MaxPostPreDataLengthExceededError = _define(
+    "MaxPostPreDataLengthExceededError", 400,
+    "Your POST request fields preceding the upload file were too large.")
+MalformedPOSTRequest = _define(
+    "MalformedPOSTRequest", 400,
+    "The body of your POST request is not well-formed multipart/form-data.")
+InvalidObjectState = _define(
+    "InvalidObjectState", 403, "The operation is not valid for the object's storage class")
+NoSuchTagSet = _define("NoSuchTagSet", 404, "The TagSet does not exist")
+InvalidTag = _define("InvalidTag", 400, "The tag provided was not a valid tag.")
+MalformedACLError = _define(
+    "MalformedACLError", 400,
+    "The XML you provided was not well-formed or did not validate against our published schema")
+InvalidEncryptionAlgorithmError = _define(
+    "InvalidEncryptionAlgorithmError", 400,
+    "The encryption request you specified is not valid. The valid value is AES256.")
+TooManyParts = _define("TooManyParts", 400, "You have attempted to upload too many parts.")
 KMSNotFoundException = _define(
     "KMS.NotFoundException", 400,
     "The request was rejected because the specified entity or resource could not be found.")
 
-
 # Access control (ACLs, bucket policies, Object Ownership, Block Public Access).
-class InvalidBucketAclWithObjectOwnership(S3Error):
-    code, status = "InvalidBucketAclWithObjectOwnership", 400
-    message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
-
-
-class InvalidBucketAclWithBlockPublicAccessError(S3Error):
-    code, status = "InvalidBucketAclWithBlockPublicAccessError", 400
-    message = "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
-
-
-class MalformedPolicy(S3Error):
-    code, status = "MalformedPolicy", 400
-    message = "This policy contains invalid Json"
-
-
-class NoSuchBucketPolicy(S3Error):
-    code, status = "NoSuchBucketPolicy", 404
-    message = "The bucket policy does not exist"
-
-
-class NoSuchPublicAccessBlockConfiguration(S3Error):
-    code, status = "NoSuchPublicAccessBlockConfiguration", 404
-    message = "The public access block configuration was not found"
-
-
-class OwnershipControlsNotFoundError(S3Error):
-    code, status = "OwnershipControlsNotFoundError", 404
-    message = "The bucket ownership controls were not found"
-
-
-class UnresolvableGrantByEmailAddress(S3Error):
-    code, status = "UnresolvableGrantByEmailAddress", 400
-    message = "The e-mail address you provided does not match any account on record."
-
-
-class MissingSecurityHeader(S3Error):
-    code, status = "MissingSecurityHeader", 400
-    message = "Your request was missing a required header"
-
-
-class UnexpectedContent(S3Error):
-    code, status = "UnexpectedContent", 400
-    message = "This request does not support content"
-
+InvalidBucketAclWithObjectOwnership = _define(
+    "InvalidBucketAclWithObjectOwnership", 400,
+    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+InvalidBucketAclWithBlockPublicAccessError = _define(
+    "InvalidBucketAclWithBlockPublicAccessError", 400,
+    "Bucket cannot have public ACLs set with BlockPublicAccess enabled")
+MalformedPolicy = _define("MalformedPolicy", 400, "This policy contains invalid Json")
+NoSuchBucketPolicy = _define("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+NoSuchPublicAccessBlockConfiguration = _define(
+    "NoSuchPublicAccessBlockConfiguration", 404,
+    "The public access block configuration was not found")
+OwnershipControlsNotFoundError = _define(
+    "OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+UnresolvableGrantByEmailAddress = _define(
+    "UnresolvableGrantByEmailAddress", 400,
+    "The e-mail address you provided does not match any account on record.")
+MissingSecurityHeader = _define(
+    "MissingSecurityHeader", 400, "Your request was missing a required header")
+UnexpectedContent = _define("UnexpectedContent", 400, "This request does not support content")
 
 # Request body caps (see the body_cap of s3emu.operations.Operation).
-class MaxMessageLengthExceeded(S3Error):
-    code, status = "MaxMessageLengthExceeded", 400
-    message = "Your request was too big."
-
-
-class PolicyTooLarge(S3Error):
-    code, status = "PolicyTooLarge", 400
-    message = "Policy exceeds the maximum allowed document size."
+MaxMessageLengthExceeded = _define("MaxMessageLengthExceeded", 400, "Your request was too big.")
+PolicyTooLarge = _define("PolicyTooLarge", 400,
+                         "Policy exceeds the maximum allowed document size.")
