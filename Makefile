@@ -64,7 +64,7 @@ smoke: wheel
 	bash .ci/smoke $(abspath $(DIST))
 
 clean:
-	rm -rf $(VENV) $(DIST) build *.egg-info
+	rm -rf $(VENV) $(DIST) build *.egg-info .mypy_cache .ruff_cache
 
 # -- S3 clients beyond boto3 (tests_clients/): pyarrow, polars, DuckDB, s3fs, minio, smart_open,
 # the AWS CLI, each against a live server. Opt-in: the clients are large, and aiobotocore pins
