@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 SOURCES := $(shell find s3emu pytest_plugin -name '*.py' -o -name 'py.typed') \
            setup.py setup.cfg pyproject.toml README.md LICENSE
 
-.PHONY: venv wheel install test serve bench smoke clean
+.PHONY: venv wheel install lint test serve bench smoke clean
 
 # The dependencies (the `test` extra and the build tools), installed once per change of the
 # packaging files; the package itself is replaced by the freshly built wheel on every run.
@@ -42,7 +42,13 @@ $(VENV)/.wheel: $(DIST)/.built
 
 install: $(VENV)/.wheel
 
-test: install
+# ruff on every Python tree and mypy on the packages (configured in pyproject.toml), from the
+# checkout with the tools of the `test` extra; `make test` runs it first.
+lint: $(VENV)/.deps
+	$(VENV)/bin/ruff check s3emu pytest_plugin tests tests_clients bench examples setup.py
+	$(VENV)/bin/mypy
+
+test: lint install
 	S3EMU_TEST_INSTALLED=1 S3EMU_WHEEL_DIR=$(abspath $(DIST)) $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
 
 serve: install
@@ -58,7 +64,7 @@ smoke: wheel
 	bash .ci/smoke $(abspath $(DIST))
 
 clean:
-	rm -rf $(VENV) $(DIST) build *.egg-info
+	rm -rf $(VENV) $(DIST) build *.egg-info .mypy_cache .ruff_cache
 
 # -- S3 clients beyond boto3 (tests_clients/): pyarrow, polars, DuckDB, s3fs, minio, smart_open,
 # the AWS CLI, each against a live server. Opt-in: the clients are large, and aiobotocore pins

@@ -11,7 +11,8 @@ process. Two client kinds, both over keep-alive connections:
   about 1 ms a call, then dominates: this is what a test suite sees).
 
 Every answer is checked (status 200, the object's length). Prints requests per second for each
-server and the ratio. Run ``python bench/server.py [--seconds S] [--threads N] [--client raw|boto3|both]``.
+server and the ratio. Run
+``python bench/server.py [--seconds S] [--threads N] [--client raw|boto3|both]``.
 """
 from __future__ import annotations
 

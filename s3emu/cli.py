@@ -257,5 +257,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # a second Ctrl-C while stopping
         return 0
     except BrokenPipeError:    # `s3emu ops | head`: the reader has had enough
-        sys.stdout = open(os.devnull, "w")
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout until the process exits
         return 0

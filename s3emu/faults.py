@@ -15,7 +15,8 @@ requests through, acts on the next ``times`` of them (all of them when ``times``
   body stops after ``truncate_at`` bytes (default: half) and the connection closes.
 
 Faults are tried in the order they were added; the first that matches acts. A fault whose
-``times`` are used up is removed. This module imports only the standard library, the clock and errors.
+``times`` are used up is removed. This module imports only the standard library, the clock and
+errors.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ class InjectedError(S3Error):
 
     def __init__(self, code: str, status: int, message: str | None = None) -> None:
         super().__init__(message or "Injected by an s3emu fault.")
-        self.code = code      # type: ignore[misc]  (instance values shadow the class's)
+        self.code = code      # type: ignore[misc]  # instance values shadow the class's
         self.status = status  # type: ignore[misc]
 
 

@@ -164,7 +164,7 @@ class Journal(Sequence[Entry]):
                 raise TypeError(f"journal entries have no field {name!r}")
         return [e for e in self if all(getattr(e, k) == v for k, v in match.items())]
 
-    def count(self, value: Any = None, **match: Any) -> int:  # type: ignore[override]
+    def count(self, value: Any = None, **match: Any) -> int:
         """How many entries of the window match (``count(operation="GetObject")``); see
         :attr:`total` and :meth:`tally` for exact counts over everything recorded."""
         if value is not None:

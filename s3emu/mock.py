@@ -12,22 +12,20 @@ While a mock is active:
   environment, a profile or an instance role signs with them instead, so real credentials never
   sign anything; ``AWS_DEFAULT_REGION`` is the emulator's region.
 
-Patches are installed when the first mock starts and removed, exactly, when the last one stops
-(also when the body raises); mocks nest, the innermost wins. State is per mock: each one starts
-with a new, empty Emulator unless given one.
+Patches (all in :mod:`.intercept`) are installed when the first mock starts and removed,
+exactly, when the last one stops (also when the body raises); mocks nest, the innermost wins.
+State is per mock: each one starts with a new, empty Emulator unless given one.
 """
 from __future__ import annotations
 
-import email.utils
 import functools
 import inspect
 import os
 import threading
-import time as _time
 from typing import Any, Callable, TypeVar
 
 from .emulator import Emulator
-from .intercept import Installation, importable, install
+from .intercept import Installation, importable, install, patch_clock, patch_credentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,8 +36,6 @@ _INSTALLED: list[Installation] = []
 _ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
              "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
 _saved_env: dict[str, str | None] = {}
-#: botocore credential ``method`` values that a caller chose in code (kept inside the mock).
-_EXPLICIT = frozenset({"explicit", "s3emu"})
 
 
 def current() -> Emulator | None:
@@ -178,7 +174,7 @@ def _decorate_class(cls: type, mock: MockS3) -> type:
     import unittest
     if issubclass(cls, unittest.TestCase):
         original = cls.__dict__.get("setUp")
-        inherited = getattr(cls, "setUp")
+        inherited = cls.setUp
 
         def setUp(self: Any) -> None:  # noqa: N802 - unittest's name
             active = mock._copy()
@@ -186,7 +182,7 @@ def _decorate_class(cls: type, mock: MockS3) -> type:
             self.addCleanup(active.stop)
             (original or inherited)(self)
         functools.update_wrapper(setUp, original or inherited)
-        setattr(cls, "setUp", setUp)
+        setattr(cls, "setUp", setUp)  # noqa: B010 - mypy refuses `cls.setUp = ...`
         return cls
     for name, attr in list(vars(cls).items()):
         if not name.startswith("test"):
@@ -224,95 +220,13 @@ def _set_env(values: dict[str, str | None]) -> None:
 
 # -- patches -----------------------------------------------------------------------------
 def _install_all() -> Installation:
+    """Every patch, served by the innermost mock: requests, botocore's clock, credentials."""
     done = install(current)
     try:
         if importable("botocore"):
-            _patch_clock(done)
-            _patch_credentials(done)
+            patch_clock(done, current)
+            patch_credentials(done, _top)
     except BaseException:
         done.undo()
         raise
     return done
-
-
-
-class _VirtualTime:
-    """Stands in for the ``time`` module where botocore reads the time or sleeps."""
-
-    def time(self) -> float:
-        emu = current()
-        return emu.clock.timestamp() if emu is not None else _time.time()
-
-    def sleep(self, seconds: float) -> None:
-        emu = current()
-        if emu is None:
-            _time.sleep(seconds)
-        else:
-            emu.clock.sleep(seconds)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_time, name)
-
-
-def _signing_now(remove_tzinfo: bool = True) -> Any:
-    emu = current()
-    if emu is None:
-        from botocore.compat import get_current_datetime
-        return get_current_datetime(remove_tzinfo)
-    now = emu.clock.now()
-    return now.replace(tzinfo=None) if remove_tzinfo else now
-
-
-def _formatdate(timeval: float | None = None, localtime: bool = False,
-                usegmt: bool = False) -> str:
-    if timeval is None:
-        emu = current()
-        timeval = emu.clock.timestamp() if emu is not None else None
-    return email.utils.formatdate(timeval, localtime, usegmt)
-
-
-def _patch_clock(done: Installation) -> None:
-    import botocore.auth
-    import botocore.endpoint
-    import botocore.signers
-
-    virtual = _VirtualTime()
-    done.set(botocore.auth, "get_current_datetime", _signing_now)      # SigV4, SigV4 query
-    done.set(botocore.signers, "get_current_datetime", _signing_now)   # presigned POST policy
-    done.set(botocore.auth, "formatdate", _formatdate)                 # SigV2 Date header
-    done.set(botocore.auth, "time", virtual)                           # SigV2 query Expires
-    done.set(botocore.endpoint, "time", virtual)                       # retry back-off sleep
-    import botocore.compat
-    if botocore.compat.HAS_CRT:  # awscrt installed (boto3[crt]): S3 is signed by the CRT signer
-        import botocore.crt.auth
-        done.set(botocore.crt.auth, "get_current_datetime", _signing_now)
-
-
-def _patch_credentials(done: Installation) -> None:
-    from botocore.session import Session
-    from botocore.signers import RequestSigner
-
-    def get_credentials(session: Any) -> Any:
-        chosen = session._credentials
-        if chosen is not None and getattr(chosen, "method", None) in _EXPLICIT:
-            return chosen
-        top = _top()
-        if top is None:
-            return real_get_credentials(session)
-        return top.botocore_credentials()
-
-    def get_auth_instance(signer: Any, signing_name: str, region_name: str,
-                          signature_version: Any = None, request_credentials: Any = None,
-                          **kwargs: Any) -> Any:
-        top = _top() if signing_name == "s3" else None
-        if top is not None:
-            chosen = request_credentials or signer._credentials
-            if chosen is None or getattr(chosen, "method", None) not in _EXPLICIT:
-                request_credentials = top.botocore_credentials()
-        return real_get_auth_instance(signer, signing_name, region_name, signature_version,
-                                      request_credentials, **kwargs)
-
-    real_get_credentials = Session.get_credentials
-    real_get_auth_instance = RequestSigner.get_auth_instance
-    done.set(Session, "get_credentials", get_credentials)
-    done.set(RequestSigner, "get_auth_instance", get_auth_instance)

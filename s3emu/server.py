@@ -197,7 +197,7 @@ class Server:
         ids = getattr(self.emulator, "ids", None)
         if ids is not None:
             try:
-                return ids.request_ids()  # type: ignore[no-any-return]
+                return ids.request_ids()
             except Exception:
                 pass
         request_id = os.urandom(8).hex().upper()

@@ -169,7 +169,7 @@ class Throttle:
                 budgets[kind] = _Budget(rate, size)
         rule = options["prefix"]
         if rule is None:
-            prefix_of = last_slash_prefix
+            prefix_of: Callable[[str], str] = last_slash_prefix
         elif isinstance(rule, bool) or not (isinstance(rule, int) or callable(rule)):
             raise TypeError("prefix must be None, a depth (int) or a callable")
         else:

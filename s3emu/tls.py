@@ -20,7 +20,7 @@ import ssl
 import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
 from .clock import Clock
 
@@ -56,7 +56,8 @@ def _names(hosts: Iterable[str]) -> list:
     return names
 
 
-def _certificate(subject, issuer, public_key, signing_key, *, ca: bool, names: list = ()):
+def _certificate(subject, issuer, public_key, signing_key, *, ca: bool,
+                 names: Iterable[Any] = ()):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import ExtendedKeyUsageOID

@@ -1,16 +1,27 @@
-"""What tests need to start s3emu in a child process: the code under test, never the checkout.
+"""Helpers for s3emu's own tests (plain functions and constants, no fixtures: those are in
+``conftest.py`` and the project's pytest plugin).
 
-``make test`` runs the suite against the wheel installed in a virtual environment; a child
-process (``python -m s3emu serve``, an inner pytest run) must import that same installed copy.
-So it runs with the checkout off ``sys.path``: no ``PYTHONPATH`` entry for it, and a working
-directory outside it (``python -m`` puts the working directory first on ``sys.path``). Only a
-run from a bare source tree (``PYTHONPATH=.``, nothing installed) passes the checkout on.
+- boto3 clients and errors: :func:`make_client`, :func:`error_of`.
+- Inner pytest runs (``pytester``): :data:`PLUGIN_ARGS`; :data:`INSTALLED` says whether the
+  plugin is installed (its ``pytest11`` entry point) or must be loaded from the checkout.
+- Child processes (``python -m s3emu serve``, an inner pytest run) must import the code under
+  test, never the checkout: ``make test`` runs the suite against the wheel installed in a
+  virtual environment, and a child must import that same installed copy. So it runs with the
+  checkout off ``sys.path``: no ``PYTHONPATH`` entry for it, and a working directory outside it
+  (``python -m`` puts the working directory first on ``sys.path``); see :func:`child_env` and
+  :data:`CHILD_CWD`. Only a run from a bare source tree (``PYTHONPATH=.``, nothing installed)
+  passes the checkout on.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import pathlib
 import tempfile
+from typing import Any
+
+import boto3
+import botocore.config
 
 import s3emu
 
@@ -19,6 +30,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FROM_SOURCE = pathlib.Path(s3emu.__file__).resolve().parent == ROOT / "s3emu"
 #: A working directory for children that is not the checkout.
 CHILD_CWD = tempfile.gettempdir()
+#: The plugin is installed (entry point ``s3emu_pytest.plugin``), not only in a source tree.
+INSTALLED = importlib.util.find_spec("s3emu_pytest") is not None
+#: Inner runs skip plugins that are slow to import again in-process (pytester drops the modules
+#: an inner run imported) and load s3emu's plugin by hand from a source checkout.
+PLUGIN_ARGS = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark",
+               *([] if INSTALLED else ["-p", "pytest_plugin.plugin"])]
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -30,3 +47,24 @@ def child_env(**extra: str) -> dict[str, str]:
         paths.insert(0, str(ROOT))
     env["PYTHONPATH"] = os.pathsep.join(paths)
     return env
+
+
+#: The region of the clients :func:`make_client` makes by default (the emulator's default).
+REGION = "us-east-1"
+
+
+def make_client(region: str = REGION, *, endpoint_url: str | None = None,
+                verify: str | bool | None = None, **config: Any) -> Any:
+    """A boto3 S3 client with the emulator's default keys (``testing``/``testing``); ``config``
+    are ``botocore.config.Config`` options; ``endpoint_url`` and ``verify`` (the CA bundle) for a
+    live server."""
+    return boto3.client(
+        "s3", region_name=region, endpoint_url=endpoint_url, verify=verify,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+        config=botocore.config.Config(**config) if config else None)
+
+
+def error_of(excinfo: Any) -> tuple[int, str]:
+    """(HTTP status, error code) of a botocore ClientError caught by pytest.raises."""
+    response = excinfo.value.response
+    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]

@@ -4,6 +4,7 @@ prefix, an explicit deny, Block Public Access on), through boto3 clients with th
 credentials and an unsigned client."""
 from __future__ import annotations
 
+import functools
 import json
 
 import boto3
@@ -120,7 +121,7 @@ def test_matrix(emu, configuration, principal):
     for name, operation in OPERATIONS.items():
         if name in ("put", "delete"):
             continue                    # they change the bucket: checked last, below
-        got[name] = _status(lambda: operation(caller))
+        got[name] = _status(functools.partial(operation, caller))
     got["put"] = _status(lambda: OPERATIONS["put"](caller))
     got["delete"] = _status(lambda: OPERATIONS["delete"](caller))
     assert got == EXPECTED[configuration][principal]
@@ -148,13 +149,13 @@ def test_unauthorized_requests_change_nothing(emu):
     before = emu.store.bucket(BUCKET).settings
     for principal in ("other", "anonymous"):
         caller = clients[principal]
-        for call in (lambda: caller.put_bucket_policy(Bucket=BUCKET, Policy=_policy(
+        for call in (lambda caller=caller: caller.put_bucket_policy(Bucket=BUCKET, Policy=_policy(
                          {"Effect": "Allow", "Principal": "*", "Action": "s3:*",
                           "Resource": f"{ARN}/*"})),
-                     lambda: caller.delete_public_access_block(Bucket=BUCKET),
-                     lambda: caller.put_bucket_ownership_controls(
+                     lambda caller=caller: caller.delete_public_access_block(Bucket=BUCKET),
+                     lambda caller=caller: caller.put_bucket_ownership_controls(
                          Bucket=BUCKET, OwnershipControls={
                              "Rules": [{"ObjectOwnership": "ObjectWriter"}]}),
-                     lambda: caller.delete_bucket(Bucket=BUCKET)):
+                     lambda caller=caller: caller.delete_bucket(Bucket=BUCKET)):
             assert _status(call) == 403
     assert emu.store.bucket(BUCKET).settings == before

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from s3emu.access.acl import canonical_id
 from s3emu.auth.users import DEFAULT_ACCOUNT_ID
 
-from conftest import error_of
+from helpers import error_of
 
 OTHER = "210987654321"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"

@@ -17,7 +17,7 @@ import requests
 from botocore.exceptions import ClientError
 
 import s3emu
-from conftest import error_of
+from helpers import error_of
 from s3emu.admin import MAX_BODY
 from s3emu.faults import ConnectionReset
 from s3emu.intercept import call_app

@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of
+from helpers import error_of
 from s3emu.intercept import call_app
 from s3emu.operations import OPERATIONS
 

@@ -15,7 +15,8 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import error_of
+from helpers import error_of
+from signing import sign_v2
 from s3emu.intercept import call_app
 
 URL = "https://s3.amazonaws.com"
@@ -25,12 +26,6 @@ def v2_client(secret="testing", key="testing", **config):
     return boto3.client("s3", region_name="us-east-1", aws_access_key_id=key,
                         aws_secret_access_key=secret,
                         config=Config(signature_version="s3", **config))
-
-
-def sign_v2(method, url, body=b"", headers=None, secret="testing"):
-    request = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
-    botocore.auth.HmacV1Auth(Credentials("testing", secret)).add_auth(request)
-    return dict(request.headers.items())
 
 
 def send(emu, method, url, headers, body=b""):

@@ -11,8 +11,10 @@ from botocore.exceptions import ClientError
 
 import s3emu
 
-from conftest import error_of
-from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401
+from helpers import error_of
+
+#: Each test runs in-process and against the standalone server over TLS (conftest.py).
+pytestmark = pytest.mark.targets("in-process", "tls")
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ARN = f"arn:aws:kms:us-east-1:123456789012:key/{KEY_ID}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 
 
 @pytest.mark.parametrize("name", [
@@ -92,7 +92,8 @@ def test_mismatched_constraint_on_regional_endpoint(emu):
 
 
 def test_any_constraint_allowed_from_us_east_1(s3):
-    s3.create_bucket(Bucket="faraway", CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
+    s3.create_bucket(Bucket="faraway",
+                     CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
     assert s3.get_bucket_location(Bucket="faraway")["LocationConstraint"] == "ap-south-1"
     assert s3.head_bucket(Bucket="faraway")["BucketRegion"] == "ap-south-1"
 

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.intercept import call_app
 from s3emu.model.blob import Blob
 from s3emu.protocol import chunked, checksums
@@ -95,7 +95,8 @@ def framed(*chunks: bytes, trailers: str = "") -> bytes:
     return out + b"0\r\n" + trailers.encode() + b"\r\n"
 
 
-def chunked_put(emu, bucket, body: bytes, decoded: int, trailer: str | None = "x-amz-checksum-crc32"):
+def chunked_put(emu, bucket, body: bytes, decoded: int,
+                trailer: str | None = "x-amz-checksum-crc32"):
     emu.auth = "off"
     headers = {"Authorization": "AWS testing:x", "Content-Encoding": "aws-chunked",
                "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
@@ -107,7 +108,8 @@ def chunked_put(emu, bucket, body: bytes, decoded: int, trailer: str | None = "x
 
 
 def test_raw_chunked_with_trailer(emu, bucket, s3):
-    body = framed(b"hello ", b"world", trailers=f"x-amz-checksum-crc32:{crc32_b64(b'hello world')}\r\n")
+    body = framed(b"hello ", b"world",
+                  trailers=f"x-amz-checksum-crc32:{crc32_b64(b'hello world')}\r\n")
     response = chunked_put(emu, bucket, body, 11)
     assert response.status == 200, response.read()
     assert s3.get_object(Bucket=bucket, Key="raw")["Body"].read() == b"hello world"

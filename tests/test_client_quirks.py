@@ -19,23 +19,20 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-import boto3
 import pytest
 from botocore.auth import SigV4Auth
-from botocore.config import Config
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from s3emu.protocol.checksums import checksum
-from conftest import error_of
+from helpers import error_of, make_client
 from rawhttp import read_head
 
 
 @pytest.fixture
 def s3srv(server):
-    return boto3.client("s3", endpoint_url=server.endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return make_client(endpoint_url=server.endpoint_url)
 
 
 def cpp_sdk_headers(url: str, payload: bytes, framed: bytes) -> dict[str, str]:
@@ -109,9 +106,7 @@ def test_cpp_sdk_streamed_upload_with_wrong_trailer(server, s3srv):
 
 
 def presigned_put(server, version: str) -> str:
-    s3 = boto3.client("s3", endpoint_url=server.endpoint_url, region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing",
-                      config=Config(signature_version=version))
+    s3 = make_client(endpoint_url=server.endpoint_url, signature_version=version)
     return s3.generate_presigned_url("put_object", Params={"Bucket": "quirks", "Key": "f"})
 
 

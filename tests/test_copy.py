@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.errors import InvalidArgument
 from s3emu.model.blob import Blob
 from s3emu.model.objects import ObjectVersion, PartInfo
@@ -16,7 +16,7 @@ from s3emu.ops.support.copy_source import parse_copy_source
 from s3emu.protocol import checksums
 
 BODY = b"the quick brown fox"
-MD5 = '"%s"' % hashlib.md5(BODY).hexdigest()
+MD5 = f'"{hashlib.md5(BODY).hexdigest()}"'
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 SELF_COPY_MESSAGE = (
     "This copy request is illegal because it is trying to copy an object to itself without "
@@ -506,7 +506,7 @@ def test_multipart_source_becomes_single_part(s3, bucket, emu):
         last_modified=START, parts=parts, checksums=composite, checksum_type="COMPOSITE"))
     result = s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/mpu")
     copied = result["CopyObjectResult"]
-    assert copied["ETag"] == '"%s"' % hashlib.md5(b"abcde").hexdigest()
+    assert copied["ETag"] == f'"{hashlib.md5(b"abcde").hexdigest()}"'
     assert copied["ChecksumSHA256"] == checksums.checksum("SHA256", [memoryview(b"abcde")])
     assert copied["ChecksumType"] == "FULL_OBJECT"
     assert emu.store.bucket(bucket).objects["dst"].parts is None

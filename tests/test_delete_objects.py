@@ -9,7 +9,7 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of
+from helpers import error_of
 from s3emu.intercept import call_app
 
 

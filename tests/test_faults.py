@@ -12,7 +12,7 @@ from botocore.exceptions import (ClientError, ConnectionClosedError, IncompleteR
                                  ResponseStreamingError)
 
 import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.faults import ConnectionReset, Faults, make_error
 from s3emu.intercept import call_app
 
@@ -177,26 +177,26 @@ def test_first_added_fault_wins_and_list_clear_reset(emu, obj):
     assert emu.faults.list() == []
 
 
-def test_faults_apply_after_authentication_and_throttling():
-    with s3emu.mock_s3(throttle={"reads": 1}) as emu:
-        s3 = once()
-        s3.create_bucket(Bucket="bkt")
-        fault = emu.faults.add(operation="ListObjectsV2", error="InternalError")
-        bad = make_client(retries={"total_max_attempts": 1})
-        bad._request_signer._credentials = type(bad._request_signer._credentials)(
-            "unknown-key", "secret", method="explicit")
-        with pytest.raises(ClientError) as exc:
-            bad.list_objects_v2(Bucket="bkt")
-        assert error_of(exc) == (403, "InvalidAccessKeyId")
-        with pytest.raises(ClientError) as exc:
-            s3.list_objects_v2(Bucket="bkt")
-        assert error_of(exc) == (500, "InternalError")
-        with pytest.raises(ClientError) as exc:
-            s3.list_objects_v2(Bucket="bkt")               # throttled first: fault unused
-        assert error_of(exc) == (503, "SlowDown")
-        assert fault.seen == 1
-        last = emu.journal[-1]
-        assert (last.throttled, last.faulted) == (True, False)
+@pytest.mark.s3emu(throttle={"reads": 1})
+def test_faults_apply_after_authentication_and_throttling(emu):
+    s3 = once()
+    s3.create_bucket(Bucket="bkt")
+    fault = emu.faults.add(operation="ListObjectsV2", error="InternalError")
+    bad = make_client(retries={"total_max_attempts": 1})
+    bad._request_signer._credentials = type(bad._request_signer._credentials)(
+        "unknown-key", "secret", method="explicit")
+    with pytest.raises(ClientError) as exc:
+        bad.list_objects_v2(Bucket="bkt")
+    assert error_of(exc) == (403, "InvalidAccessKeyId")
+    with pytest.raises(ClientError) as exc:
+        s3.list_objects_v2(Bucket="bkt")
+    assert error_of(exc) == (500, "InternalError")
+    with pytest.raises(ClientError) as exc:
+        s3.list_objects_v2(Bucket="bkt")               # throttled first: fault unused
+    assert error_of(exc) == (503, "SlowDown")
+    assert fault.seen == 1
+    last = emu.journal[-1]
+    assert (last.throttled, last.faulted) == (True, False)
 
 
 # -- latency ---------------------------------------------------------------------------------

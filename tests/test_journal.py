@@ -11,9 +11,8 @@ import requests
 from botocore.exceptions import ClientError
 
 import s3emu
-from conftest import make_client
+from helpers import PLUGIN_ARGS, make_client
 from s3emu.journal import DEFAULT_LIMIT, Entry, Journal
-from test_plugin import PLUGIN_ARGS
 
 pytest_plugins = ["pytester"]
 
@@ -71,20 +70,20 @@ def test_filter_returns_entries_in_request_order_and_counts(emu, s3, bucket):
         emu.journal.filter(colour="red")
 
 
-def test_throttled_and_faulted_flags():
-    with s3emu.mock_s3(throttle={"writes": 2}) as emu:
-        s3 = make_client(retries={"total_max_attempts": 1})
-        s3.create_bucket(Bucket="bkt")
-        emu.faults.add(operation="PutObject", error="InternalError", times=1)
-        with pytest.raises(ClientError):
-            s3.put_object(Bucket="bkt", Key="k", Body=b"1")   # faulted
-        with pytest.raises(ClientError):
-            s3.put_object(Bucket="bkt", Key="k", Body=b"1")   # over the budget of 2
-        assert [(e.status, e.error_code, e.throttled, e.faulted) for e in emu.journal] == [
-            (200, None, False, False), (500, "InternalError", False, True),
-            (503, "SlowDown", True, False)]
-        assert emu.journal.count(throttled=True) == 1
-        assert emu.journal.filter(faulted=True)[0].operation == "PutObject"
+@pytest.mark.s3emu(throttle={"writes": 2})
+def test_throttled_and_faulted_flags(emu):
+    s3 = make_client(retries={"total_max_attempts": 1})
+    s3.create_bucket(Bucket="bkt")
+    emu.faults.add(operation="PutObject", error="InternalError", times=1)
+    with pytest.raises(ClientError):
+        s3.put_object(Bucket="bkt", Key="k", Body=b"1")   # faulted
+    with pytest.raises(ClientError):
+        s3.put_object(Bucket="bkt", Key="k", Body=b"1")   # over the budget of 2
+    assert [(e.status, e.error_code, e.throttled, e.faulted) for e in emu.journal] == [
+        (200, None, False, False), (500, "InternalError", False, True),
+        (503, "SlowDown", True, False)]
+    assert emu.journal.count(throttled=True) == 1
+    assert emu.journal.filter(faulted=True)[0].operation == "PutObject"
 
 
 def test_clear_and_reset_empty_it_and_as_dict_is_json_ready(emu, s3, bucket):
@@ -125,29 +124,29 @@ def test_the_default_window_is_large_enough_for_a_test():
             s3emu.Emulator(journal_limit=bad)
 
 
-def test_the_journal_keeps_a_window_and_exact_counters():
-    with s3emu.mock_s3(journal_limit=5) as emu:
-        s3 = make_client(retries={"total_max_attempts": 1})
-        s3.create_bucket(Bucket="bkt")
-        for n in range(10):
-            s3.put_object(Bucket="bkt", Key=f"k{n}", Body=b"1")
-        with pytest.raises(ClientError):
-            s3.get_object(Bucket="bkt", Key="missing")
-        assert len(emu.journal) == 5 and len(list(emu.journal)) == 5
-        assert [e.key for e in emu.journal] == ["k6", "k7", "k8", "k9", "missing"]
-        assert emu.journal[0].key == "k6" and emu.journal[-1].key == "missing"
-        assert [e.key for e in emu.journal[-2:]] == ["k9", "missing"]
-        with pytest.raises(IndexError):
-            emu.journal[5]
-        assert (emu.journal.total, emu.journal.dropped) == (12, 7)
-        assert emu.journal.count(operation="PutObject") == 4               # the window
-        assert emu.journal.tally() == {("CreateBucket", 200): 1, ("PutObject", 200): 10,
-                                       ("GetObject", 404): 1}             # everything
-        assert emu.journal.since(9) == (0, emu.journal[2:])
-        missing, entries = emu.journal.since(2)
-        assert missing == 5 and [e.key for e in entries][0] == "k6"
-        emu.journal.clear()
-        assert (len(emu.journal), emu.journal.total, emu.journal.tally()) == (0, 0, {})
+@pytest.mark.s3emu(journal_limit=5)
+def test_the_journal_keeps_a_window_and_exact_counters(emu):
+    s3 = make_client(retries={"total_max_attempts": 1})
+    s3.create_bucket(Bucket="bkt")
+    for n in range(10):
+        s3.put_object(Bucket="bkt", Key=f"k{n}", Body=b"1")
+    with pytest.raises(ClientError):
+        s3.get_object(Bucket="bkt", Key="missing")
+    assert len(emu.journal) == 5 and len(list(emu.journal)) == 5
+    assert [e.key for e in emu.journal] == ["k6", "k7", "k8", "k9", "missing"]
+    assert emu.journal[0].key == "k6" and emu.journal[-1].key == "missing"
+    assert [e.key for e in emu.journal[-2:]] == ["k9", "missing"]
+    with pytest.raises(IndexError):
+        emu.journal[5]
+    assert (emu.journal.total, emu.journal.dropped) == (12, 7)
+    assert emu.journal.count(operation="PutObject") == 4               # the window
+    assert emu.journal.tally() == {("CreateBucket", 200): 1, ("PutObject", 200): 10,
+                                   ("GetObject", 404): 1}             # everything
+    assert emu.journal.since(9) == (0, emu.journal[2:])
+    missing, entries = emu.journal.since(2)
+    assert missing == 5 and [e.key for e in entries][0] == "k6"
+    emu.journal.clear()
+    assert (len(emu.journal), emu.journal.total, emu.journal.tally()) == (0, 0, {})
 
 
 def test_memory_stays_bounded_under_many_threads():

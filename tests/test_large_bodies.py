@@ -13,7 +13,7 @@ import botocore.httpchecksum as httpchecksum
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of
+from helpers import error_of
 from s3emu.intercept import call_app
 
 MiB = 1 << 20

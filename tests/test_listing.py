@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from hypothesis import given, settings, strategies as st
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.auth.users import DEFAULT_ACCOUNT_ID, canonical_id
 from s3emu.model.blob import Blob
 from s3emu.model.listing import list_page, successor
@@ -128,7 +128,7 @@ def test_contents_fields(s3, bucket, emu):
     assert "ChecksumAlgorithm" not in listed["plain"] and "ChecksumType" not in listed["plain"]
 
 
-# -- prefix and delimiter ---------------------------------------------------------------------------
+# -- prefix and delimiter --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("prefix, delimiter, keys, prefixes", [
     ("", None, sorted(TREE), []),
@@ -167,7 +167,7 @@ def test_key_count_counts_keys_and_prefixes(s3, bucket, emu):
     assert full["KeyCount"] == 5
 
 
-# -- paging ---------------------------------------------------------------------------------------------
+# -- paging ----------------------------------------------------------------------------------------
 
 MANY = [f"k{n:04d}" for n in range(250)]
 DIRS = [f"d{n:02d}/{m}" for n in range(40) for m in range(3)] + [f"f{n:02d}" for n in range(30)]
@@ -255,7 +255,7 @@ def test_paginator_over_more_than_1000_keys(s3, bucket, emu):
     assert [k for page in v1 for k in keys_of(page)] == keys
 
 
-# -- max-keys --------------------------------------------------------------------------------------------
+# -- max-keys --------------------------------------------------------------------------------------
 
 def test_max_keys_zero(s3, bucket, emu):
     fill(emu, bucket, TREE)
@@ -302,7 +302,7 @@ def test_bad_max_keys(emu, op, value, message, name):
         (message, name, str(value))
 
 
-# -- encoding-type ---------------------------------------------------------------------------------------
+# -- encoding-type ---------------------------------------------------------------------------------
 
 ODD = ["a b/c d", "a+b/x", "100%/y", "caf\u00e9/z", "ctl\x01/w", "tab\there", "t~i*l(d)e=:&",
        "plain/key.txt", "\u6f22\u5b57", "emoji\U0001f600", "cr\rlf\n"]
@@ -368,7 +368,7 @@ def test_url_encode_matches_s3_form():
     assert url_encode("-_.AZaz09") == "-_.AZaz09"
 
 
-# -- start-after, continuation token, fetch-owner ------------------------------------------------------
+# -- start-after, continuation token, fetch-owner --------------------------------------------------
 
 def test_start_after(s3, bucket, emu):
     fill(emu, bucket, TREE)
@@ -442,7 +442,7 @@ def test_token_round_trip():
         assert decode_token(encode_token(last)) == last
 
 
-# -- errors and order ------------------------------------------------------------------------------------
+# -- errors and order ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("op", ["list_objects", "list_objects_v2"])
 def test_no_such_bucket(s3, op):
@@ -471,7 +471,7 @@ def test_deleted_keys_are_not_listed(s3, bucket):
     assert keys_of(response) == ["b"] and prefixes_of(response) == []
 
 
-# -- the page algorithm ------------------------------------------------------------------------------------
+# -- the page algorithm ----------------------------------------------------------------------------
 
 def reference(keys, prefix="", delimiter=None, after=None, max_keys=1000):
     """Naive listing over all keys: (keys, prefixes, truncated)."""

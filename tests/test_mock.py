@@ -29,7 +29,7 @@ from botocore.signers import RequestSigner
 from urllib3.connectionpool import HTTPConnectionPool
 
 import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu import errors
 from s3emu.mock import MockS3, current, mock_s3
 from s3emu.operations import OPERATIONS
@@ -91,7 +91,7 @@ def test_restores_everything_when_the_body_raises():
     before = patched_points()
     with pytest.raises(ZeroDivisionError):
         with mock_s3():
-            1 / 0
+            raise ZeroDivisionError
     assert patched_points() == before and current() is None
 
 
@@ -215,8 +215,9 @@ def test_class_decorator_on_testcase_covers_setup_and_cleanups():
             self.assertEqual(keys, 0)
             log.append(("test", id(current())))
 
-    result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(Case))
+    with open(os.devnull, "w") as devnull:
+        result = unittest.TextTestRunner(stream=devnull).run(
+            unittest.defaultTestLoader.loadTestsFromTestCase(Case))
     assert result.wasSuccessful(), result.failures + result.errors
     assert [entry[0] for entry in log] == ["test", "teardown", "cleanup"] * 2
     assert log[1] == ("teardown", ["case-bucket"]) and log[2] == ("cleanup", 1)

@@ -88,7 +88,8 @@ def test_xml_parse_rejects_malformed(body):
 
 def test_xml_parse_checks_root_and_strips_namespaces():
     doc = xml.parse(b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-                    b"<Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>", "Delete")
+                    b"<Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>",
+                    "Delete")
     assert [o["Key"] for o in xml.as_list(doc["Object"])] == ["a", "b"]
     with pytest.raises(MalformedXML):
         xml.parse(b"<Other/>", "Delete")

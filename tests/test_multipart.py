@@ -2,10 +2,8 @@
 listings, GetObject/HeadObject ``partNumber``, checksums, concurrency and byte sharing."""
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -14,73 +12,13 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 import s3emu
-from conftest import error_of, make_client
-from s3emu.intercept import call_app
+from helpers import error_of, make_client
+from multipart_helpers import (MIN, MiB, START, A, B, C, b64, complete, crc32, create, fields_of,
+                               md5, message_of, multipart_etag, raw, upload)
 from s3emu.protocol import checksums
 
-MIN = 1024                    # the emulator's minimum part size in these tests
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
-A, B, C = b"a" * MIN, b"b" * MIN, b"tail"
-MiB = 1 << 20
-
-
-@pytest.fixture
-def emu():
-    with s3emu.mock_s3(min_part_size=MIN) as emulator:
-        yield emulator
-
-
-def md5(data: bytes) -> str:
-    return hashlib.md5(data).hexdigest()
-
-
-def multipart_etag(*parts: bytes) -> str:
-    joined = b"".join(hashlib.md5(p).digest() for p in parts)
-    return f'"{hashlib.md5(joined).hexdigest()}-{len(parts)}"'
-
-
-def b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()
-
-
-def crc32(data: bytes) -> bytes:
-    return zlib.crc32(data).to_bytes(4, "big")
-
-
-def fields_of(excinfo) -> dict:
-    error = dict(excinfo.value.response["Error"])
-    error.pop("Code"), error.pop("Message")
-    return error
-
-
-def message_of(excinfo) -> str:
-    return excinfo.value.response["Error"]["Message"]
-
-
-def create(s3, bucket, key="obj", **kw) -> str:
-    return s3.create_multipart_upload(Bucket=bucket, Key=key, **kw)["UploadId"]
-
-
-def upload(s3, bucket, key, upload_id, *bodies, first=1, **kw) -> list[dict]:
-    parts = []
-    for n, body in enumerate(bodies, first):
-        got = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=n, Body=body,
-                             **kw)
-        parts.append({"PartNumber": n, "ETag": got["ETag"]})
-    return parts
-
-
-def complete(s3, bucket, key, upload_id, parts, **kw) -> dict:
-    return s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id,
-                                        MultipartUpload={"Parts": parts}, **kw)
-
-
-def raw(emu, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-    """An unsigned-by-SigV4 request straight to the app (auth off): (status, body, headers)."""
-    emu.auth = "off"
-    response = call_app(emu, method, "https://s3.amazonaws.com" + path,
-                        {"Authorization": "AWS testing:x", **(headers or {})}, body)
-    return response.status, response.read(), {k.lower(): v for k, v in response.headers}
+#: Parts of at least MIN bytes (not 5 MiB) are enough in these tests.
+pytestmark = pytest.mark.s3emu(min_part_size=MIN)
 
 
 # -- CreateMultipartUpload ---------------------------------------------------------------------
@@ -340,7 +278,7 @@ def test_complete_part_errors(s3, bucket):
     missing = {"PartNumber": 4, "ETag": one["ETag"]}
     assert refused([missing]) == ((400, "InvalidPart"), {
         "UploadId": upload_id, "PartNumber": "4", "ETag": one["ETag"].strip('"')})
-    wrong = {"PartNumber": 2, "ETag": '"%s"' % md5(b"nope")}
+    wrong = {"PartNumber": 2, "ETag": f'"{md5(b"nope")}"'}
     assert refused([one, wrong])[1]["PartNumber"] == "2"
     assert refused([{"PartNumber": 10001, "ETag": one["ETag"]}])[0] == (400, "InvalidPart")
     # parts out of order, or named twice; the lowest failing part is reported first
@@ -450,7 +388,7 @@ def test_completed_object_shares_the_parts_bytes(emu, s3, bucket):
     assert [s.obj for s in stored] == [s.obj for blob in held for s in blob.segments]
 
 
-# -- checksums of the object -------------------------------------------------------------------------
+# -- checksums of the object -----------------------------------------------------------------------
 @pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "SHA1", "SHA256"])
 def test_composite_checksum(emu, s3, bucket, algorithm):
     upload_id = create(s3, bucket, ChecksumAlgorithm=algorithm)
@@ -522,7 +460,7 @@ def test_complete_checksum_errors(s3, bucket):
     assert done["ChecksumCRC32"] == b64(crc32(raws)) + "-2"
 
 
-# -- concurrency, s3transfer, bytes ------------------------------------------------------------------
+# -- concurrency, s3transfer, bytes ----------------------------------------------------------------
 def test_parts_from_many_threads(emu, s3, bucket):
     upload_id = create(s3, bucket)
     bodies = {n: bytes([n % 256]) * (MIN + n) for n in range(1, 61)}

@@ -10,18 +10,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 
 MIN = 1024
 ALL = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def emu():
-    with s3emu.mock_s3(min_part_size=MIN) as emulator:
-        yield emulator
+#: Parts of at least MIN bytes (not 5 MiB) are enough in these tests.
+pytestmark = pytest.mark.s3emu(min_part_size=MIN)
 
 
 def crc32(data: bytes) -> str:

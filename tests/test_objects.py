@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.intercept import call_app
 
 SPECIAL_KEYS = [
@@ -39,7 +39,7 @@ def test_put_get_metadata_and_content_headers(s3, bucket):
         ContentEncoding="identity", ContentDisposition='attachment; filename="x.html"',
         ContentLanguage="en-GB", CacheControl="max-age=60", Expires=expires,
         Metadata={"Owner-Name": "Ann", "n": "1"}, StorageClass="STANDARD_IA")
-    assert put["ETag"] == '"%s"' % hashlib.md5(b"<h1>hi</h1>").hexdigest()
+    assert put["ETag"] == f'"{hashlib.md5(b"<h1>hi</h1>").hexdigest()}"'
     assert put["ServerSideEncryption"] == "AES256"
     got = s3.get_object(Bucket=bucket, Key="doc.html")
     assert got["ContentType"] == "text/html"

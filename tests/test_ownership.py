@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from s3emu.access.acl import canonical_id
 
-from conftest import error_of
+from helpers import error_of
 
 OTHER = "210987654321"
 OWNER_ID = canonical_id("123456789012")

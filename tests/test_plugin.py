@@ -8,23 +8,16 @@ from __future__ import annotations
 
 import configparser
 import importlib.metadata
-import importlib.util
-import os
 import pathlib
 
 import pytest
 import requests  # noqa: F401  (imported here: pytester drops modules an inner run imports)
 
-from helpers import child_env
+from helpers import INSTALLED, PLUGIN_ARGS, child_env
 
 pytest_plugins = ["pytester"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-INSTALLED = importlib.util.find_spec("s3emu_pytest") is not None
-#: Inner runs skip plugins that are slow to import again in-process (pytester drops the modules
-#: an inner run imported) and load s3emu's plugin by hand from a source checkout.
-PLUGIN_ARGS = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark",
-               *([] if INSTALLED else ["-p", "pytest_plugin.plugin"])]
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

@@ -29,8 +29,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 import s3emu
-from helpers import CHILD_CWD, child_env
-from conftest import error_of
+from helpers import CHILD_CWD, child_env, error_of
 from s3emu import cli
 from s3emu.serving import exchange as httpresponse
 from s3emu import server as server_module
@@ -175,7 +174,7 @@ def test_boto3_round_trip(s3srv):
     s3srv.create_bucket(Bucket="round-trip")
     put = s3srv.put_object(Bucket="round-trip", Key="k.txt", Body=b"hello world",
                            ContentType="text/plain", Metadata={"a": "1"})
-    assert put["ETag"] == '"%s"' % hashlib.md5(b"hello world").hexdigest()
+    assert put["ETag"] == f'"{hashlib.md5(b"hello world").hexdigest()}"'
     got = s3srv.get_object(Bucket="round-trip", Key="k.txt")
     assert got["Body"].read() == b"hello world"
     assert got["ContentType"] == "text/plain" and got["Metadata"] == {"a": "1"}
@@ -215,7 +214,8 @@ def test_error_body_is_s3_xml(server, conn):
     response, body = send(conn, "GET", "/no-such-bucket/k")
     assert response.status == 404
     assert response.getheader("Content-Type") == "application/xml"
-    assert b"<Code>NoSuchBucket</Code>" in body and b"<BucketName>no-such-bucket</BucketName>" in body
+    assert b"<Code>NoSuchBucket</Code>" in body
+    assert b"<BucketName>no-such-bucket</BucketName>" in body
     assert int(response.getheader("Content-Length")) == len(body)
 
 

@@ -8,7 +8,6 @@ connections at once. After each, the server still serves other clients.
 """
 from __future__ import annotations
 
-import logging
 import socket
 import ssl
 import threading

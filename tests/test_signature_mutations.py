@@ -14,7 +14,7 @@ import string
 
 import pytest
 
-from test_auth_sigv4 import URL, send, sign_v4
+from signing import URL, send, sign_v4
 
 BUCKET = "test-bucket"
 KEY_PATH = "/test-bucket/dir/obj%20name.txt"

@@ -16,7 +16,6 @@ import threading
 
 import boto3
 import botocore.config
-import pytest
 
 import s3emu
 

@@ -12,8 +12,10 @@ from botocore.exceptions import ClientError
 
 from s3emu.ops.support import sse
 
-from conftest import error_of
-from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401
+from helpers import error_of
+
+#: Each test runs in-process and against the standalone server over TLS (conftest.py).
+pytestmark = pytest.mark.targets("in-process", "tls")
 
 BODY = b"kms or not"
 MD5_ETAG = f'"{hashlib.md5(BODY).hexdigest()}"'

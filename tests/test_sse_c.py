@@ -17,8 +17,10 @@ from botocore.exceptions import ClientError
 import s3emu
 from s3emu.ops.support import sse
 
-from conftest import error_of
-from encryption_fixtures import emu, make_client, s3, target, tls_server, verify  # noqa: F401
+from helpers import error_of
+
+#: Each test runs in-process and against the standalone server over TLS (conftest.py).
+pytestmark = pytest.mark.targets("in-process", "tls")
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3emu
-from conftest import error_of, make_client
+from helpers import error_of, make_client
 from s3emu.clock import Clock
 from s3emu.throttle import S3_READS, S3_WRITES, Throttle, depth_prefix, kind_of, \
     last_slash_prefix
@@ -195,17 +195,16 @@ def test_bad_settings_are_refused(spec, message):
 
 
 # -- through boto3, in-process ---------------------------------------------------------------
-@pytest.fixture
-def limited():
-    with s3emu.mock_s3(throttle={"reads": 4, "writes": 3}) as emulator:
-        yield emulator
+#: The budget of the tests below that are marked with it: 4 reads and 3 writes a second.
+limited = pytest.mark.s3emu(throttle={"reads": 4, "writes": 3})
 
 
 def no_retries():
     return make_client(retries={"total_max_attempts": 1})
 
 
-def test_exactly_the_budget_passes_then_slow_down_then_refill(limited):
+@limited
+def test_exactly_the_budget_passes_then_slow_down_then_refill(emu):
     s3 = no_retries()
     s3.create_bucket(Bucket="bkt")                          # bucket level: prefix ""
     for n in range(3):
@@ -214,13 +213,13 @@ def test_exactly_the_budget_passes_then_slow_down_then_refill(limited):
         s3.put_object(Bucket="bkt", Key="logs/3", Body=b"x")
     assert error_of(exc) == (503, "SlowDown")
     assert exc.value.response["Error"]["Message"] == "Please reduce your request rate."
-    last = limited.journal[-1]
+    last = emu.journal[-1]
     assert (last.operation, last.status, last.error_code, last.throttled, last.faulted) == \
         ("PutObject", 503, "SlowDown", True, False)
-    assert limited.journal.count(throttled=True) == 1
+    assert emu.journal.count(throttled=True) == 1
     with pytest.raises(ClientError):                        # refused: still nothing refilled
         s3.put_object(Bucket="bkt", Key="logs/3", Body=b"x")
-    limited.clock.advance(seconds=0.334)                   # one write: 1/3 s
+    emu.clock.advance(seconds=0.334)                   # one write: 1/3 s
     s3.put_object(Bucket="bkt", Key="logs/3", Body=b"x")
     with pytest.raises(ClientError):
         s3.put_object(Bucket="bkt", Key="logs/4", Body=b"x")
@@ -228,10 +227,11 @@ def test_exactly_the_budget_passes_then_slow_down_then_refill(limited):
         ["logs/0", "logs/1", "logs/2", "logs/3"]           # throttled puts stored nothing
 
 
-def test_reads_and_writes_have_separate_budgets(limited):
+@limited
+def test_reads_and_writes_have_separate_budgets(emu):
     s3 = no_retries()
     s3.create_bucket(Bucket="bkt")
-    for n in range(3):
+    for _ in range(3):
         s3.put_object(Bucket="bkt", Key="d/k", Body=b"x")
     with pytest.raises(ClientError) as exc:
         s3.delete_object(Bucket="bkt", Key="d/k")           # DELETE is a write
@@ -245,7 +245,8 @@ def test_reads_and_writes_have_separate_budgets(limited):
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
 
 
-def test_prefixes_are_isolated_through_boto3(limited):
+@limited
+def test_prefixes_are_isolated_through_boto3(emu):
     s3 = no_retries()
     s3.create_bucket(Bucket="one")
     s3.create_bucket(Bucket="two")
@@ -256,11 +257,12 @@ def test_prefixes_are_isolated_through_boto3(limited):
     s3.put_object(Bucket="one", Key="data/a", Body=b"x")
     s3.put_object(Bucket="one", Key="logs/deeper/a", Body=b"x")
     s3.put_object(Bucket="two", Key="logs/a", Body=b"x")
-    throttled = limited.journal.filter(throttled=True)
+    throttled = emu.journal.filter(throttled=True)
     assert [(e.bucket, e.key) for e in throttled] == [("one", "logs/b")]
 
 
-def test_listings_spend_the_read_budget_of_their_prefix(limited):
+@limited
+def test_listings_spend_the_read_budget_of_their_prefix(emu):
     s3 = no_retries()
     s3.create_bucket(Bucket="bkt")
     for _ in range(4):
@@ -274,11 +276,12 @@ def test_listings_spend_the_read_budget_of_their_prefix(limited):
     assert error_of(exc) == (404, "NoSuchKey")
 
 
-def test_requests_without_a_bucket_are_not_throttled(limited):
+@limited
+def test_requests_without_a_bucket_are_not_throttled(emu):
     s3 = no_retries()
     for _ in range(10):
         s3.list_buckets()
-    assert limited.journal.count(throttled=True) == 0
+    assert emu.journal.count(throttled=True) == 0
 
 
 def test_emulator_preset_reset_keeps_the_configuration():
@@ -291,25 +294,25 @@ def test_emulator_preset_reset_keeps_the_configuration():
     assert not s3emu.Emulator().throttle.enabled
 
 
-def test_standard_retry_mode_recovers_from_slow_down_without_waiting(monkeypatch):
+@pytest.mark.s3emu(throttle={"writes": 100, "burst": 1})
+def test_standard_retry_mode_recovers_from_slow_down_without_waiting(emu, monkeypatch):
     def no_sleep(seconds):
         raise AssertionError(f"time.sleep({seconds}) called")
 
-    with s3emu.mock_s3(throttle={"writes": 100, "burst": 1}) as emu:
-        s3 = make_client(retries={"mode": "standard", "total_max_attempts": 5})
-        s3.create_bucket(Bucket="bkt")
-        monkeypatch.setattr(time, "sleep", no_sleep)
-        random.seed(7)                  # botocore's back-off jitter uses the random module
-        start = emu.clock.now()
-        s3.put_object(Bucket="bkt", Key="a/1", Body=b"x")
-        response = s3.put_object(Bucket="bkt", Key="a/2", Body=b"x")
-        assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
-        assert response["ResponseMetadata"]["RetryAttempts"] >= 1
-        puts = emu.journal.filter(operation="PutObject")
-        assert [(e.key, e.status, e.throttled) for e in puts] == \
-            [("a/1", 200, False)] + [("a/2", 503, True)] * (len(puts) - 2) + [("a/2", 200, False)]
-        assert emu.clock.now() - start >= timedelta(seconds=0.01)   # back-off moved the clock
-        assert s3.get_object(Bucket="bkt", Key="a/2")["Body"].read() == b"x"
+    s3 = make_client(retries={"mode": "standard", "total_max_attempts": 5})
+    s3.create_bucket(Bucket="bkt")
+    monkeypatch.setattr(time, "sleep", no_sleep)
+    random.seed(7)                  # botocore's back-off jitter uses the random module
+    start = emu.clock.now()
+    s3.put_object(Bucket="bkt", Key="a/1", Body=b"x")
+    response = s3.put_object(Bucket="bkt", Key="a/2", Body=b"x")
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert response["ResponseMetadata"]["RetryAttempts"] >= 1
+    puts = emu.journal.filter(operation="PutObject")
+    assert [(e.key, e.status, e.throttled) for e in puts] == \
+        [("a/1", 200, False)] + [("a/2", 503, True)] * (len(puts) - 2) + [("a/2", 200, False)]
+    assert emu.clock.now() - start >= timedelta(seconds=0.01)   # back-off moved the clock
+    assert s3.get_object(Bucket="bkt", Key="a/2")["Body"].read() == b"x"
 
 
 @pytest.mark.parametrize("rate", ["5", b"5", True, float("nan"), float("inf"), 1e300, 0, -1])

@@ -20,11 +20,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3emu
-from helpers import CHILD_CWD, child_env
+from helpers import CHILD_CWD, child_env, error_of
 from s3emu import cli, tls
 from s3emu.ops.support import sse
-
-from conftest import error_of
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
@@ -38,12 +36,6 @@ def client(srv: s3emu.Server, verify=None):
                         aws_access_key_id="testing", aws_secret_access_key="testing",
                         verify=srv.ca_path if verify is None else verify,
                         config=botocore.config.Config(retries={"total_max_attempts": 1}))
-
-
-@pytest.fixture(scope="module")
-def tls_server():
-    with s3emu.Server(tls=True) as srv:
-        yield srv
 
 
 @pytest.fixture

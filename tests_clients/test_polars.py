@@ -4,8 +4,9 @@ object_store signs with ``x-amz-checksum-crc64nvme`` headers, reads a Parquet fo
 suffix range larger than small files (``Range: bytes=-262144``), then ranged column chunks.
 polars has no call to create, copy or delete objects or buckets: boto3 creates and removes the
 bucket, everything else is done by polars. polars lists with a prefix and no delimiter
-(``list-type=2&prefix=dir%2F``) and matches globs itself. ``POLARS_UPLOAD_CHUNK_SIZE`` (read when polars
-uploads) makes it upload the 21 MiB file in parts, as it does files above 64 MiB by default.
+(``list-type=2&prefix=dir%2F``) and matches globs itself. ``POLARS_UPLOAD_CHUNK_SIZE`` (read when
+polars uploads) makes it upload the 21 MiB file in parts, as it does files above 64 MiB by
+default.
 """
 from __future__ import annotations
 

@@ -23,15 +23,13 @@ standard library and :mod:`s3emu.errors` / :mod:`s3emu.protocol`.
 """
 from __future__ import annotations
 
-import io
 import socket
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from ..errors import (IncompleteBody, InvalidArgument, InvalidRequest, InvalidURI,
-                     NotImplemented_, RequestHeaderSectionTooLarge, RequestTimeout, S3Error,
-                     SlowDown)
+from ..errors import (InvalidArgument, InvalidRequest, InvalidURI, NotImplemented_,
+                     RequestHeaderSectionTooLarge, RequestTimeout, S3Error)
 from ..protocol import numbers, xml
 from ..protocol.render import STATUS_LINES
 
@@ -258,8 +256,8 @@ def parse_head(raw: bytes, limits: Limits) -> Head:
             if field[:1] in (b" ", b"\t"):   # obsolete line folding: one value
                 if not headers:
                     raise HeadError(InvalidRequest(), "malformed header field")
-                name, value = headers[-1]
-                headers[-1] = (name, f"{value} {field.strip().decode('latin-1')}")
+                folded, before = headers[-1]
+                headers[-1] = (folded, f"{before} {field.strip().decode('latin-1')}")
                 continue
             name, colon, value = field.partition(b":")
             if not colon or not name or not _TOKEN.issuperset(name):
