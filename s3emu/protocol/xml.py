@@ -2,10 +2,11 @@
 
 :func:`render` turns nested dicts/lists into S3's XML (root element in S3's namespace, children
 in insertion order, lists as repeated elements, ``None`` values left out; an ``@elements``
-child is a list of ``(name, value)`` pairs, for elements of several names interleaved). :func:`parse` reads a
-request body with xmltodict (entities disabled, no document type declaration at all) and raises
-MalformedXML on anything that is not well-formed; namespaces are dropped so handlers see plain
-element names. :func:`text_of` reads an element that must hold text only.
+child is a list of ``(name, value)`` pairs, for elements of several names interleaved).
+:func:`parse` reads a request body with xmltodict (entities disabled, no document type
+declaration at all) and raises MalformedXML on anything that is not well-formed; namespaces are
+dropped so handlers see plain element names. :func:`text_of` reads an element that must hold
+text only.
 
 This module imports xmltodict and the standard library.
 """

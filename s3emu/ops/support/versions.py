@@ -7,9 +7,9 @@ markers":
   marker with ``x-amz-delete-marker: true`` and the marker's ``x-amz-version-id``);
 - with ``versionId``: ``null`` names the null version; anything else must have the form of a
   version id (400 InvalidArgument "Invalid version id specified"); a version that is not there
-  is 404 NoSuchVersion (NoSuchKey when the key has no version at all); a delete marker asked for by id is 405 MethodNotAllowed (ResourceType
-  DeleteMarker) with ``x-amz-delete-marker: true``, ``Last-Modified``, its version id and
-  ``Allow: DELETE``;
+  is 404 NoSuchVersion (NoSuchKey when the key has no version at all); a delete marker asked
+  for by id is 405 MethodNotAllowed (ResourceType DeleteMarker) with
+  ``x-amz-delete-marker: true``, ``Last-Modified``, its version id and ``Allow: DELETE``;
 - in a bucket with MFA delete enabled, deleting a version (and changing versioning) needs the
   ``x-amz-mfa`` header: 403 AccessDenied "Mfa Authentication must be used for this request".
 """
@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping
 
-from ...errors import AccessDenied, InvalidArgument, MethodNotAllowed, NoSuchKey, NoSuchVersion, S3Error
+from ...errors import (AccessDenied, InvalidArgument, MethodNotAllowed, NoSuchKey,
+                       NoSuchVersion, S3Error)
 from ...model.bucket import Bucket
 from ...model.objects import ObjectVersion
 from ...protocol.dates import http_date
