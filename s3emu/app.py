@@ -117,7 +117,7 @@ class App:
         if reply.xml is not None and reply.xml[0] == "Error" and isinstance(reply.xml[1], Mapping):
             error_code = reply.xml[1].get("Code")
         outcome = Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
-                          bytes_out, fault)
+                          bytes_out, fault, reply.headers.get("x-amz-version-id"))
         self._journal(seen, outcome, now)
         return outcome
 
@@ -179,4 +179,5 @@ class App:
             status=0 if outcome.reset is not None else outcome.status_code,
             error_code=outcome.error_code, bytes_in=outcome.bytes_in,
             bytes_out=outcome.bytes_out, request_id=outcome.request_id or "",
-            throttled=seen.throttled, faulted=seen.fault is not None))
+            throttled=seen.throttled, faulted=seen.fault is not None,
+            version_id=outcome.version_id))

@@ -37,6 +37,8 @@ class Entry:
     request_id: str
     throttled: bool = False
     faulted: bool = False
+    #: the object version the request read, wrote or deleted (``x-amz-version-id``), if any
+    version_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -64,6 +64,8 @@ class Outcome:
     #: an injected connection fault: ``"reset"`` (drop the connection, send nothing) or
     #: ``"truncate"`` (the body stops short of its Content-Length)
     fault: str | None = None
+    #: the object version it acted on (its ``x-amz-version-id``), if any
+    version_id: str | None = None
     #: the answer when ``fault == "reset"``: what the edge raises
     reset: BaseException | None = field(default=None, repr=False)
 

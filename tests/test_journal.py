@@ -36,6 +36,19 @@ def test_entries_carry_every_field(emu, s3, bucket):
     assert put.method == "PUT" and put.request_id != get.request_id
 
 
+def test_entries_carry_the_version_id_a_request_acted_on(emu, s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    emu.journal.clear()
+    made = s3.put_object(Bucket=bucket, Key="v.txt", Body=b"v")["VersionId"]
+    s3.get_object(Bucket=bucket, Key="v.txt", VersionId=made)
+    marker = s3.delete_object(Bucket=bucket, Key="v.txt")["VersionId"]
+    s3.list_objects_v2(Bucket=bucket)
+    assert [(e.operation, e.version_id) for e in emu.journal] == [
+        ("PutObject", made), ("GetObject", made), ("DeleteObject", marker),
+        ("ListObjectsV2", None)]
+    assert emu.journal.filter(version_id=made)[0].operation == "PutObject"
+
+
 def test_errors_are_journaled_with_their_code(emu, s3, bucket):
     emu.journal.clear()
     with pytest.raises(ClientError):
