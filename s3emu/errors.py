@@ -115,6 +115,14 @@ NoSuchUpload = _define(
     "NoSuchUpload", 404,
     "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
     "been aborted or completed.")
+InvalidBucketState = _define(
+    "InvalidBucketState", 409, "The request is not valid with the current state of the bucket.")
+ObjectLockConfigurationNotFoundError = _define(
+    "ObjectLockConfigurationNotFoundError", 404,
+    "Object Lock configuration does not exist for this bucket")
+NoSuchObjectLockConfiguration = _define(
+    "NoSuchObjectLockConfiguration", 404,
+    "The specified object does not have a ObjectLock configuration")
 NoSuchVersion = _define(
     "NoSuchVersion", 404,
     "The version ID specified in the request does not match an existing version.")

@@ -125,15 +125,17 @@ def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:
 
 
 def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
-            query: Mapping[str, str] | None = None, *, target: Any = None) -> bool:
+            query: Mapping[str, str] | None = None, *, target: Any = None,
+            action: str | None = None) -> bool:
     """Whether ``call``'s requester may do ``op`` (a record, or an operation's name) on
-    ``bucket`` / ``key``."""
+    ``bucket`` / ``key``; ``action``: an IAM action checked as part of it (e.g.
+    ``s3:BypassGovernanceRetention`` for a DeleteObject) instead of the operation's own."""
     op = named(op) if isinstance(op, str) else op
     query = call.query if query is None else query
     settings = bucket.settings
     return decide(
         bucket_owner=bucket.owner, settings=settings, who=who_of(call.user), op=op,
-        action=op.action_for(query),
+        action=action or op.action_for(query),
         resource=resource_arn(bucket.name, None if op.kind == BUCKET else key),
         context=context_of(call, bucket, op, target) if settings.policy is not None else {},
         target=target)

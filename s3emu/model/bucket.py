@@ -26,11 +26,14 @@ import threading
 from datetime import datetime
 from typing import Any, Callable, Optional, Sequence
 
-from ..errors import NoSuchKey, NoSuchUpload
+from ..errors import AccessDenied, NoSuchKey, NoSuchUpload
 from .listing import Page, VersionPage, list_page, list_versions
 from .objects import ObjectVersion
 from .settings import BucketSettings
 from .uploads import Part, Requested, Upload, UploadPage, find_upload, list_uploads
+
+#: S3's message for deleting a version Object Lock protects.
+LOCKED = "Access Denied because object protected by object lock."
 
 #: Checks the current version of a key (None: none) before a write; raises to refuse it.
 Check = Callable[[Optional[ObjectVersion]], None]
@@ -178,14 +181,20 @@ class Bucket:
             marker = ObjectVersion.marker(key, when or self.created, owner)
             return self.put(marker)
 
-    def delete_version(self, key: str, version_id: str) -> ObjectVersion | None:
+    def delete_version(self, key: str, version_id: str, *, now: datetime | None = None,
+                       bypass_governance: bool = False) -> ObjectVersion | None:
         """Remove exactly the version ``version_id`` (``null``: the null version) of ``key``;
-        the next older one becomes current if it was. Returns it (None: no such version)."""
+        the next older one becomes current if it was. Returns it (None: no such version).
+        A version Object Lock protects at ``now`` is refused with AccessDenied."""
         wanted = None if version_id == "null" else version_id
         with self.lock:
             current = self.objects.get(key)
             if current is None:
                 return None
+            found = self.version(key, version_id)
+            if found is not None and now is not None and found.lock is not None and \
+                    found.lock.protects(now, bypass_governance=bypass_governance):
+                raise AccessDenied(LOCKED)
             if current.version_id == wanted:
                 older = self._older.get(key)
                 if older:

@@ -28,6 +28,33 @@ STORAGE_CLASSES = frozenset({
 
 _EMPTY = Blob([])
 
+#: Object Lock retention modes.
+GOVERNANCE, COMPLIANCE = "GOVERNANCE", "COMPLIANCE"
+
+
+@dataclass(frozen=True)
+class ObjectLock:
+    """An object version's Object Lock state: retention (mode and date) and legal hold."""
+
+    #: GOVERNANCE or COMPLIANCE; None: no retention
+    mode: str | None = None
+    retain_until: datetime | None = None
+    #: True: ON, False: OFF; None: never set
+    legal_hold: bool | None = None
+
+    def retained(self, now: datetime) -> bool:
+        """Whether the retention is in force at ``now`` (it ends at ``retain_until``)."""
+        return self.retain_until is not None and self.retain_until > now
+
+    def protects(self, now: datetime, *, bypass_governance: bool = False) -> bool:
+        """Whether the version may not be deleted now: a legal hold, COMPLIANCE retention, or
+        GOVERNANCE retention without the bypass."""
+        if self.legal_hold:
+            return True
+        if not self.retained(now):
+            return False
+        return self.mode == COMPLIANCE or not bypass_governance
+
 
 @dataclass(frozen=True)
 class PartInfo:
@@ -67,6 +94,8 @@ class ObjectVersion:
     delete_marker: bool = False
     #: the object's ACL (an ``s3emu.access.acl.Acl``); None: private to its owner
     acl: Any = None
+    #: its Object Lock retention and legal hold (None: none)
+    lock: ObjectLock | None = None
 
     def __init__(self, key: str, blob: Blob, etag: str, last_modified: datetime,
                  metadata: Mapping[str, str] | None = None,
@@ -74,7 +103,8 @@ class ObjectVersion:
                  checksums: Mapping[str, str] | None = None, checksum_type: str | None = None,
                  version_id: str | None = None, parts: tuple[PartInfo, ...] | None = None,
                  sse: Encryption = SSE_S3, tags: Mapping[str, str] | None = None,
-                 owner: str = "", delete_marker: bool = False, acl: Any = None) -> None:
+                 owner: str = "", delete_marker: bool = False, acl: Any = None,
+                 lock: ObjectLock | None = None) -> None:
         # Written straight into the instance dict: what the generated frozen __init__ does,
         # without a setattr call per field (a version is made on every write).
         vars(self).update(
@@ -84,7 +114,7 @@ class ObjectVersion:
             checksums={} if checksums is None else checksums, checksum_type=checksum_type,
             version_id=version_id, parts=parts, sse=sse,
             tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
-            acl=acl)
+            acl=acl, lock=lock)
 
     @classmethod
     def marker(cls, key: str, when: datetime, owner: str) -> ObjectVersion:

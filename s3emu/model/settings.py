@@ -67,6 +67,17 @@ SSE_S3_DEFAULT = DefaultEncryption()
 
 
 @dataclass(frozen=True)
+class LockConfiguration:
+    """A bucket's Object Lock configuration (lock is enabled once it has one) and its default
+    retention, if any."""
+
+    #: GOVERNANCE or COMPLIANCE; None: no default retention
+    mode: str | None = None
+    days: int | None = None
+    years: int | None = None
+
+
+@dataclass(frozen=True)
 class BucketSettings:
     """Everything configured on one bucket (see the module docstring)."""
 
@@ -89,6 +100,8 @@ class BucketSettings:
     versioning: str | None = None
     #: MFADelete as last set: ``Enabled`` or ``Disabled``; None: never set
     mfa_delete: str | None = None
+    #: the Object Lock configuration; None: Object Lock is not enabled
+    object_lock: LockConfiguration | None = None
 
     @property
     def object_ownership(self) -> str:

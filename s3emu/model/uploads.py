@@ -33,7 +33,7 @@ from ..errors import (EntityTooSmall, InvalidPart, InvalidPartOrder, InvalidRequ
 from .blob import Blob
 from .encryption import SSE_S3, Encryption
 from .listing import successor
-from .objects import ObjectVersion, PartInfo
+from .objects import ObjectLock, ObjectVersion, PartInfo
 
 #: S3's part numbers run from 1 to this, inclusive.
 MAX_PART_NUMBER = 10000
@@ -95,7 +95,7 @@ class Upload:
                  tags: Mapping[str, str] | None = None, sse: Encryption = SSE_S3,
                  checksum_algorithm: str | None = None,
                  checksum_type: str | None = None, object_owner: str | None = None,
-                 acl: Any = None) -> None:
+                 acl: Any = None, lock: ObjectLock | None = None) -> None:
         self.upload_id = upload_id
         self.key = key
         self.initiated = initiated
@@ -110,6 +110,8 @@ class Upload:
         #: owner and ACL of the object the upload makes (Object Ownership decides the owner)
         self.object_owner = object_owner or owner
         self.acl = acl
+        #: the Object Lock the object gets
+        self.lock = lock
         self.parts: dict[int, Part] = {}
         self.sequence = next(_sequence)
         #: set once completed: the parts list that completed it and a weak reference to the

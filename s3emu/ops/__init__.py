@@ -14,6 +14,7 @@ from . import multipart as multipart
 from . import attributes as attributes
 from . import bucket_encryption as bucket_encryption
 from . import versioning as versioning
+from . import object_lock as object_lock
 from . import acl as acl
 from . import policy as policy
 from . import ownership as ownership

@@ -5,9 +5,8 @@ import base64
 import binascii
 
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
-                      NotImplemented_,
                       InvalidLocationConstraint)
-from ..model.settings import BucketSettings
+from ..model.settings import BucketSettings, LockConfiguration
 from ..model.store import REGIONS
 from ..protocol import numbers, xml
 from .acl import bucket_settings
@@ -43,13 +42,12 @@ def _bucket_region(constraint: str | None, endpoint_region: str) -> str:
 def create_bucket(call: Call) -> Reply:
     if not call.user.access_key:
         raise AccessDenied()
-    if call.headers.get("x-amz-bucket-object-lock-enabled", "").strip().lower() == "true":
-        raise NotImplemented_("s3emu does not implement Object Lock yet.",
-                              Header="x-amz-bucket-object-lock-enabled")
     constraint = _location_constraint(call)
     region = _bucket_region(constraint, call.region)
     settings = BucketSettings(location_constraint=constraint,
                               **bucket_settings(call))  # x-amz-object-ownership, ACL headers
+    if call.headers.get("x-amz-bucket-object-lock-enabled", "").strip().lower() == "true":
+        settings = settings.but(versioning="Enabled", object_lock=LockConfiguration())
     bucket, _ = call.store.create_bucket(call.bucket_name, region, call.user.account_id, settings)
     location = f"/{bucket.name}" if region == "us-east-1" else \
         f"http://{bucket.name}.s3.amazonaws.com/"

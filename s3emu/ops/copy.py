@@ -27,8 +27,8 @@ from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER, find_source, parse_copy_source
-from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
-                                     sse_headers,
+from .object_lock import lock_for_write
+from .support.object_headers import (content_from, metadata_from, sse_headers,
                                      storage_class_from, tags_from)
 from ..operations import OBJECT_WRITE
 from .registry import Call, Reply, operation
@@ -106,7 +106,9 @@ def _copy_of(call: Call, source: ObjectVersion, wanted: dict) -> ObjectVersion:
         metadata=wanted.get("metadata", source.metadata),
         content=wanted["content"] if "content" in wanted else _content_of(source, call.headers),
         storage_class=wanted["storage_class"], checksums=checksums, checksum_type=checksum_type,
-        sse=wanted["sse"], tags=wanted.get("tags", source.tags), **wanted["made"])
+        sse=wanted["sse"], tags=wanted.get("tags", source.tags),
+        lock=lock_for_write(call, call.store.bucket(call.bucket_name), body=False),
+        **wanted["made"])
 
 
 def _reply(version: ObjectVersion, source: ObjectVersion) -> Reply:
@@ -127,7 +129,6 @@ def copy_object(call: Call) -> Reply:
     headers = call.headers
     src_bucket, src_key, src_version = parse_copy_source(headers[HEADER])
     check_key(call.object_key)
-    refuse_unimplemented(headers)
     metadata_directive = _directive(headers, "metadata")
     wanted = _requested(call, metadata_directive, _directive(headers, "tagging"))
     bucket = call.store.bucket(call.bucket_name)

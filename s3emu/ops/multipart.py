@@ -40,8 +40,9 @@ from .support import sse
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER as COPY_SOURCE
 from .support.copy_source import find_source, parse_copy_source
-from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
-                                     storage_class_from, tags_from)
+from .object_lock import lock_for_write
+from .support.object_headers import (content_from, metadata_from, storage_class_from,
+                                     tags_from)
 from .listing import encoder_of, owner_of
 from ..operations import BUCKET, OBJECT_WRITE
 from .registry import Call, Reply, operation
@@ -117,7 +118,7 @@ def create_multipart_upload(call: Call) -> Reply:
     headers = call.headers
     bucket = call.store.bucket(call.bucket_name)
     check_key(call.object_key)
-    refuse_unimplemented(headers)
+    lock = lock_for_write(call, bucket, body=False)
     algorithm, kind = _checksum_choice(headers)
     made = written_by(call)                    # x-amz-acl / grants, Object Ownership
     upload = Upload(call.ids.upload_id(), call.object_key, call.clock.now(),
@@ -125,7 +126,7 @@ def create_multipart_upload(call: Call) -> Reply:
                     metadata=metadata_from(headers), content=content_from(headers),
                     tags=tags_from(headers), sse=sse.from_request(call),
                     checksum_algorithm=algorithm, checksum_type=kind,
-                    object_owner=made["owner"], acl=made["acl"])
+                    object_owner=made["owner"], acl=made["acl"], lock=lock)
     bucket.start_upload(upload)
     out = sse.echo(upload.sse, context=True)
     if algorithm is not None and kind is not None:
@@ -335,7 +336,8 @@ def complete_multipart_upload(call: Call) -> Reply:
             last_modified=upload.initiated.replace(microsecond=0), metadata=upload.metadata,
             content=upload.content, storage_class=upload.storage_class, checksums=sums,
             checksum_type=upload.checksum_type if sums else None, parts=assembled.infos,
-            sse=upload.sse, tags=upload.tags, owner=upload.object_owner, acl=upload.acl)
+            sse=upload.sse, tags=upload.tags, owner=upload.object_owner, acl=upload.acl,
+            lock=upload.lock)
     version = bucket.complete_upload(upload_id, call.object_key, requested, finish)
     return _completed(call, version)
 

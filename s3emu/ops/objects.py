@@ -8,13 +8,14 @@ from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, H
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
 from .support.object_headers import (content_from, metadata_from, object_headers,
-                                     refuse_unimplemented, storage_class_from, tags_from)
+                                     storage_class_from, tags_from)
 from .multipart import part_read
 from .support.ranges import byte_range
 from ..operations import OBJECT_READ, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
 from .support import sse
+from .object_lock import lock_for_write, may_bypass_governance
 from .support.versions import (check_versioned_delete, marker_headers, readable_version,
                                version_id_of)
 
@@ -44,7 +45,6 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     """Read, validate and describe the request body as a new object version (not stored)."""
     key = key or call.object_key
     check_key(key)
-    refuse_unimplemented(call.headers)
     made = written_by(call)                    # owner and ACL (x-amz-acl, Object Ownership)
     size = declared_size(call)
     if size is not None and size > MAX_PUT_SIZE:
@@ -63,12 +63,13 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     if content_md5 is not None:
         check_content_md5(content_md5, md5)
     checksums = verify_checksums(headers, decoded.trailers, payload.segments)
+    lock = lock_for_write(call, call.store.bucket(call.bucket_name))
     return ObjectVersion(
         key=key, blob=payload, etag=sse.etag_for(encryption, md5),
         last_modified=call.clock.now_seconds(), metadata=metadata,
         content=content, storage_class=storage_class, checksums=checksums,
         checksum_type="FULL_OBJECT" if checksums else None, sse=encryption, tags=tags,
-        **made)
+        lock=lock, **made)
 
 
 def write_reply(version: ObjectVersion) -> Reply:
@@ -136,7 +137,9 @@ def delete_object(call: Call) -> Reply:
     version_id = version_id_of(call.query)
     if version_id is not None:                  # exactly that version (none there: still 204)
         check_versioned_delete(call, bucket)
-        removed = bucket.delete_version(call.object_key, version_id)
+        removed = bucket.delete_version(
+            call.object_key, version_id, now=call.clock.now(),
+            bypass_governance=may_bypass_governance(call, bucket, call.object_key))
         headers = {"x-amz-version-id": version_id}
         if removed is not None and removed.delete_marker:
             headers["x-amz-delete-marker"] = "true"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..errors import InvalidArgument, MalformedXML
+from ..errors import InvalidArgument, InvalidBucketState, MalformedXML
 from ..model.objects import ObjectVersion
 from ..operations import BUCKET
 from ..protocol import xml
@@ -56,6 +56,9 @@ def put_bucket_versioning(call: Call) -> Reply:
         raise MalformedXML()
     if mfa is not None or bucket.settings.mfa_delete == "Enabled":
         check_mfa(call)
+    if status == "Suspended" and bucket.settings.object_lock is not None:
+        raise InvalidBucketState("An Object Lock configuration is present on this bucket, so "
+                                 "the versioning state cannot be changed.")
     changes: dict[str, Any] = {}
     if status is not None:
         changes["versioning"] = status

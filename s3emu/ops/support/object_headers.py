@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import parse_qsl
 
-from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge, NotImplemented_
-from ...model.objects import STORAGE_CLASSES, ObjectVersion
+from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
+from ...model.objects import STORAGE_CLASSES, ObjectLock, ObjectVersion
 from ...protocol.checksums import HEADER_OF
-from ...protocol.dates import http_date
+from ...protocol.dates import http_date, iso8601
 from .header_names import CONTENT_HEADERS, HeaderNames, names_of
 from .sse import echo
+
+LOCK_MODE, LOCK_UNTIL, LOCK_HOLD = ("x-amz-object-lock-mode",
+                                    "x-amz-object-lock-retain-until-date",
+                                    "x-amz-object-lock-legal-hold")
 
 #: S3's limit on user-defined metadata: sum of UTF-8 bytes of names and values.
 MAX_METADATA_BYTES = 2048
@@ -103,6 +107,8 @@ def object_headers(version: ObjectVersion, *, checksum_mode: bool = False) -> di
         out["x-amz-version-id"] = version.version_id
     if version.tags:
         out["x-amz-tagging-count"] = str(len(version.tags))
+    if version.lock is not None:
+        out.update(lock_headers(version.lock))
     for name, value in sse_headers(version).items():
         out[name] = value
     if checksum_mode and version.checksums:
@@ -119,15 +125,14 @@ def sse_headers(version: ObjectVersion, *, context: bool = False) -> dict[str, s
     return echo(version.sse, context=context)
 
 
-#: Request headers of object writes that S3 acts on and s3emu does not implement yet: answered
-#: 501 NotImplemented naming the header, never accepted and dropped.
-NOT_IMPLEMENTED = ("x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
-                   "x-amz-object-lock-legal-hold")
-
-
-def refuse_unimplemented(headers: Mapping[str, str]) -> None:
-    """501 NotImplemented for a header of :data:`NOT_IMPLEMENTED`."""
-    for name in NOT_IMPLEMENTED:
-        if name in headers:
-            raise NotImplemented_(f"s3emu does not implement Object Lock yet ({name}).",
-                                  Header=name)
+def lock_headers(lock: ObjectLock | None) -> dict[str, str]:
+    """The Object Lock headers of GET / HEAD."""
+    if lock is None:
+        return {}
+    out = {}
+    if lock.mode is not None and lock.retain_until is not None:
+        out[LOCK_MODE] = lock.mode
+        out[LOCK_UNTIL] = iso8601(lock.retain_until)
+    if lock.legal_hold is not None:
+        out[LOCK_HOLD] = "ON" if lock.legal_hold else "OFF"
+    return out
