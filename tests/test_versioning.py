@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import error_of
 
 from pytest_plugin.fixtures import client_for
 from s3emu.auth.users import DEFAULT_ACCOUNT_ID, canonical_id
@@ -44,6 +43,12 @@ def vbucket(s3_client) -> str:
 def plain(s3_client) -> str:
     """A bucket whose versioning was never enabled."""
     return make_bucket(s3_client, "plain", None)
+
+
+def error_of(excinfo) -> tuple[int, str]:
+    """(HTTP status, error code) of a botocore ClientError caught by pytest.raises."""
+    response = excinfo.value.response
+    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def headers(response) -> dict:
@@ -350,6 +355,26 @@ def test_deleting_the_current_version_makes_the_previous_one_current(s3_client, 
     assert versions_of(s3_client, vbucket) == [("k", v1, True)]
 
 
+def test_delete_of_a_missing_key_still_inserts_a_marker_each_time(s3_client, vbucket):
+    first = s3_client.delete_object(Bucket=vbucket, Key="never")
+    second = s3_client.delete_object(Bucket=vbucket, Key="never")
+    assert first["DeleteMarker"] is True and second["DeleteMarker"] is True
+    assert first["VersionId"] != second["VersionId"]
+    assert markers_of(s3_client, vbucket) == [
+        ("never", second["VersionId"], True), ("never", first["VersionId"], False)]
+
+
+def test_range_and_if_match_apply_to_the_requested_version(s3_client, vbucket):
+    old = s3_client.put_object(Bucket=vbucket, Key="k", Body=b"0123456789")
+    put(s3_client, vbucket, "k", b"abcdefghij")
+    got = s3_client.get_object(Bucket=vbucket, Key="k", VersionId=old["VersionId"],
+                               Range="bytes=2-4", IfMatch=old["ETag"])
+    assert status_of(got) == 206 and got["Body"].read() == b"234"
+    with pytest.raises(ClientError) as exc:
+        s3_client.get_object(Bucket=vbucket, Key="k", IfMatch=old["ETag"])
+    assert error_of(exc) == (412, "PreconditionFailed")
+
+
 # -- version id errors ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", ["bogus", "1", "null-but-not"])
@@ -372,6 +397,14 @@ def test_unknown_well_formed_version_id_is_404_no_such_version(s3_client, vbucke
     with pytest.raises(ClientError) as exc:
         s3_client.head_object(Bucket=vbucket, Key="k", VersionId=unknown)
     assert error_of(exc)[0] == 404
+
+
+def test_null_version_id_in_bucket_without_null_version_is_404_no_such_version(
+        s3_client, vbucket):
+    put(s3_client, vbucket, "k", b"x")
+    with pytest.raises(ClientError) as exc:
+        s3_client.get_object(Bucket=vbucket, Key="k", VersionId="null")
+    assert error_of(exc) == (404, "NoSuchVersion")
 
 
 # -- DeleteObjects --------------------------------------------------------------------------------
@@ -476,6 +509,23 @@ def test_list_versions_pages_of_four_yield_everything_once(s3_client, vbucket):
         assert len(pages) < 10
     assert [entry for page in pages for entry in page] == everything
     assert len(pages) == 7
+
+
+def test_list_versions_pages_through_null_versions(s3_client, plain):
+    for key in ("a", "b"):
+        s3_client.put_object(Bucket=plain, Key=key, Body=b"null")
+    s3_client.put_bucket_versioning(Bucket=plain, VersioningConfiguration={"Status": "Enabled"})
+    a1, b1 = put(s3_client, plain, "a", b"1"), put(s3_client, plain, "b", b"1")
+    listed, kwargs = [], {}
+    while True:
+        response = s3_client.list_object_versions(Bucket=plain, MaxKeys=1, **kwargs)
+        listed += [(v["Key"], v["VersionId"]) for v in response["Versions"]]
+        if not response["IsTruncated"]:
+            break
+        kwargs = {"KeyMarker": response["NextKeyMarker"],
+                  "VersionIdMarker": response["NextVersionIdMarker"]}
+        assert len(listed) < 6
+    assert listed == [("a", a1), ("a", "null"), ("b", b1), ("b", "null")]
 
 
 def test_list_versions_is_latest_exactly_once_per_key(s3_client, vbucket):
