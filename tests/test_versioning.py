@@ -150,6 +150,17 @@ def test_enabling_mfa_delete_without_the_mfa_header_fails(s3_client, plain):
     assert "MFADelete" not in s3_client.get_bucket_versioning(Bucket=plain)
 
 
+@pytest.mark.parametrize("mfa", ["123456", "SERIAL", "SERIAL abcdef"])
+def test_enabling_mfa_delete_with_a_malformed_mfa_header_fails(s3_client, plain, mfa):
+    with pytest.raises(ClientError) as exc:
+        s3_client.put_bucket_versioning(
+            Bucket=plain, MFA=mfa,
+            VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
+    status, code = error_of(exc)
+    assert status in (400, 403) and code != "NotImplemented"
+    assert "MFADelete" not in s3_client.get_bucket_versioning(Bucket=plain)
+
+
 def test_versioned_delete_in_mfa_delete_bucket_needs_the_mfa_header(s3_client, plain):
     s3_client.put_bucket_versioning(
         Bucket=plain, MFA=MFA,
