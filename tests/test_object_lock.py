@@ -265,3 +265,4 @@ def test_retention_operations_on_a_bucket_without_lock(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.get_object_legal_hold(Bucket=bucket, Key="k")
     assert error_of(exc) == (400, "InvalidRequest")
+

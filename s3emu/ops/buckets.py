@@ -10,6 +10,7 @@ from ..model.settings import BucketSettings, LockConfiguration
 from ..model.store import REGIONS
 from ..protocol import numbers, xml
 from .acl import bucket_settings
+from .support.object_headers import refuse_unimplemented
 from ..operations import ACCOUNT, BUCKET
 from .registry import Call, Reply, operation
 
@@ -42,6 +43,7 @@ def _bucket_region(constraint: str | None, endpoint_region: str) -> str:
 def create_bucket(call: Call) -> Reply:
     if not call.user.access_key:
         raise AccessDenied()
+    refuse_unimplemented("CreateBucket", call.headers)
     constraint = _location_constraint(call)
     region = _bucket_region(constraint, call.region)
     settings = BucketSettings(location_constraint=constraint,

@@ -26,9 +26,10 @@ from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
-from .support.copy_source import HEADER, find_source, parse_copy_source
+from .support.copy_source import HEADER, check_source_owner, find_source, parse_copy_source
 from .object_lock import lock_for_write
-from .support.object_headers import (content_from, metadata_from, sse_headers,
+from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
+                                     sse_headers,
                                      storage_class_from, tags_from)
 from ..operations import OBJECT_WRITE
 from .registry import Call, Reply, operation
@@ -129,10 +130,12 @@ def copy_object(call: Call) -> Reply:
     headers = call.headers
     src_bucket, src_key, src_version = parse_copy_source(headers[HEADER])
     check_key(call.object_key)
+    refuse_unimplemented("CopyObject", headers)
     metadata_directive = _directive(headers, "metadata")
     wanted = _requested(call, metadata_directive, _directive(headers, "tagging"))
     bucket = call.store.bucket(call.bucket_name)
     source_bucket = call.store.buckets.get(src_bucket)
+    check_source_owner(headers, source_bucket)
     if source_bucket is not None:              # s3:GetObject on the source
         require(call, source_bucket, "GetObject", src_key,
                 {"versionId": src_version} if src_version else {})

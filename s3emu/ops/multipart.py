@@ -39,10 +39,10 @@ from ..protocol.xml import as_list, parse, text_of
 from .support import sse
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER as COPY_SOURCE
-from .support.copy_source import find_source, parse_copy_source
+from .support.copy_source import check_source_owner, find_source, parse_copy_source
 from .object_lock import lock_for_write
-from .support.object_headers import (content_from, metadata_from, storage_class_from,
-                                     tags_from)
+from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
+                                     storage_class_from, tags_from)
 from .listing import encoder_of, owner_of
 from ..operations import BUCKET, OBJECT_WRITE
 from .registry import Call, Reply, operation
@@ -118,6 +118,7 @@ def create_multipart_upload(call: Call) -> Reply:
     headers = call.headers
     bucket = call.store.bucket(call.bucket_name)
     check_key(call.object_key)
+    refuse_unimplemented("CreateMultipartUpload", headers)
     lock = lock_for_write(call, bucket, body=False)
     algorithm, kind = _checksum_choice(headers)
     made = written_by(call)                    # x-amz-acl / grants, Object Ownership
@@ -138,6 +139,7 @@ def create_multipart_upload(call: Call) -> Reply:
 @operation("AbortMultipartUpload", action="s3:AbortMultipartUpload", kind=OBJECT_WRITE,
            acl="WRITE")
 def abort_multipart_upload(call: Call) -> Reply:
+    refuse_unimplemented("AbortMultipartUpload", call.headers)
     call.store.bucket(call.bucket_name).abort_upload(call.query.get("uploadId"), call.object_key)
     return Reply(status=204)
 
@@ -172,6 +174,7 @@ def _too_large(size: int | None) -> None:
 
 @operation("UploadPart", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def upload_part(call: Call) -> Reply:
+    refuse_unimplemented("UploadPart", call.headers)
     bucket = call.store.bucket(call.bucket_name)
     number = part_number_of(call.query.get("partNumber"))
     upload = _upload(bucket, call)                   # NoSuchUpload before the body is read
@@ -217,6 +220,7 @@ def upload_part_copy(call: Call) -> Reply:
     bad_version = InvalidArgument("Invalid version id specified", ArgumentName="versionId",
                                   ArgumentValue=src_version)
     source_bucket = call.store.buckets.get(src_bucket)
+    check_source_owner(headers, source_bucket)
     if source_bucket is not None:              # s3:GetObject on the source
         require(call, source_bucket, "GetObject", src_key,
                 {"versionId": src_version} if src_version else {})
@@ -319,6 +323,7 @@ def _completed(call: Call, version: ObjectVersion) -> Reply:
 @operation("CompleteMultipartUpload", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE",
            body_cap=(8 << 20, MaxMessageLengthExceeded))
 def complete_multipart_upload(call: Call) -> Reply:
+    refuse_unimplemented("CompleteMultipartUpload", call.headers)
     bucket = call.store.bucket(call.bucket_name)
     upload_id = call.query.get("uploadId") or ""
     bucket.upload(upload_id, call.object_key, completed=True)  # NoSuchUpload before the body

@@ -8,7 +8,7 @@ from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, H
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
 from .support.object_headers import (content_from, metadata_from, object_headers,
-                                     storage_class_from, tags_from)
+                                     refuse_unimplemented, storage_class_from, tags_from)
 from .multipart import part_read
 from .support.ranges import byte_range
 from ..operations import OBJECT_READ, OBJECT_WRITE
@@ -45,6 +45,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     """Read, validate and describe the request body as a new object version (not stored)."""
     key = key or call.object_key
     check_key(key)
+    refuse_unimplemented("PutObject", call.headers)
     made = written_by(call)                    # owner and ACL (x-amz-acl, Object Ownership)
     size = declared_size(call)
     if size is not None and size > MAX_PUT_SIZE:
@@ -134,6 +135,7 @@ def head_object(call: Call) -> Reply:
            kind=OBJECT_WRITE, acl="WRITE")
 def delete_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
+    refuse_unimplemented("DeleteObject", call.headers)
     version_id = version_id_of(call.query)
     if version_id is not None:                  # exactly that version (none there: still 204)
         check_versioned_delete(call, bucket)

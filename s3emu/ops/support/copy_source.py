@@ -17,14 +17,15 @@ copy. Both raise S3's errors, as observed on S3:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from ...errors import (InvalidArgument, InvalidObjectState, InvalidRequest, NoSuchKey,
+from ...errors import (AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest, NoSuchKey,
                       NoSuchVersion, S3Error)
 from ...model.naming import is_valid_bucket_name
 
 if TYPE_CHECKING:
+    from ...model.bucket import Bucket
     from ...model.objects import ObjectVersion
     from ...model.store import Store
 
@@ -123,3 +124,11 @@ def _readable(version: ObjectVersion) -> ObjectVersion:
         raise InvalidObjectState("Operation is not valid for the source object's storage class",
                                  StorageClass=version.storage_class)
     return version
+
+
+def check_source_owner(headers: Mapping[str, str], source: Bucket | None) -> None:
+    """``x-amz-source-expected-bucket-owner``: 403 AccessDenied when the source bucket belongs
+    to another account (as ``x-amz-expected-bucket-owner`` for the destination)."""
+    expected = headers.get("x-amz-source-expected-bucket-owner")
+    if expected is not None and source is not None and source.owner != expected:
+        raise AccessDenied()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import parse_qsl
 
-from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge
+from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge, NotImplemented_
 from ...model.objects import STORAGE_CLASSES, ObjectLock, ObjectVersion
 from ...protocol.checksums import HEADER_OF
 from ...protocol.dates import http_date, iso8601
@@ -136,3 +136,29 @@ def lock_headers(lock: ObjectLock | None) -> dict[str, str]:
     if lock.legal_hold is not None:
         out[LOCK_HOLD] = "ON" if lock.legal_hold else "OFF"
     return out
+
+
+#: Request headers S3 acts on and s3emu does not implement: answered 501 NotImplemented
+#: naming the header, never accepted and dropped (see :func:`refuse_unimplemented`).
+NEW_CHECKSUMS = tuple(f"x-amz-checksum-{alg}" for alg in
+                      ("sha512", "md5", "xxhash64", "xxhash3", "xxhash128"))
+EVENT_HOLD = ("x-amz-object-lock-event-hold", "x-amz-object-lock-event-hold-duration-days",
+              "x-amz-object-lock-event-hold-duration-years")
+NOT_IMPLEMENTED_ON = {
+    "PutObject": NEW_CHECKSUMS + EVENT_HOLD + ("x-amz-write-offset-bytes",),
+    "UploadPart": NEW_CHECKSUMS,
+    "CompleteMultipartUpload": NEW_CHECKSUMS,
+    "CopyObject": EVENT_HOLD + ("x-amz-object-annotation-directive",),
+    "CreateMultipartUpload": EVENT_HOLD,
+    "AbortMultipartUpload": ("x-amz-if-match-initiated-time",),
+    "DeleteObject": ("x-amz-if-match-last-modified-time", "x-amz-if-match-size"),
+    "CreateBucket": ("x-amz-bucket-namespace",),
+}
+
+
+def refuse_unimplemented(op: str, headers: Mapping[str, str]) -> None:
+    """501 NotImplemented for a header of ``op`` that S3 would act on and s3emu does not."""
+    for name in NOT_IMPLEMENTED_ON.get(op, ()):
+        if name in headers:
+            raise NotImplemented_(f"s3emu does not implement the {name} header yet.",
+                                  Header=name)
