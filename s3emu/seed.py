@@ -18,7 +18,15 @@ is guessed from the file name (as ``aws s3 cp`` does, with Python's built-in tab
 A key that cannot be a relative file path (one ending in ``/``, with an empty, ``.`` or ``..``
 segment, or naming both an object and a folder) is stored as ``<bucket>/.s3emu-keys/<sha1>``
 with the real key in its sidecar's ``Key``. Files named ``.gitkeep`` or ``.DS_Store`` are not
-objects. Only current object versions are dumped; ``LastModified`` is read but not written.
+objects. ``LastModified`` is read but not written for current versions.
+
+Versioned buckets keep their versions: the bucket sidecar holds ``Versioning`` (``Enabled`` /
+``Suspended``), ``MfaDelete`` and ``ObjectLock`` (``{}``, or the default retention's ``Mode``
+and ``Days`` or ``Years``); a current version's sidecar holds its ``VersionId`` (and its lock:
+``ObjectLock`` with ``Mode``, ``RetainUntilDate``, ``LegalHold``); the other versions of a key,
+and a current delete marker, are ``<bucket>/.s3emu-versions/<sha1 of the key>/<n>`` (``n`` its
+place in the key's stack, 0 the newest) with sidecars holding ``Key``, ``VersionId``,
+``LastModified`` and ``DeleteMarker``. Loading restores the stacks with their version ids.
 
 This module imports only the standard library, errors and the model.
 """
@@ -36,20 +44,22 @@ from typing import TYPE_CHECKING, Any, Iterator
 from .errors import S3Error
 from .model.blob import Blob
 from .model.naming import check_bucket_name
-from .model.objects import CONTENT_FIELDS, STORAGE_CLASSES, ObjectVersion
-from .model.settings import BucketSettings
+from .model.objects import CONTENT_FIELDS, STORAGE_CLASSES, ObjectLock, ObjectVersion
+from .model.settings import BucketSettings, LockConfiguration
 
 if TYPE_CHECKING:
     from .model.store import Store
 
 SIDECAR = ".s3emu.json"
 ESCAPED = ".s3emu-keys"
+VERSIONS = ".s3emu-versions"
 IGNORED = frozenset({".gitkeep", ".DS_Store"})
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 #: Python's built-in table only (system mime.types files differ between machines).
 _TYPES = mimetypes.MimeTypes()
 _SIDECAR_FIELDS = frozenset(CONTENT_FIELDS) | {"Metadata", "Tags", "StorageClass",
-                                               "LastModified", "Key"}
+                                               "LastModified", "Key", "VersionId",
+                                               "DeleteMarker", "ObjectLock"}
 
 
 class SeedError(ValueError):
@@ -79,13 +89,61 @@ def load(store: Store, path: str | os.PathLike[str], *, owner: str,
         region = config.get("Region", default_region)
         versions = [_version(store, key, data_file.read_bytes(), meta, owner)
                     for key, data_file, meta in _objects(folder)]
-        plan.append((folder.name, region, versions))
-    for name, region, versions in plan:
+        plan.append((folder.name, region, _versioning(config), versions,
+                     _older_versions(store, folder, owner)))
+    for name, region, versioning, versions, older in plan:
         settings = BucketSettings(location_constraint=None if region == "us-east-1" else region)
-        bucket, _ = store.create_bucket(name, region, owner, settings)
-        for version in versions:
-            bucket.put(version)
-    return [name for name, _, _ in plan]
+        bucket, _ = store.create_bucket(name, region, owner, settings.but(**versioning))
+        if versioning:
+            bucket.configure(**versioning)
+        stacks: dict[str, list[ObjectVersion]] = {v.key: [v] for v in versions}
+        for key, found in older.items():
+            stacks[key] = [*stacks.get(key, []), *found]
+        for key, stack in stacks.items():
+            if versioning or len(stack) > 1 or stack[0].version_id is not None:
+                bucket.restore(key, stack)
+            else:
+                bucket.put(stack[0])
+    return [name for name, *_ in plan]
+
+
+def _versioning(config: dict[str, Any]) -> dict[str, Any]:
+    """The versioning settings a bucket sidecar names (none: an unversioned bucket)."""
+    out: dict[str, Any] = {}
+    status = config.get("Versioning")
+    if status is not None:
+        if status not in ("Enabled", "Suspended"):
+            raise SeedError(f"Versioning is Enabled or Suspended, not {status!r}")
+        out["versioning"] = status
+    if config.get("MfaDelete") is not None:
+        out["mfa_delete"] = str(config["MfaDelete"])
+    lock = config.get("ObjectLock")
+    if lock is not None:
+        if not isinstance(lock, dict) or set(lock) - {"Mode", "Days", "Years"}:
+            raise SeedError("ObjectLock is {} or {Mode, Days | Years}")
+        out["object_lock"] = LockConfiguration(lock.get("Mode"), lock.get("Days"),
+                                               lock.get("Years"))
+    return out
+
+
+def _older_versions(store: Store, folder: Path, owner: str) -> dict[str, list[ObjectVersion]]:
+    """The stacked versions under ``<bucket>/.s3emu-versions``: key -> versions in stack
+    order (the current one among them only when it is a delete marker)."""
+    found: dict[str, list[tuple[int, ObjectVersion]]] = {}
+    base = folder / VERSIONS
+    if not base.is_dir():
+        return {}
+    for data_file in sorted(p for p in base.rglob("*") if p.is_file()):
+        if data_file.name.endswith(SIDECAR):
+            continue
+        meta = _read_json(data_file.with_name(data_file.name + SIDECAR))
+        if not data_file.name.isdigit() or not isinstance(meta.get("Key"), str):
+            raise SeedError(f"{str(data_file)!r}: a stacked version is a file named by its "
+                            f"place, with a sidecar naming its Key")
+        version = _version(store, meta["Key"], data_file.read_bytes(), meta, owner)
+        found.setdefault(version.key, []).append((int(data_file.name), version))
+    return {key: [v for _, v in sorted(entries, key=lambda e: e[0])]
+            for key, entries in found.items()}
 
 
 def _objects(folder: Path) -> Iterator[tuple[str, Path, dict[str, Any]]]:
@@ -96,6 +154,8 @@ def _objects(folder: Path) -> Iterator[tuple[str, Path, dict[str, Any]]]:
                 sidecar.with_name(sidecar.name[:-len(SIDECAR)]) not in data:
             raise SeedError(f"sidecar {str(sidecar)!r} has no object file beside it")
     for data_file in sorted(data):
+        if data_file.relative_to(folder).parts[0] == VERSIONS:
+            continue
         meta = _read_json(data_file.with_name(data_file.name + SIDECAR))
         unknown = set(meta) - _SIDECAR_FIELDS
         if unknown:
@@ -114,12 +174,27 @@ def _version(store: Store, key: str, body: bytes, meta: dict[str, Any],
         raise SeedError(f"invalid StorageClass {storage_class!r} for key {key!r}")
     when = meta.get("LastModified")
     last_modified = _parse_time(when) if when else store.clock.now()
+    if meta.get("DeleteMarker"):
+        marker = ObjectVersion.marker(key, last_modified.replace(microsecond=0), owner)
+        return marker.evolve(version_id=meta.get("VersionId"))
     return ObjectVersion(
         key=key, blob=Blob([body]), etag=f'"{hashlib.md5(body).hexdigest()}"',
         last_modified=last_modified.replace(microsecond=0),
         metadata={str(k).lower(): str(v) for k, v in meta.get("Metadata", {}).items()},
         content=content, storage_class=storage_class,
-        tags={str(k): str(v) for k, v in meta.get("Tags", {}).items()}, owner=owner)
+        tags={str(k): str(v) for k, v in meta.get("Tags", {}).items()}, owner=owner,
+        version_id=meta.get("VersionId"), lock=_lock_of(meta.get("ObjectLock")))
+
+
+def _lock_of(data: Any) -> ObjectLock | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or set(data) - {"Mode", "RetainUntilDate", "LegalHold"}:
+        raise SeedError("ObjectLock is {Mode, RetainUntilDate, LegalHold}")
+    until = data.get("RetainUntilDate")
+    hold = data.get("LegalHold")
+    return ObjectLock(data.get("Mode"), _parse_time(until) if until else None,
+                      None if hold is None else hold == "ON")
 
 
 def dump(store: Store, path: str | os.PathLike[str], *, overwrite: bool = False) -> list[str]:
@@ -139,15 +214,57 @@ def dump(store: Store, path: str | os.PathLike[str], *, overwrite: bool = False)
             shutil.rmtree(folder)
         folder.mkdir()
         sidecar = root / (bucket.name + SIDECAR)
-        if bucket.region != "us-east-1":
-            _write_json(sidecar, {"Region": bucket.region})
+        config = _bucket_sidecar(bucket.region, bucket.settings)
+        if config:
+            _write_json(sidecar, config)
         elif sidecar.exists():
             sidecar.unlink()
-        versions = [v for v in (bucket.find(k) for k in list(bucket.keys))
-                    if v is not None and not getattr(v, "delete_marker", False)]
-        _dump_objects(folder, versions)
+        current = []
+        for key in list(bucket.keys):
+            stack = bucket.versions(key)
+            if not stack:
+                continue
+            if not stack[0].delete_marker:
+                current.append(stack[0])
+            stacked = [(i, v) for i, v in enumerate(stack) if i or v.delete_marker]
+            if stacked:
+                _dump_stacked(folder, key, stacked)
+        _dump_objects(folder, current)
         names.append(bucket.name)
     return names
+
+
+def _bucket_sidecar(region: str, settings: BucketSettings) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    if region != "us-east-1":
+        config["Region"] = region
+    if settings.versioning is not None:
+        config["Versioning"] = settings.versioning
+    if settings.mfa_delete is not None:
+        config["MfaDelete"] = settings.mfa_delete
+    lock = settings.object_lock
+    if lock is not None:
+        config["ObjectLock"] = {name: value for name, value in (
+            ("Mode", lock.mode), ("Days", lock.days), ("Years", lock.years))
+            if value is not None}
+    return config
+
+
+def _dump_stacked(folder: Path, key: str, stacked: list[tuple[int, ObjectVersion]]) -> None:
+    place = folder / VERSIONS / hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+    place.mkdir(parents=True, exist_ok=True)
+    for position, version in stacked:
+        target = place / str(position)
+        with open(target, "wb") as out:
+            for chunk in version.blob.iter_range():
+                out.write(chunk)
+        meta = _sidecar_of(version)
+        meta.update(Key=key, LastModified=version.last_modified.isoformat())
+        if version.delete_marker:
+            meta = {"Key": key, "LastModified": meta["LastModified"], "DeleteMarker": True}
+        if version.version_id is not None:
+            meta["VersionId"] = version.version_id
+        _write_json(target.with_name(target.name + SIDECAR), meta)
 
 
 def _dump_objects(folder: Path, versions: list[ObjectVersion]) -> None:
@@ -172,7 +289,7 @@ def _dump_objects(folder: Path, versions: list[ObjectVersion]) -> None:
 def _is_plain(key: str) -> bool:
     parts = key.split("/")
     return (all(p not in ("", ".", "..") for p in parts) and "\0" not in key
-            and not key.endswith(SIDECAR) and parts[0] != ESCAPED
+            and not key.endswith(SIDECAR) and parts[0] not in (ESCAPED, VERSIONS)
             and parts[-1] not in IGNORED and _encodable(key))
 
 
@@ -197,6 +314,15 @@ def _sidecar_of(version: ObjectVersion) -> dict[str, Any]:
         meta["Tags"] = dict(version.tags)
     if version.storage_class != "STANDARD":
         meta["StorageClass"] = version.storage_class
+    if version.version_id is not None:
+        meta["VersionId"] = version.version_id
+    lock = version.lock
+    if lock is not None:
+        meta["ObjectLock"] = {name: value for name, value in (
+            ("Mode", lock.mode),
+            ("RetainUntilDate", lock.retain_until.isoformat() if lock.retain_until else None),
+            ("LegalHold", None if lock.legal_hold is None else
+             ("ON" if lock.legal_hold else "OFF"))) if value is not None}
     return meta
 
 

@@ -214,6 +214,20 @@ class Bucket:
                     return version
             return None
 
+    def restore(self, key: str, stack: Sequence[ObjectVersion]) -> None:
+        """Replace every version of ``key`` with ``stack`` (newest first, ids as they are):
+        loading saved state (seed data), not a request."""
+        if not stack:
+            raise ValueError("a key's version stack holds at least one version")
+        with self.lock:
+            if key not in self.objects:
+                bisect.insort(self._keys, key)
+            self.objects[key] = stack[0]
+            if len(stack) > 1:
+                self._older[key] = list(stack[1:])
+            else:
+                self._older.pop(key, None)
+
     def _drop_key(self, key: str) -> None:
         i = bisect.bisect_left(self._keys, key)
         del self._keys[i]
