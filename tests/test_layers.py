@@ -61,7 +61,7 @@ ALLOWED: dict[str, set[str]] = {
     "seed": {"errors", "model"},
     "emulator": {"admin", "app", "auth", "clock", "faults", "ids", "journal", "messages",
                  "model", "seed", "services", "settings", "throttle"},
-    "intercept": {"faults", "messages", "protocol"},
+    "intercept": {"faults", "memo", "messages", "protocol"},
     "serving": {"errors", "messages", "protocol"},
     "mock": {"emulator", "intercept", "messages"},
     "server": {"clock", "emulator", "messages", "protocol", "serving", "tls"},

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple
 if TYPE_CHECKING:
     from ..protocol.chunked import Decoded
     from .identify import Credential
+    from .signing import SigningKey
     from .users import User
 
 
@@ -44,7 +45,7 @@ class Verified(NamedTuple):
 
     user: User
     #: SigV4 only: signing key, credential scope, request timestamp and seed signature
-    key: bytes | None = None
+    key: SigningKey | None = None
     scope: str = ""
     timestamp: str = ""
     signature: str = ""

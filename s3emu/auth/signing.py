@@ -5,7 +5,7 @@
   values are decoded once and re-encoded with the unreserved set, then sorted).
 - :func:`signing_key` derives the SigV4 key for ``(secret, date, region, service)`` (the
   emulator's :class:`~.users.Users` memoizes it, per emulator) and :func:`sign_hex` signs
-  with it (the standard library's HMAC).
+  with it.
 - :func:`mismatch` builds S3's SignatureDoesNotMatch with the string to sign (and the canonical
   request) and their hex bytes. The secret never appears in any error.
 
@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import re
 from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from ..errors import SignatureDoesNotMatch
@@ -144,17 +144,40 @@ def sha256_hex(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()   # OpenSSL's: SHA-NI where the CPU has it
 
 
-def signing_key(secret: str, date: str, region: str, service: str = "s3") -> bytes:
+class SigningKey(NamedTuple):
+    """A SigV4 signing key, as the states of SHA-256 after its HMAC inner and outer pads
+    (RFC 2104): :func:`sign_hex` copies them instead of hashing the pads again."""
+
+    inner: Any
+    outer: Any
+
+
+_INNER = bytes(b ^ 0x36 for b in range(256))
+_OUTER = bytes(b ^ 0x5C for b in range(256))
+
+
+def signing_key(secret: str, date: str, region: str, service: str = "s3") -> SigningKey:
     """The SigV4 signing key for ``date`` (YYYYMMDD), ``region`` and ``service``."""
     key = hmac.digest(f"AWS4{secret}".encode(), date.encode(), "sha256")
     for part in (region, service, "aws4_request"):
         key = hmac.digest(key, part.encode(), "sha256")
-    return key
+    block = key.ljust(64, b"\0")     # 32 bytes: shorter than SHA-256's block, never hashed
+    return SigningKey(hashlib.sha256(block.translate(_INNER)),
+                      hashlib.sha256(block.translate(_OUTER)))
 
 
-def sign_hex(key: bytes, text: str) -> str:
-    """Lower-case hex HMAC-SHA256 of ``text`` under ``key``."""
-    return hmac.digest(key, text.encode("utf-8", "surrogateescape"), "sha256").hex()
+def sign_hex(key: SigningKey, text: str) -> str:
+    """Lower-case hex HMAC-SHA256 of ``text`` under ``key``.
+
+    Written out (RFC 2104, from the key's pad states) instead of the standard library's
+    ``hmac``, because it pays: OpenSSL's HMAC sets up a fresh context on every call, and
+    between botocore's calls (cold CPU caches) that costs 7.6-10.4 µs more a request, 1.6-1.8%
+    (``bench/tricks.py``; hot in a loop, 1.0 against 2.5 µs)."""
+    inner = key.inner.copy()
+    inner.update(text.encode("utf-8", "surrogateescape"))
+    outer = key.outer.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 def same(given: str, expected: str) -> bool:
