@@ -26,7 +26,8 @@ import json
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import boto3
 import botocore.config

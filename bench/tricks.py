@@ -19,7 +19,8 @@ import hmac
 import statistics
 import sys
 from functools import partial
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import inprocess
 

@@ -80,4 +80,5 @@ class Ids:
 
     def upload_id(self) -> str:
         """An opaque multipart upload id."""
-        return base64.urlsafe_b64encode(self._next(b"upl") + self._next(b"up2")).decode().rstrip("=")
+        raw = self._next(b"upl") + self._next(b"up2")
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")

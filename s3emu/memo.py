@@ -43,7 +43,8 @@ path), and botocore classes recognised by name (a dict lookup costs more than th
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable
 
 if TYPE_CHECKING:
     from functools import _lru_cache_wrapper

@@ -20,7 +20,8 @@ import base64
 import binascii
 import json
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 from ..errors import (AccessDenied, AuthorizationQueryParametersError, EntityTooLarge,
                       EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidPolicyDocument)

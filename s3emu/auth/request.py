@@ -12,7 +12,8 @@ This module imports only the standard library.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Mapping
 
 if TYPE_CHECKING:
     from ..protocol.chunked import Decoded

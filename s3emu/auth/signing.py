@@ -17,7 +17,8 @@ import hashlib
 import hmac
 import re
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from ..errors import SignatureDoesNotMatch

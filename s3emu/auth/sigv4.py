@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Mapping, Sequence
 
 from ..errors import (AccessDenied, AuthorizationHeaderMalformed, InvalidAccessKeyId,
                       InvalidArgument, InvalidRequest, NotImplemented_, RequestTimeTooSkewed,

@@ -13,7 +13,8 @@ This module imports only the standard library and errors.
 from __future__ import annotations
 
 import re
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 from ..errors import InvalidURI

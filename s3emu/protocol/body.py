@@ -8,14 +8,15 @@ This module imports only the standard library, the model's Blob and the protocol
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Tuple, Type
+from typing import Any
+from collections.abc import Mapping
 
 from ..errors import IncompleteBody, S3Error
 from ..model.blob import EMPTY_BLOB, Blob
 from . import chunked, numbers
 
 #: A body cap: the most bytes read, and the error answered beyond them.
-Cap = Tuple[int, Type[S3Error]]
+Cap = tuple[int, type[S3Error]]
 
 _BLOCK = 8 << 20
 

@@ -15,7 +15,7 @@ import binascii
 import hashlib
 import sys
 from functools import partial
-from typing import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import BadDigest, InvalidDigest, InvalidRequest
 from ..memo import memo
@@ -71,7 +71,8 @@ def _crc64nvme(data: memoryview, crc: int) -> int:
         return _py_crc(data, crc, _CRC64_TABLE, 0xFFFFFFFFFFFFFFFF)
 
 
-def _crc(step: Callable[[memoryview, int], int], size: int) -> Callable[[Iterable[memoryview]], bytes]:
+def _crc(step: Callable[[memoryview, int], int],
+         size: int) -> Callable[[Iterable[memoryview]], bytes]:
     def digest(segments: Iterable[memoryview]) -> bytes:
         crc = 0
         for seg in segments:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..errors import IncompleteBody, InvalidArgument
 from ..model.blob import EMPTY_BLOB, Blob

@@ -12,7 +12,7 @@ This module imports only the standard library.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 _TABLE = """
 GET    service                                                  ListBuckets

@@ -11,7 +11,8 @@ This module imports xmltodict and the standard library.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 import xmltodict

@@ -10,7 +10,7 @@ This module imports only the standard library and the memo helper.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from ...memo import memo
 
