@@ -9,7 +9,8 @@ the median of the pairs' differences resolves a fraction of a microsecond where 
 ratios move by several.
 
 A trick is switched off by putting back the function it speeds up (a memo's ``__wrapped__``,
-the standard library's HMAC, one request id at a time, botocore's public ``items()``). Prints a
+the standard library's HMAC, one request id at a time, botocore's public ``items()``, the
+general aws-chunked decoder, the standard library's XML escaping). Prints a
 table; asserts nothing about time. Run with ``python bench/tricks.py [--pairs N] [TRICK ...]``.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import statistics
 import sys
 from functools import partial
 from typing import Any
+from xml.sax.saxutils import escape
 from collections.abc import Callable
 
 import inprocess
@@ -28,7 +30,7 @@ import s3emu.intercept
 from s3emu.auth import sigv4
 from s3emu.mock import MockS3
 from s3emu.ops.support import header_names
-from s3emu.protocol import dates
+from s3emu.protocol import chunked, dates, xml
 
 Switch = tuple[Callable[[], None], Callable[[], None]]
 
@@ -90,6 +92,8 @@ def switches(emu: Any) -> dict[str, Switch]:
         "botocore_headers": swap(s3emu.intercept, "_botocore_header_pairs", lambda _: None),
         "hmac": swap(sigv4, "sign_hex", stdlib_sign_hex("testing", date, "us-east-1")),
         "request_ids": swap(ids, "request_ids", one_request_id(ids)),
+        "one_chunk": swap(chunked, "decode_one_chunk", lambda _: None),
+        "xml_escape": swap(xml, "_escape", escape),
     }
 
 
