@@ -91,7 +91,7 @@ def read_payload(environ: dict[str, Any], headers: Mapping[str, str],
     declared = headers.get("x-amz-decoded-content-length")
     size = numbers.count(declared)
     _refuse_over(size, cap)
-    # in-process: a small body is one bytes object
+    # a small body handed over whole (in-process) is one bytes object: decoded in one step
     decoded = chunked.decode_one_chunk(given) if type(given) is bytes else None
     if decoded is None:
         decoded = chunked.decode(read_raw(environ, _raw_cap(cap), given))
