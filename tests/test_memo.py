@@ -1,6 +1,9 @@
 """The memo helper, and the memos that hold one emulator's data staying with that emulator."""
 from __future__ import annotations
 
+import pathlib
+import re
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -54,3 +57,11 @@ def test_replacing_a_users_secret_forgets_its_checked_credential():
             client("one").list_objects_v2(Bucket="bucket-one")
         assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
         client("two").list_objects_v2(Bucket="bucket-one")
+
+
+def test_every_memo_is_made_by_the_helper():
+    root = pathlib.Path(s3emu.__file__).parent
+    others = [str(path.relative_to(root)) for path in root.rglob("*.py")
+              if path.name != "memo.py" and re.search(r"\blru_cache\b|functools\.cache\b|"
+                                                      r"@cache\b", path.read_text())]
+    assert others == [], "memoize through s3emu.memo.memo"
