@@ -80,7 +80,7 @@ def inbound_for(method: str, url: str, headers: Any, body: Any) -> Inbound:
     elif data:
         size = sum(map(len, data)) if type(data) is list else len(data)
         environ.setdefault("CONTENT_LENGTH", str(size))
-    environ["wsgi.input"] = _ChunksInput(data) if type(data) is list else io.BytesIO(data)
+    environ["wsgi.input"] = _ChunksInput(data) if isinstance(data, list) else io.BytesIO(data)
     length = environ.get("CONTENT_LENGTH")
     if length:
         fields["content-length"] = length

@@ -238,7 +238,7 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
             raise BadDigest(f"The {alg} you specified did not match the calculated checksum.")
         found[alg] = value
     if not found:
-        alg = requested_algorithm(headers, trailers)
-        if alg is not None:
-            found[alg] = checksum(alg, segments)
+        requested = requested_algorithm(headers, trailers)
+        if requested is not None:
+            found[requested] = checksum(requested, segments)
     return found
