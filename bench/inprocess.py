@@ -12,8 +12,11 @@ Per test: mock on, a client, a bucket, mock off (the plugin's ``s3emu`` + ``s3_c
 fixtures do the same), with its parts timed separately, and moto's equivalent.
 
 Calls (and test cycles) alternate between the implementations and medians are reported, so a
-busy machine slows every column alike. Prints a table; ``--json PATH`` also writes the
-numbers. Asserts nothing about time. Run with ``python bench/inprocess.py [--quick]``.
+busy machine slows every column alike. ``--own`` also times s3emu's own part of each request
+(the time spent in :func:`s3emu.intercept.call_app`, what a speed trick changes: its column
+resolves a microsecond where the ratios move by several). Prints a table; ``--json PATH`` also
+writes the numbers. Asserts nothing about time. Run with
+``python bench/inprocess.py [--quick] [--own]``.
 """
 from __future__ import annotations
 
@@ -23,13 +26,15 @@ import json
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import boto3
 import botocore.config
 from botocore.awsrequest import AWSResponse
 
 import s3emu
+import s3emu.intercept
 from s3emu.mock import MockS3
 
 BUCKET = "bench-inprocess"
@@ -94,14 +99,30 @@ def canned_client(responses: dict[str, tuple[int, list[tuple[str, str]], bytes]]
     return s3
 
 
-def bench_requests(calls: int) -> dict[str, dict[str, float]]:
-    """Median microseconds per call, by implementation and operation.
+def timed(function: Callable[..., Any], durations: list[float]) -> Callable[..., Any]:
+    """``function``, appending the duration (s) of each call to ``durations``."""
+    clock = time.perf_counter
+
+    def timed_call(*args: Any) -> Any:
+        started = clock()
+        try:
+            return function(*args)
+        finally:
+            durations.append(clock() - started)
+
+    return timed_call
+
+
+def bench_requests(calls: int, own: bool = False) -> dict[str, dict[str, float]]:
+    """Median microseconds per call, by implementation and operation (and with ``own``,
+    s3emu's own part of its calls, as implementation ``own``).
 
     All implementations stay active together (each client reaches only its own), and single
     calls alternate between them, so a busy machine slows every column alike.
     """
     clients: dict[str, Any] = {}
     mocks: list[Any] = []
+    real_call_app = s3emu.intercept.call_app
     emulator_mock = MockS3()
     emulator_mock.start()
     mocks.append(emulator_mock)
@@ -123,6 +144,10 @@ def bench_requests(calls: int) -> dict[str, dict[str, float]]:
             clients["moto"] = moto_s3
         samples: dict[str, dict[str, list[float]]] = {name: {op: [] for op in OPERATIONS}
                                                       for name in clients}
+        durations: list[float] = []
+        if own:     # s3emu's own part: the time its in-process patch spends in call_app
+            s3emu.intercept.call_app = timed(real_call_app, durations)
+            samples["own"] = {op: [] for op in OPERATIONS}
         clock = time.perf_counter
         for op, run in OPERATIONS.items():
             for s3 in clients.values():
@@ -133,7 +158,10 @@ def bench_requests(calls: int) -> dict[str, dict[str, float]]:
                     started = clock()
                     run(s3)
                     samples[name][op].append(clock() - started)
+                    if own and name == "s3emu":
+                        samples["own"][op].append(durations[-1])
     finally:
+        s3emu.intercept.call_app = real_call_app
         for mock in reversed(mocks):
             mock.stop()
     return {name: {op: statistics.median(v) * 1e6 for op, v in ops.items()}
@@ -184,14 +212,15 @@ def bench_tests(cycles: int) -> dict[str, dict[str, float]]:
 
 def report(requests: dict[str, dict[str, float]], tests: dict[str, dict[str, float]]) -> str:
     names = list(requests)
-    lines = ["Per request (µs, median; ratio to botocore's own cost)",
+    compared = [n for n in names if n not in ("botocore", "own")]
+    lines = ["Per request (µs, median; ratio to botocore's own cost; own: s3emu's own part)",
              f"{'op':<6}" + "".join(f"{n:>12}" for n in names) +
-             "".join(f"{n + '/botocore':>18}" for n in names if n != "botocore")]
+             "".join(f"{n + '/botocore':>18}" for n in compared)]
     for op in OPERATIONS:
         base = requests["botocore"][op]
-        lines.append(f"{op:<6}" + "".join(f"{requests[n][op]:>12.0f}" for n in names) +
-                     "".join(f"{requests[n][op] / base:>18.2f}" for n in names
-                             if n != "botocore"))
+        lines.append(f"{op:<6}" + "".join(f"{requests[n][op]:>12.{int(n == 'own')}f}"
+                                          for n in names) +
+                     "".join(f"{requests[n][op] / base:>18.2f}" for n in compared))
     lines += ["", "Per test: mock on, client, bucket, mock off (ms, median)",
               f"{'':<8}" + "".join(f"{p:>9}" for p in ("start", "client", "bucket", "stop",
                                                         "total"))]
@@ -204,10 +233,12 @@ def report(requests: dict[str, dict[str, float]], tests: dict[str, dict[str, flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls (a smoke run)")
+    parser.add_argument("--own", action="store_true",
+                        help="also time s3emu's own part of each request (in call_app)")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
     args = parser.parse_args(argv)
     calls, cycles = (100, 5) if args.quick else (1500, 40)
-    requests = bench_requests(calls)
+    requests = bench_requests(calls, own=args.own)
     tests = bench_tests(cycles)
     print(f"s3emu {s3emu.__version__}, botocore {botocore.__version__}, "
           f"Python {sys.version.split()[0]}")

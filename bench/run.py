@@ -16,6 +16,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 #: script -> arguments for ``make bench``
 RUNS = {
     "inprocess.py": [],
+    "tricks.py": ["--pairs", "300"],
     "listing.py": ["100000"],
     "multipart.py": ["--size", "256MiB"],
     "server.py": ["--seconds", "5"],

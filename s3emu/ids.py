@@ -14,8 +14,9 @@ from hashlib import blake2b    # CPython's own: cheaper to start than OpenSSL's 
 
 _MASK64 = (1 << 64) - 1
 #: request ids are made several at a time (one short loop, instead of the same cold code on
-#: every request): first this many (a test makes few requests), then twice as many each time,
-#: up to :data:`_MAX_BATCH`
+#: every request: saves 5.5-10.9 µs a request, ``bench/tricks.py``; in a hot loop it saves
+#: nothing): first this many (a test makes few requests), then twice as many each time, up to
+#: :data:`_MAX_BATCH`
 _FIRST_BATCH = 4
 _MAX_BATCH = 64
 
@@ -79,4 +80,5 @@ class Ids:
 
     def upload_id(self) -> str:
         """An opaque multipart upload id."""
-        return base64.urlsafe_b64encode(self._next(b"upl") + self._next(b"up2")).decode().rstrip("=")
+        raw = self._next(b"upl") + self._next(b"up2")
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")

@@ -15,12 +15,11 @@ library, errors and the auth package's users.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from ..auth import users
+from ..auth.users import canonical_id
 from ..errors import InvalidArgument, UnresolvableGrantByEmailAddress
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -40,8 +39,6 @@ GRANT_HEADERS = {"x-amz-grant-read": "READ", "x-amz-grant-write": "WRITE",
                  "x-amz-grant-full-control": "FULL_CONTROL"}
 USER, GROUP = "CanonicalUser", "Group"
 _CANONICAL = re.compile(r"[0-9a-f]{64}\Z")
-#: the canonical id of an account (memoized: it is a SHA-256)
-canonical_id = functools.lru_cache(maxsize=4096)(users.canonical_id)
 _GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*(?:"([^"]*)"|([^,"\s]*))\s*(?:,|\Z)',
                       re.IGNORECASE)
 

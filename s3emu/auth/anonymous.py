@@ -14,7 +14,7 @@ This module imports only the standard library, errors and the operation records.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import AccessDenied, NoSuchBucket
 from ..operations import Operation

@@ -8,7 +8,8 @@ the standard library.
 from __future__ import annotations
 
 import re
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
+from collections.abc import Mapping
 
 _CREDENTIAL_PREFIX = "AWS4-HMAC-SHA256 Credential="
 _VISIBLE_ASCII = re.compile(r"[!-~]*\Z")

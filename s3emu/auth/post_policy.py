@@ -20,12 +20,13 @@ import base64
 import binascii
 import json
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 from ..errors import (AccessDenied, AuthorizationQueryParametersError, EntityTooLarge,
                       EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidPolicyDocument)
 from ..protocol import jsontext, numbers
-from .signing import ALGORITHM, mismatch, parse_amz_date, same, sign_hex, signing_key
+from .signing import ALGORITHM, mismatch, parse_amz_date, same, sign_hex
 from .sigv2 import signature as sigv2_signature
 from .sigv4 import split_credential
 
@@ -169,7 +170,8 @@ def _signer(fields: Mapping[str, str], users: Users, region: str | None) -> User
         user = users.get(parts[0])
         if user is None:
             raise InvalidAccessKeyId(AWSAccessKeyId=parts[0])
-        expected = sign_hex(signing_key(user.secret, parts[1], parts[2], parts[3]), policy)
+        expected = sign_hex(users.signing_key(user.secret, parts[1], parts[2], parts[3]),
+                            policy)
         provided = fields["x-amz-signature"]
     else:
         for name in ("AWSAccessKeyId", "Signature"):

@@ -21,7 +21,7 @@ from ..errors import AccessDenied, AuthorizationQueryParametersError, InvalidAcc
 from ..protocol import numbers
 from .request import Request, Verified
 from .signing import (ALGORITHM, MAX_SKEW_SECONDS, UNSIGNED_PAYLOAD, canonical_queries,
-                      iso_seconds, parse_amz_date, signing_key)
+                      iso_seconds, parse_amz_date)
 from .sigv4 import check_scope, check_signature, split_credential
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ def verify_query(request: Request, users: Users) -> Verified:
         raise AuthorizationQueryParametersError(
             "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
     expires = _expires(query["X-Amz-Expires"])
-    check_scope(parts, timestamp, request, AuthorizationQueryParametersError, _PREFIX)
+    check_scope(parts, timestamp, request.expected_region, request.region_from_bucket,
+                AuthorizationQueryParametersError, _PREFIX)
     user = users.get(parts[0])
     if user is None:
         raise InvalidAccessKeyId(AWSAccessKeyId=parts[0])
@@ -92,7 +93,7 @@ def verify_query(request: Request, users: Users) -> Verified:
     else:
         content_hash = query.get("X-Amz-Content-Sha256", UNSIGNED_PAYLOAD)
     scope = "/".join(parts[1:])
-    key = signing_key(user.secret, parts[1], parts[2])
+    key = users.signing_key(user.secret, parts[1], parts[2])
     provided = query["X-Amz-Signature"]
     check_signature(request, key, user.access_key, provided, timestamp, scope,
                     canonical_queries(request.raw_query, without="X-Amz-Signature"), signed,

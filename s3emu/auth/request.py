@@ -12,11 +12,13 @@ This module imports only the standard library.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Mapping
 
 if TYPE_CHECKING:
     from ..protocol.chunked import Decoded
     from .identify import Credential
+    from .signing import SigningKey
     from .users import User
 
 
@@ -44,7 +46,7 @@ class Verified(NamedTuple):
 
     user: User
     #: SigV4 only: signing key, credential scope, request timestamp and seed signature
-    key: bytes | None = None
+    key: SigningKey | None = None
     scope: str = ""
     timestamp: str = ""
     signature: str = ""

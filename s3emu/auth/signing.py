@@ -3,8 +3,9 @@
 - :func:`canonical_uris` and :func:`canonical_query` turn the raw request target into SigV4's
   canonical form (S3 encodes the path only once and never normalises it; query names and
   values are decoded once and re-encoded with the unreserved set, then sorted).
-- :func:`signing_key` derives (and caches, in memory only) the SigV4 key for ``(secret, date,
-  region, service)``.
+- :func:`signing_key` derives the SigV4 key for ``(secret, date, region, service)`` (the
+  emulator's :class:`~.users.Users` memoizes it, per emulator) and :func:`sign_hex` signs
+  with it.
 - :func:`mismatch` builds S3's SignatureDoesNotMatch with the string to sign (and the canonical
   request) and their hex bytes. The secret never appears in any error.
 
@@ -15,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import threading
 from datetime import datetime, timezone
-from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote, unquote_to_bytes
 
 from ..errors import SignatureDoesNotMatch
+from ..memo import memo
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
@@ -41,12 +42,8 @@ SIGV4_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/]*\Z")
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-_.~]*\Z")
 _HEX_DIGITS = "0123456789abcdefABCDEF"
-_KEYS: dict[tuple[str, str, str, str], bytes] = {}
-_KEYS_LOCK = threading.Lock()
-_KEYS_MAX = 256
 
 
-@lru_cache(maxsize=256)         # mostly the empty body's hash
 def is_sha256_hex(value: str) -> bool:
     return len(value) == 64 and not value.strip(_HEX_DIGITS)
 
@@ -91,7 +88,7 @@ def canonical_query(raw_query: str, *, without: str | None = None, plus: str = "
     return "&".join(f"{name}={value}" for name, value in pairs)
 
 
-@lru_cache(maxsize=1024)        # the same few queries come again and again
+@memo(1024)     # the same few queries come again and again (see s3emu.memo)
 def canonical_queries(raw_query: str, *, without: str | None = None) -> tuple[str, ...]:
     """The canonical query; when the raw query holds a ``+``, both readings of it (a literal
     plus, and a space as form encoding writes it; which one a client signed varies)."""
@@ -148,49 +145,40 @@ def sha256_hex(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()   # OpenSSL's: SHA-NI where the CPU has it
 
 
-def signing_key(secret: str, date: str, region: str, service: str = "s3") -> bytes:
-    """The SigV4 signing key for ``date`` (YYYYMMDD), ``region`` and ``service``; cached."""
-    cache_key = (secret, date, region, service)
-    key = _KEYS.get(cache_key)
-    if key is None:
-        key = hmac.new(f"AWS4{secret}".encode(), date.encode(), hashlib.sha256).digest()
-        for part in (region, service, "aws4_request"):
-            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        _remember(_KEYS, cache_key, key)
-    return key
+class SigningKey(NamedTuple):
+    """A SigV4 signing key, as the states of SHA-256 after its HMAC inner and outer pads
+    (RFC 2104): :func:`sign_hex` copies them instead of hashing the pads again."""
+
+    inner: Any
+    outer: Any
 
 
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    """Keep ``value`` in one of this module's in-memory caches (emptied when full)."""
-    with _KEYS_LOCK:
-        if len(cache) >= _KEYS_MAX:
-            cache.clear()
-        cache[key] = value
-
-
-def sign_hex(key: bytes, text: str) -> str:
-    """Lower-case hex HMAC-SHA256 of ``text`` under ``key`` (RFC 2104, with the key's inner
-    and outer pad states hashed once per key and copied per message)."""
-    pads = _PADS.get(key)
-    if pads is None:
-        pads = _pads(key)
-    inner = pads[0].copy()
-    inner.update(text.encode("utf-8", "surrogateescape"))
-    outer = pads[1].copy()
-    outer.update(inner.digest())
-    return outer.hexdigest()
-
-
-_PADS: dict[bytes, tuple[Any, Any]] = {}
 _INNER = bytes(b ^ 0x36 for b in range(256))
 _OUTER = bytes(b ^ 0x5C for b in range(256))
 
 
-def _pads(key: bytes) -> tuple[Any, Any]:
-    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-    pads = (hashlib.sha256(block.translate(_INNER)), hashlib.sha256(block.translate(_OUTER)))
-    _remember(_PADS, key, pads)
-    return pads
+def signing_key(secret: str, date: str, region: str, service: str = "s3") -> SigningKey:
+    """The SigV4 signing key for ``date`` (YYYYMMDD), ``region`` and ``service``."""
+    key = hmac.digest(f"AWS4{secret}".encode(), date.encode(), "sha256")
+    for part in (region, service, "aws4_request"):
+        key = hmac.digest(key, part.encode(), "sha256")
+    block = key.ljust(64, b"\0")     # 32 bytes: shorter than SHA-256's block, never hashed
+    return SigningKey(hashlib.sha256(block.translate(_INNER)),
+                      hashlib.sha256(block.translate(_OUTER)))
+
+
+def sign_hex(key: SigningKey, text: str) -> str:
+    """Lower-case hex HMAC-SHA256 of ``text`` under ``key``.
+
+    Written out (RFC 2104, from the key's pad states) instead of the standard library's
+    ``hmac``, because it pays: OpenSSL's HMAC sets up a fresh context on every call, and
+    between botocore's calls (cold CPU caches) that costs 7.6-10.4 µs more a request, 1.6-1.8%
+    (``bench/tricks.py``; hot in a loop, 1.0 against 2.5 µs)."""
+    inner = key.inner.copy()
+    inner.update(text.encode("utf-8", "surrogateescape"))
+    outer = key.outer.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 def same(given: str, expected: str) -> bool:
@@ -236,7 +224,6 @@ def mismatch(access_key: str, string_to_sign: str, provided: str,
     return SignatureDoesNotMatch(**fields)
 
 
-@lru_cache(maxsize=256)
 def parse_amz_date(text: str) -> datetime | None:
     """An ISO 8601 basic timestamp (``20250101T000000Z``) or None."""
     if len(text) != 16 or not text.isascii() or text[8] != "T" or text[15] != "Z" or not (

@@ -19,7 +19,8 @@ import hashlib
 import hmac
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 from ..errors import AccessDenied, InvalidAccessKeyId, InvalidArgument

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Mapping
-from weakref import ref
+from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Mapping, Sequence
 
 from ..errors import (AccessDenied, AuthorizationHeaderMalformed, InvalidAccessKeyId,
                       InvalidArgument, InvalidRequest, NotImplemented_, RequestTimeTooSkewed,
@@ -25,27 +25,23 @@ from ..errors import (AccessDenied, AuthorizationHeaderMalformed, InvalidAccessK
 from .identify import usual_form
 from .request import Request, Verified
 from .signing import (ALGORITHM, MAX_SKEW_SECONDS, PAYLOAD_TOKENS, STREAMING_ECDSA,
-                      STREAMING_ECDSA_TRAILER, SIGV4_TIME_FORMAT, canonical_headers,
+                      STREAMING_ECDSA_TRAILER, SIGV4_TIME_FORMAT, SigningKey, canonical_headers,
                       canonical_queries, canonical_uris, is_sha256_hex, iso_seconds, mismatch,
-                      parse_amz_date, same, sha256_hex, sign_hex, signing_key)
+                      parse_amz_date, same, sha256_hex, sign_hex)
 
 if TYPE_CHECKING:
-    from .users import Users
+    from .users import User, Users
 
 _MALFORMED = "The authorization header is malformed; "
 _CREDENTIAL_FORM = ('the Credential is mal-formed; expecting '
                     '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
 NO_DATE = "AWS authentication requires a valid Date or x-amz-date header"
-#: the last header-signed request whose credential, scope and date checked out (see
-#: :func:`verify_header`)
-_last_checked: tuple = (lambda: None, None, None)
 _MAX_SKEW = timedelta(seconds=MAX_SKEW_SECONDS)
-#: what the parts of a usual-form Authorization header are made of: printable ASCII, no space
 
 
-def check_signature(request: Request, key: bytes, access_key: str, provided: str,
-                    timestamp: str, scope: str, queries: tuple[str, ...], signed: list[str],
-                    content_hash: str) -> None:
+def check_signature(request: Request, key: SigningKey, access_key: str, provided: str,
+                    timestamp: str, scope: str, queries: tuple[str, ...],
+                    signed: Sequence[str], content_hash: str) -> None:
     """Compare ``provided`` with the signature of the request; SignatureDoesNotMatch.
 
     The canonical request is ``method, uri, query, canonical headers, signed header names,
@@ -73,16 +69,16 @@ def split_credential(credential: str) -> list[str] | None:
     return parts
 
 
-def check_scope(parts: list[str], timestamp: str, request: Request,
+def check_scope(parts: list[str], timestamp: str, expected: str | None, from_bucket: bool,
                 error: type[S3Error], prefix: str) -> None:
-    """The credential scope against the request date, expected region and service."""
+    """The credential scope against the request date, the expected region (None: any; with
+    ``from_bucket``, the addressed bucket's) and the service."""
     _, date, region, service, terminal = parts
     if date != timestamp[:8]:
         raise error(f'{prefix}Invalid credential date "{date}". This date is not the same as '
                     f'X-Amz-Date: "{timestamp[:8]}".')
-    expected = request.expected_region
     if expected is not None and region != expected:
-        headers = {"x-amz-bucket-region": expected} if request.region_from_bucket else None
+        headers = {"x-amz-bucket-region": expected} if from_bucket else None
         raise error(f"{prefix}the region '{region}' is wrong; expecting '{expected}'",
                     headers=headers, Region=expected)
     if service != "s3":
@@ -165,37 +161,70 @@ def payload_hash(headers: Mapping[str, str]) -> str:
         ArgumentName="x-amz-content-sha256", ArgumentValue=value)
 
 
+class Checked(NamedTuple):
+    """A credential whose scope, date and access key checked out, and what the signature
+    check needs of it."""
+
+    user: User
+    #: the request time, and the date header's value as sent
+    when: datetime
+    given: str
+    key: SigningKey
+    scope: str
+    #: the timestamp of the string to sign
+    timestamp: str
+    signed: tuple[str, ...]
+
+
+def _checked(users: Users, parts: list[str], signed: list[str], when: datetime,
+             timestamp: str, given: str, expected: str | None, from_bucket: bool) -> Checked:
+    check_scope(parts, timestamp, expected, from_bucket, AuthorizationHeaderMalformed,
+                _MALFORMED)
+    user = users.get(parts[0])
+    if user is None:
+        raise InvalidAccessKeyId(AWSAccessKeyId=parts[0])
+    return Checked(user, when, given, users.signing_key(user.secret, parts[1], parts[2]),
+                   "/".join(parts[1:]), timestamp, tuple(signed))
+
+
+def checked_credential(users: Users, credential: str, signed: str, amz_date: str,
+                       expected: str | None, from_bucket: bool) -> Checked:
+    """The checks before the signature of a header in the usual form (``credential`` and
+    ``signed`` are its parts, :func:`.identify.usual_form`) with an ``x-amz-date``.
+
+    They depend on these arguments alone, which repeat from request to request (an SDK signs
+    each request anew, but with the same credential and signed headers, and the same date
+    within a second): each :class:`~.users.Users` memoizes this for its users, so a request
+    whose credential was checked a moment ago skips parsing and checking it again (the
+    signature itself is checked every time). Saves 10-12 µs a request (``bench/tricks.py``, see
+    :mod:`s3emu.memo`)."""
+    parts = split_credential(credential)
+    if parts is None:
+        raise AuthorizationHeaderMalformed(_MALFORMED + _CREDENTIAL_FORM)
+    when, timestamp, given = request_time({"x-amz-date": amz_date})
+    return _checked(users, parts, signed.split(";"), when, timestamp, given, expected,
+                    from_bucket)
+
+
 def verify_header(request: Request, users: Users) -> Verified:
     """Check a request signed with SigV4 in its Authorization header."""
-    global _last_checked
     headers = request.headers
     authorization = headers["authorization"]
     credential = request.credential
     usual = credential.usual if credential is not None else usual_form(authorization)
     amz_date = headers.get("x-amz-date")
-    # what the checks before the signature depend on (None: not a form that is remembered)
-    memo = None if usual is None or amz_date is None else (
-        usual[0], usual[1], amz_date, request.expected_region, request.region_from_bucket)
-    last = _last_checked
-    if memo is not None and last[0]() is users and last[1] == memo and \
-            users.get(last[2].access_key) is last[2]:
-        # the same credential, signed headers and date as the last request: its checks up to
-        # the signature passed, and its signing key is known
-        _, _, user, when, key, scope, timestamp, signed = last
-        given, provided = amz_date, usual[2]
+    if usual is not None and amz_date is not None:
+        checked = users.checked_credential(usual[0], usual[1], amz_date,
+                                           request.expected_region, request.region_from_bucket)
+        provided = usual[2]
     else:
         parts, signed, provided = parse_authorization(authorization, usual)
         when, timestamp, given = request_time(headers)
-        check_scope(parts, timestamp, request, AuthorizationHeaderMalformed, _MALFORMED)
-        user = users.get(parts[0])
-        if user is None:
-            raise InvalidAccessKeyId(AWSAccessKeyId=parts[0])
-        scope = "/".join(parts[1:])
-        key = signing_key(user.secret, parts[1], parts[2])
-        if memo is not None:
-            _last_checked = (ref(users), memo, user, when, key, scope, timestamp, signed)
+        checked = _checked(users, parts, signed, when, timestamp, given,
+                           request.expected_region, request.region_from_bucket)
+    user, when, given, key, scope, timestamp, signed_names = checked
     check_skew(when, given, request.now)
     content_hash = payload_hash(headers)
     check_signature(request, key, user.access_key, provided, timestamp, scope,
-                    canonical_queries(request.raw_query), signed, content_hash)
+                    canonical_queries(request.raw_query), signed_names, content_hash)
     return Verified(user, key, scope, timestamp, provided)

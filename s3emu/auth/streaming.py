@@ -16,7 +16,8 @@ This module imports only the standard library, errors and the auth package.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from .signing import EMPTY_SHA256, mismatch, same, sha256_hex, sign_hex
 

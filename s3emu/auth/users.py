@@ -1,12 +1,20 @@
 """Users (access key + secret) and the accounts they belong to.
 
 Secrets live in memory only, for computing signatures; they are never logged, journaled or
-dumped. This module imports only the standard library.
+dumped. What is derived from them (SigV4 signing keys, the checks of a credential) is memoized
+by the :class:`Users` that holds them, so it is never shared between emulators (see
+:mod:`s3emu.memo`). This module imports only the standard library, the memo helper and the
+signers it memoizes for.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
+
+from ..memo import memo
+from . import sigv4
+from .signing import signing_key
 
 #: The default account: what the default ``testing``/``testing`` user belongs to.
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -37,12 +45,18 @@ ANONYMOUS = User("", "", account_id="anonymous", display_name="anonymous")
 
 
 class Users:
-    """The emulator's users, by access key, and the accounts' e-mail addresses."""
+    """The emulator's users, by access key, the accounts' e-mail addresses, and the memos of
+    what is derived from the users' secrets."""
 
     def __init__(self) -> None:
         self._by_key: dict[str, User] = {}
         #: account e-mail addresses (lower-case) -> account id, for ACL grants by e-mail
         self.emails: dict[str, str] = {}
+        #: :func:`.signing.signing_key`, memoized: ``(secret, date, region[, service])`` ->
+        #: the SigV4 signing key (four HMACs saved per presigned or POST request)
+        self.signing_key = memo(64)(signing_key)
+        #: :func:`.sigv4.checked_credential` for these users, memoized (see there)
+        self.checked_credential = memo(64)(partial(sigv4.checked_credential, self))
 
     def add(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
             name: str | None = None, email: str | None = None) -> User:
@@ -50,6 +64,7 @@ class Users:
                     name or (DEFAULT_DISPLAY_NAME if account_id == DEFAULT_ACCOUNT_ID
                              else f"account-{account_id}"))
         self._by_key[access_key] = user
+        self.checked_credential.cache_clear()   # it names users: one may have been replaced
         if email is not None:
             self.emails[email.lower()] = account_id
         return user

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
 
 from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
 from . import presign, sigv2, sigv4
@@ -30,7 +31,7 @@ from .anonymous import authorize_anonymous
 from .request import Authenticated, Request, Verified
 from .signing import STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, is_sha256_hex
 from .streaming import chunk_verifier
-from .users import ANONYMOUS, User
+from .users import ANONYMOUS
 
 if TYPE_CHECKING:
     from ..clock import Clock

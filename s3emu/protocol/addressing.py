@@ -13,8 +13,8 @@ This module imports only the standard library and errors.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 from ..errors import InvalidURI
@@ -63,7 +63,6 @@ def _unescaped_bytes(raw: str) -> str:
         return raw
 
 
-@lru_cache(maxsize=1024)
 def split_host(host: str) -> tuple[str | None, str | None]:
     """``(bucket, region)`` named by a Host header (either may be None)."""
     host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()

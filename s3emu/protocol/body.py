@@ -8,14 +8,15 @@ This module imports only the standard library, the model's Blob and the protocol
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Tuple, Type
+from typing import Any
+from collections.abc import Mapping
 
 from ..errors import IncompleteBody, S3Error
 from ..model.blob import EMPTY_BLOB, Blob
 from . import chunked, numbers
 
 #: A body cap: the most bytes read, and the error answered beyond them.
-Cap = Tuple[int, Type[S3Error]]
+Cap = tuple[int, type[S3Error]]
 
 _BLOCK = 8 << 20
 
@@ -90,7 +91,7 @@ def read_payload(environ: dict[str, Any], headers: Mapping[str, str],
     declared = headers.get("x-amz-decoded-content-length")
     size = numbers.count(declared)
     _refuse_over(size, cap)
-    # in-process: a small body is one bytes object
+    # a small body handed over whole (in-process) is one bytes object: decoded in one step
     decoded = chunked.decode_one_chunk(given) if type(given) is bytes else None
     if decoded is None:
         decoded = chunked.decode(read_raw(environ, _raw_cap(cap), given))

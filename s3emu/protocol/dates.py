@@ -1,22 +1,28 @@
 """S3's date formats: RFC 7231 in headers, ISO 8601 with milliseconds in XML, and parsing of
 the HTTP dates clients send in conditional headers.
 
-This module imports only the standard library.
+Both formatters are memoized (see :mod:`s3emu.memo`): under the emulator's clock the same
+instants recur (a response's ``Date``, an object's ``Last-Modified``, a listing's dates).
+Measured per request (``bench/tricks.py``): the ``Date`` and ``Last-Modified`` memo saves 8-12
+µs, the ISO 8601 one 8.6 µs a listing of one object.
+
+This module imports only the standard library and the memo helper.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import lru_cache
 from email.utils import format_datetime, parsedate_to_datetime
 
+from ..memo import memo
 
-@lru_cache(maxsize=512)
+
+@memo(512)
 def http_date(when: datetime) -> str:
     """RFC 7231 date: ``Wed, 01 Jan 2025 00:00:00 GMT``."""
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def iso8601(when: datetime) -> str:
     """S3's timestamp format in XML bodies: ``2025-01-01T00:00:00.000Z``."""
     when = when.astimezone(timezone.utc)

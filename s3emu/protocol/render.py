@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from ..errors import S3Error
 from . import xml

@@ -12,7 +12,7 @@ This module imports only the standard library.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 _TABLE = """
 GET    service                                                  ListBuckets
@@ -186,9 +186,6 @@ _BY_TARGET: dict[tuple[str, str], tuple[Route, ...]] = {}
 for _route in ROUTES:
     _BY_TARGET[(_route.method, _route.target)] = (
         *_BY_TARGET.get((_route.method, _route.target), ()), _route)
-#: the rows of each group that need no query parameter: all a request without a query can match
-_BY_TARGET_NO_QUERY: dict[tuple[str, str], tuple[Route, ...]] = {
-    group: tuple(r for r in rows if not r.query) for group, rows in _BY_TARGET.items()}
 
 
 def target_of(bucket: str | None, key: str | None) -> str:
@@ -203,7 +200,7 @@ def resolve(method: str, target: str, query: Mapping[str, str],
 
     ``headers`` must be keyed by lower-case header name.
     """
-    for route in (_BY_TARGET if query else _BY_TARGET_NO_QUERY).get((method, target), ()):
+    for route in _BY_TARGET.get((method, target), ()):
         if route.matches(query, headers):
             return route.op
     return None

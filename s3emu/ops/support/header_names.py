@@ -3,13 +3,16 @@
 A write reads its headers for user metadata, content attributes, an ACL and server-side
 encryption; :class:`HeaderNames` says which of these a request's names include, so a handler
 skips the parsing they do not call for. Clients send the same few sets of names again and
-again: :func:`names_of` works each set out once.
+again: :func:`names_of` works each set out once (a memo, see :mod:`s3emu.memo`: it saves
+9.4 µs of a PutObject, ``bench/tricks.py``).
 
-This module imports only the standard library.
+This module imports only the standard library and the memo helper.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
+
+from ...memo import memo
 
 #: request header -> model content field
 CONTENT_HEADERS = {
@@ -45,16 +48,10 @@ class HeaderNames:
         self.sse = any(name.startswith("x-amz-server-side-encryption") for name in names)
 
 
-_NAMES: dict[tuple[str, ...], HeaderNames] = {}
+#: a :class:`HeaderNames` by its tuple of names
+_names = memo(256)(HeaderNames)
 
 
 def names_of(headers: Mapping[str, str]) -> HeaderNames:
     """The :class:`HeaderNames` of ``headers`` (names in lower case)."""
-    names = tuple(headers)
-    found = _NAMES.get(names)
-    if found is None:
-        found = HeaderNames(names)
-        if len(_NAMES) >= 256:
-            _NAMES.clear()
-        _NAMES[names] = found
-    return found
+    return _names(tuple(headers))
