@@ -75,10 +75,9 @@ class Acl:
             if grant.kind == USER:
                 if canonical is not None and grant.grantee == canonical:
                     return True
-            elif grant.grantee == ALL_USERS or (grant.grantee == AUTHENTICATED_USERS
-                                                and authenticated):
-                if not ignore_public:
-                    return True
+            elif (grant.grantee == ALL_USERS or (grant.grantee == AUTHENTICATED_USERS
+                                                 and authenticated)) and not ignore_public:
+                return True
         return False
 
     def only_full_control_to(self, account: str) -> bool:

@@ -112,10 +112,12 @@ def _principals(value: Any) -> Principals:
             for item in items:
                 if item == "*":
                     everyone = True
-                elif _ACCOUNT.match(item) or _ROOT.match(item):
-                    accounts.add(item if _ACCOUNT.match(item) else _ROOT.match(item).group(1))
-                elif _USER.match(item):
-                    users.add(_USER.match(item).groups())  # type: ignore[arg-type]
+                elif _ACCOUNT.match(item):
+                    accounts.add(item)
+                elif (root := _ROOT.match(item)) is not None:
+                    accounts.add(root.group(1))
+                elif (user := _USER.match(item)) is not None:
+                    users.add((user.group(1), user.group(2)))
                 elif not _OTHER_ARN.match(item):
                     raise MalformedPolicy(invalid)
         elif kind == "CanonicalUser":
@@ -241,10 +243,10 @@ def _is_public(allow: bool, principals: Principals, not_principal: bool,
         if test.key == "aws:sourceip" and test.operator == "IpAddress":
             if all(not v.strip().endswith("/0") for v in test.values):
                 return False
-        elif test.key in _RESTRICTING_KEYS and test.operator in _FIXED_OPERATORS:
-            if all("*" not in v and "?" not in v for v in test.values):
-                if test.key != "aws:userid" or not any(v.endswith(":*") for v in test.values):
-                    return False
+        elif test.key in _RESTRICTING_KEYS and test.operator in _FIXED_OPERATORS and \
+                all("*" not in v and "?" not in v for v in test.values) and \
+                (test.key != "aws:userid" or not any(v.endswith(":*") for v in test.values)):
+            return False
     return True
 
 

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from collections.abc import Mapping
 
-from ..errors import (AccessDenied, AuthorizationQueryParametersError, EntityTooLarge,
+from ..errors import (S3Error, AccessDenied, AuthorizationQueryParametersError, EntityTooLarge,
                       EntityTooSmall, InvalidAccessKeyId, InvalidArgument, InvalidPolicyDocument)
 from ..protocol import jsontext, numbers
 from .signing import ALGORITHM, mismatch, parse_amz_date, same, sign_hex
@@ -39,7 +39,7 @@ _SIGV4_FIELDS = ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-sig
 _INVALID = "Invalid according to Policy: "
 
 
-def missing_field(name: str) -> InvalidArgument:
+def missing_field(name: str) -> S3Error:
     return InvalidArgument(f"Bucket POST must contain a field named '{name}'.  If it is "
                            "specified, please check the order of the fields.",
                            ArgumentName=name, ArgumentValue="")
@@ -51,7 +51,7 @@ def is_signed(fields: Mapping[str, str]) -> bool:
                                            *_SIGV4_FIELDS))
 
 
-def _policy_error(detail: str) -> InvalidPolicyDocument:
+def _policy_error(detail: str) -> S3Error:
     return InvalidPolicyDocument(f"Invalid Policy: {detail}")
 
 
@@ -142,7 +142,7 @@ def _holds(op: str, value: str | None, operand: str, field: str) -> bool:
     return value.startswith(operand)
 
 
-def _failed(op: str, field: str, operand: str) -> AccessDenied:
+def _failed(op: str, field: str, operand: str) -> S3Error:
     shown = json.dumps([op, f"${field}", operand])
     return AccessDenied(f"{_INVALID}Policy Condition failed: {shown}")
 

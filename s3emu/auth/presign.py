@@ -15,7 +15,7 @@ This module imports only the standard library, errors and the auth package.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AccessDenied, AuthorizationQueryParametersError, InvalidAccessKeyId
 from ..protocol import numbers
@@ -79,9 +79,10 @@ def verify_query(request: Request, users: Users) -> Verified:
         raise AccessDenied("Request is not valid yet")
     ends = signed_at + timedelta(seconds=expires)
     if now > ends:
-        raise AccessDenied("Request has expired", **{
+        expired: dict[str, Any] = {
             "X-Amz-Expires": str(expires), "Expires": iso_seconds(ends),
-            "ServerTime": iso_seconds(now)})
+            "ServerTime": iso_seconds(now)}
+        raise AccessDenied("Request has expired", **expired)
     signed = query["X-Amz-SignedHeaders"].split(";")
     unsigned = sorted(name for name in request.headers
                       if name.startswith("x-amz-") and name not in signed)

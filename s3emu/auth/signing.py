@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote, unquote_to_bytes
 
-from ..errors import SignatureDoesNotMatch
+from ..errors import S3Error, SignatureDoesNotMatch
 from ..memo import memo
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -211,11 +211,11 @@ def redact(text: str) -> str:
 
 
 def mismatch(access_key: str, string_to_sign: str, provided: str,
-             canonical_request: str | None = None) -> SignatureDoesNotMatch:
+             canonical_request: str | None = None) -> S3Error:
     """S3's SignatureDoesNotMatch, with what S3 computed (never the secret, and never an SSE-C
     key: a key's value in the string to sign or canonical request is shown as ``REDACTED``)."""
     string_to_sign = redact(string_to_sign)
-    fields = {"AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
+    fields: dict[str, Any] = {"AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
               "SignatureProvided": provided, "StringToSignBytes": hex_bytes(string_to_sign)}
     if canonical_request is not None:
         canonical_request = redact(canonical_request)

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..access.enforce import allowed
-from ..errors import (AccessDenied, InvalidArgument, InvalidBucketState, InvalidRequest,
+from ..errors import (AccessDenied, InvalidArgument, S3Error, InvalidBucketState, InvalidRequest,
                       MalformedXML, NoSuchObjectLockConfiguration,
                       ObjectLockConfigurationNotFoundError)
 from ..model.bucket import Bucket
@@ -51,7 +51,7 @@ NEEDS_DIGEST = ("Content-MD5 OR x-amz-checksum- HTTP header is required for Put 
 _MAX_DAYS, _MAX_YEARS = 36500, 100
 
 
-def _argument(message: str, name: str, value: Any) -> InvalidArgument:
+def _argument(message: str, name: str, value: Any) -> S3Error:
     return InvalidArgument(message, ArgumentName=name, ArgumentValue=value)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Mapping
 from collections.abc import Iterable
 
 from ..errors import S3Error
@@ -66,7 +66,7 @@ def respond(reply: Reply, *, head: bool, request_id: str, host_id: str,
     headers = reply.headers
     if reply.xml is not None:
         root, children = reply.xml
-        if root == "Error":
+        if root == "Error" and isinstance(children, Mapping):
             children = {**children, "RequestId": request_id, "HostId": host_id}
             body = xml.render(root, children, namespace=False)
         else:

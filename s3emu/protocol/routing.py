@@ -156,10 +156,7 @@ class Route:
         for name, value in self.query:
             if name not in query or (value is not None and query[name] != value):
                 return False
-        for header in self.headers:
-            if header not in headers:
-                return False
-        return True
+        return all(header in headers for header in self.headers)
 
     def describe(self) -> str:
         conds = [f"?{n}" + (f"={v}" if v is not None else "") for n, v in self.query]
