@@ -3,7 +3,7 @@ serving (a WSGI callable). It builds the :class:`~s3emu.services.Services` the l
 receive; none of them holds the Emulator."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, overload
 
 from dataclasses import replace
 
@@ -21,6 +21,44 @@ from .settings import S3_MIN_PART_SIZE, Settings
 from .throttle import Throttle
 
 __all__ = ["Emulator", "S3_MIN_PART_SIZE"]
+
+
+_T = TypeVar("_T")
+
+
+class _Service(Generic[_T]):
+    """An Emulator attribute that is one of its services (read-only)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, emu: None, owner: type | None = None) -> _Service[_T]: ...
+    @overload
+    def __get__(self, emu: Emulator, owner: type | None = None) -> _T: ...
+
+    def __get__(self, emu: Emulator | None, owner: type | None = None) -> Any:
+        return self if emu is None else getattr(emu._services, self.name)
+
+
+class _Setting:
+    """An Emulator attribute that reads one field of its frozen
+    :class:`~s3emu.settings.Settings`; setting it makes new settings (between requests)."""
+
+    def __init__(self, *, read_only: bool = False) -> None:
+        self.read_only = read_only
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, emu: Emulator | None, owner: type | None = None) -> Any:
+        return self if emu is None else getattr(emu.settings, self.name)
+
+    def __set__(self, emu: Emulator, value: Any) -> None:
+        if self.read_only:
+            raise AttributeError(f"{self.name} is fixed when the Emulator is made")
+        emu._configure(**{self.name: value})
 
 
 class Emulator:
@@ -85,39 +123,16 @@ class Emulator:
         """The services the app works with (settings, store, clock, ids, users, ...)."""
         return self._services
 
-    @property
-    def settings(self) -> Settings:
-        return self._services.settings
-
-    @property
-    def clock(self) -> Clock:
-        return self._services.clock
-
-    @property
-    def store(self) -> Store:
-        return self._services.store
-
-    @property
-    def ids(self) -> Ids:
-        return self._services.ids
-
-    @property
-    def users(self) -> Users:
-        return self._services.users
-
-    @property
-    def journal(self) -> Journal:
-        return self._services.journal
-
-    @property
-    def throttle(self) -> Throttle:
-        """Per-prefix request budgets (off unless configured)."""
-        return self._services.throttle
-
-    @property
-    def faults(self) -> Faults:
-        """Injected faults (see :mod:`s3emu.faults`)."""
-        return self._services.faults
+    settings: _Service[Settings] = _Service()
+    clock: _Service[Clock] = _Service()
+    store: _Service[Store] = _Service()
+    ids: _Service[Ids] = _Service()
+    users: _Service[Users] = _Service()
+    journal: _Service[Journal] = _Service()
+    #: per-prefix request budgets (off unless configured)
+    throttle: _Service[Throttle] = _Service()
+    #: injected faults (see :mod:`s3emu.faults`)
+    faults: _Service[Faults] = _Service()
 
     def _rebuild(self, **changes: object) -> None:
         self._services = replace(self._services, **changes)  # type: ignore[arg-type]
@@ -127,41 +142,16 @@ class Emulator:
         self._rebuild(settings=replace(self._services.settings, **changes))  # type: ignore
 
     # -- configuration (settings may be changed between requests) ----------------------------
-    @property
-    def region(self) -> str:
-        return self.settings.region
-
-    @region.setter
-    def region(self, value: str) -> None:
-        self._configure(region=value)
-
-    @property
-    def auth(self) -> str:
-        return self.settings.auth
-
-    @auth.setter
-    def auth(self, value: str) -> None:
-        self._configure(auth=value)
-
-    @property
-    def min_part_size(self) -> int:
-        return self.settings.min_part_size
-
-    @min_part_size.setter
-    def min_part_size(self, value: int) -> None:
-        self._configure(min_part_size=value)
-
-    @property
-    def seed(self) -> str:
-        return self.settings.seed
-
-    @property
-    def block_sse_c(self) -> bool:
-        return self.settings.block_sse_c
-
-    @block_sse_c.setter
-    def block_sse_c(self, value: bool) -> None:
-        self._configure(block_sse_c=value)
+    #: the region it stands for (see the class docstring); settable between requests
+    region = _Setting()
+    #: ``"on"`` or ``"off"``; settable between requests
+    auth = _Setting()
+    #: the smallest multipart part but the last; settable between requests
+    min_part_size = _Setting()
+    #: whether buckets that never set ``BlockedEncryptionTypes`` refuse SSE-C; settable
+    block_sse_c = _Setting()
+    #: the seed of the deterministic ids (fixed once made)
+    seed = _Setting(read_only=True)
 
     @property
     def account_emails(self) -> dict[str, str]:

@@ -244,9 +244,7 @@ def _bucket_sidecar(region: str, settings: BucketSettings) -> dict[str, Any]:
         config["MfaDelete"] = settings.mfa_delete
     lock = settings.object_lock
     if lock is not None:
-        config["ObjectLock"] = {name: value for name, value in (
-            ("Mode", lock.mode), ("Days", lock.days), ("Years", lock.years))
-            if value is not None}
+        config["ObjectLock"] = _present(Mode=lock.mode, Days=lock.days, Years=lock.years)
     return config
 
 
@@ -318,12 +316,16 @@ def _sidecar_of(version: ObjectVersion) -> dict[str, Any]:
         meta["VersionId"] = version.version_id
     lock = version.lock
     if lock is not None:
-        meta["ObjectLock"] = {name: value for name, value in (
-            ("Mode", lock.mode),
-            ("RetainUntilDate", lock.retain_until.isoformat() if lock.retain_until else None),
-            ("LegalHold", None if lock.legal_hold is None else
-             ("ON" if lock.legal_hold else "OFF"))) if value is not None}
+        meta["ObjectLock"] = _present(
+            Mode=lock.mode,
+            RetainUntilDate=lock.retain_until.isoformat() if lock.retain_until else None,
+            LegalHold=None if lock.legal_hold is None else ("ON" if lock.legal_hold else "OFF"))
     return meta
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """The fields that are set (not None)."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def _guess_type(key: str) -> str:

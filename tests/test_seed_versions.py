@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import boto3
+import pytest
 
 import s3emu
 
@@ -55,12 +56,9 @@ def test_dump_and_load_keep_version_stacks_markers_and_locks(tmp_path):
         assert len(_versions(s3, "vers")[0]) == len(before["vers"][0]) + 1
 
 
-def test_an_unversioned_dump_has_no_version_files(tmp_path):
-    emu = s3emu.Emulator()
-    with s3emu.mock_s3(emulator=emu):
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="plain")
-        s3.put_object(Bucket="plain", Key="a", Body=b"a")
-        emu.dump(tmp_path)
+@pytest.mark.s3emu(buckets=["plain"])
+def test_an_unversioned_dump_has_no_version_files(s3emu, s3_client, tmp_path):
+    s3_client.put_object(Bucket="plain", Key="a", Body=b"a")
+    s3emu.dump(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "plain", "plain/a"]

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_plugin.fixtures import client_for
+from helpers import make_client
 from s3emu.auth.users import DEFAULT_ACCOUNT_ID, canonical_id
 
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
@@ -619,7 +619,7 @@ def test_complete_multipart_upload_creates_a_new_version(s3_client, vbucket):
 # -- concurrency ----------------------------------------------------------------------------------
 
 def test_concurrent_puts_to_one_key_lose_no_version(s3emu, s3_client, vbucket):
-    clients = [client_for(s3emu) for _ in range(8)]
+    clients = [make_client() for _ in range(8)]
 
     def write(n: int) -> list[str]:
         return [put(clients[n], vbucket, "hot", b"%d-%d" % (n, i)) for i in range(10)]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 #: The largest code point; no key character sorts after it.
 _MAX_CHAR = chr(0x10FFFF)
@@ -58,6 +58,31 @@ def _skip_past(keys: Sequence[str], prefix: str, lo: int) -> int:
     return len(keys) if bound is None else bisect.bisect_left(keys, bound, lo)
 
 
+def _walk(keys: Sequence[str], start: int, prefix: str, delimiter: str | None,
+          after: str | None) -> Iterator[tuple[str, bool, int, int]]:
+    """The entries of a listing from index ``start``: ``(key, False, i, i + 1)`` for a key,
+    ``(common prefix, True, i, end)`` for the keys ``keys[i:end]`` a delimiter rolls up
+    (skipped with one bisect, never scanned); a common prefix at or before ``after`` is left
+    out. Stops at the first key outside ``prefix``."""
+    n, plen = len(keys), len(prefix)
+    dlen = len(delimiter) if delimiter else 0
+    i = start
+    while i < n:
+        key = keys[i]
+        if not key.startswith(prefix):
+            return
+        at = key.find(delimiter, plen) if delimiter else -1
+        if at < 0:
+            yield key, False, i, i + 1
+            i += 1
+            continue
+        common = key[:at + dlen]
+        end = _skip_past(keys, common, i)
+        if after is None or common > after:
+            yield common, True, i, end
+        i = end
+
+
 def _first_index(keys: Sequence[str], prefix: str, after: str | None) -> int:
     start = bisect.bisect_left(keys, prefix)
     if after is not None and after >= prefix:
@@ -82,39 +107,16 @@ def list_page(keys: Sequence[str], *, prefix: str = "", delimiter: str | None = 
     page = Page()
     if max_keys <= 0:
         return page
-    delimiter = delimiter or None
-    n = len(keys)
-    i = _first_index(keys, prefix, after)
-    plen = len(prefix)
-    dlen = len(delimiter) if delimiter else 0
-    while i < n:
-        key = keys[i]
-        if not key.startswith(prefix):
-            break
-        at = key.find(delimiter, plen) if delimiter else -1
-        if at < 0:
-            if hidden is not None and hidden(key):
-                i += 1
-                continue
-            if len(page) == max_keys:
-                page.truncated = True
-                break
-            page.keys.append(key)
-            page.last = key
-            i += 1
-            continue
-        common = key[:at + dlen]
-        end = _skip_past(keys, common, i)
-        if (after is not None and common <= after) or (
-                hidden is not None and all(hidden(keys[j]) for j in range(i, end))):
-            i = end
+    start = _first_index(keys, prefix, after)
+    for entry, rolled, i, end in _walk(keys, start, prefix, delimiter or None, after):
+        if hidden is not None and (all(hidden(keys[j]) for j in range(i, end)) if rolled
+                                   else hidden(entry)):
             continue
         if len(page) == max_keys:
             page.truncated = True
             break
-        page.prefixes.append(common)
-        page.last = common
-        i = end
+        (page.prefixes if rolled else page.keys).append(entry)
+        page.last = entry
     return page
 
 
@@ -150,46 +152,30 @@ def list_versions(keys: Sequence[str], stack: Callable[[str], Sequence[Any]], *,
     page = VersionPage()
     if max_keys <= 0:
         return page
-    delimiter = delimiter or None
-    dlen = len(delimiter) if delimiter else 0
-    n, plen = len(keys), len(prefix)
-    i = bisect.bisect_left(keys, prefix)
-    resume = None
+    start, resume = bisect.bisect_left(keys, prefix), None
     if key_marker and key_marker >= prefix:
         if version_id_marker:
-            i = max(i, bisect.bisect_left(keys, key_marker))
-            resume = key_marker
+            start, resume = max(start, bisect.bisect_left(keys, key_marker)), key_marker
         else:
-            i = max(i, bisect.bisect_right(keys, key_marker))
-    while i < n:
-        key = keys[i]
-        if not key.startswith(prefix):
-            break
-        at = key.find(delimiter, plen) if delimiter else -1
-        if at >= 0:
-            common = key[:at + dlen]
-            end = _skip_past(keys, common, i)
-            if key_marker and common <= key_marker:
-                i = end
-                continue
+            start = max(start, bisect.bisect_right(keys, key_marker))
+    for entry, rolled, _, _ in _walk(keys, start, prefix, delimiter or None, key_marker or None):
+        if rolled:
             if len(page) == max_keys:
                 page.truncated = True
-                break
-            page.prefixes.append(common)
-            page.next_key, page.next_version_id = common, None
-            i = end
+                return page
+            page.prefixes.append(entry)
+            page.next_key, page.next_version_id = entry, None
             continue
-        versions = stack(key)
-        start = 0
-        if key == resume:
+        versions = stack(entry)
+        first = 0
+        if entry == resume:
             ids = [v.version_id or "null" for v in versions]
-            start = ids.index(version_id_marker) + 1 if version_id_marker in ids else len(ids)
-        for j in range(start, len(versions)):
+            first = ids.index(version_id_marker) + 1 if version_id_marker in ids else len(ids)
+        for j in range(first, len(versions)):
             if len(page) == max_keys:
                 page.truncated = True
                 return page
             version = versions[j]
             page.entries.append((version, j == 0))
-            page.next_key, page.next_version_id = key, version.version_id or "null"
-        i += 1
+            page.next_key, page.next_version_id = entry, version.version_id or "null"
     return page

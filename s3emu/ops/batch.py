@@ -20,10 +20,9 @@ from typing import Any
 from ..errors import MalformedXML, MaxMessageLengthExceeded, NotImplemented_
 from ..model.bucket import LOCKED, Bucket
 from ..protocol import xml
-from .support.copy_source import is_version_id
+from .support.versions import check_versioned_delete, is_version_id
 from ..operations import OBJECT_WRITE
 from .object_lock import may_bypass_governance
-from .support.versions import check_versioned_delete
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
 

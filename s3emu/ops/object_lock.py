@@ -222,12 +222,19 @@ def put_object_retention(call: Call) -> Reply:
     return Reply()
 
 
-@operation("GetObjectRetention", action="s3:GetObjectRetention", kind=OBJECT_READ)
-def get_object_retention(call: Call) -> Reply:
+def _stored_lock(call: Call, part: str) -> ObjectLock:
+    """The version's lock when it has ``part`` (``mode`` or ``legal_hold``) set; else 404
+    NoSuchObjectLockConfiguration."""
     _, version = _target(call)
     lock = version.lock
-    if lock is None or lock.mode is None:
+    if lock is None or getattr(lock, part) is None:
         raise NoSuchObjectLockConfiguration()
+    return lock
+
+
+@operation("GetObjectRetention", action="s3:GetObjectRetention", kind=OBJECT_READ)
+def get_object_retention(call: Call) -> Reply:
+    lock = _stored_lock(call, "mode")
     return Reply(xml=("Retention", {"Mode": lock.mode,
                                     "RetainUntilDate": iso8601(lock.retain_until)}))
 
@@ -249,9 +256,6 @@ def put_object_legal_hold(call: Call) -> Reply:
 
 @operation("GetObjectLegalHold", action="s3:GetObjectLegalHold", kind=OBJECT_READ)
 def get_object_legal_hold(call: Call) -> Reply:
-    _, version = _target(call)
-    lock = version.lock
-    if lock is None or lock.legal_hold is None:
-        raise NoSuchObjectLockConfiguration()
+    lock = _stored_lock(call, "legal_hold")
     return Reply(xml=("LegalHold", {"Status": "ON" if lock.legal_hold else "OFF"}))
 

@@ -26,8 +26,7 @@ from ..operations import BUCKET
 from ..protocol import xml
 from .listing import encoder_of, max_keys_of, owner_of
 from .registry import Call, Reply, operation
-from .support.versions import bad_version_id, check_mfa
-from .support.copy_source import is_version_id
+from .support.versions import bad_version_id, check_mfa, is_version_id
 
 ROOT = "VersioningConfiguration"
 STATUSES = ("Enabled", "Suspended")

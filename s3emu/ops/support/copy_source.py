@@ -20,9 +20,10 @@ import re
 from typing import TYPE_CHECKING, Mapping
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from ...errors import (AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest, NoSuchKey,
-                      NoSuchVersion, S3Error)
+from ...errors import (AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest,
+                       NoSuchVersion, S3Error)
 from ...model.naming import is_valid_bucket_name
+from .versions import current_version, is_version_id
 
 if TYPE_CHECKING:
     from ...model.bucket import Bucket
@@ -36,7 +37,6 @@ ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 #: What an S3 version id looks like (32 URL-safe characters); anything else is malformed.
-_VERSION_ID = re.compile(r"^[A-Za-z0-9._-]{32}$")
 
 
 def _invalid(message: str, value: str) -> S3Error:
@@ -80,11 +80,6 @@ def parse_copy_source(header: str) -> tuple[str, str, str | None]:
     return bucket, key, version_id
 
 
-def is_version_id(text: str) -> bool:
-    """True if ``text`` has the form of an S3 version id (``null`` aside)."""
-    return bool(_VERSION_ID.match(text))
-
-
 def find_source(store: Store, bucket_name: str, key: str, version_id: str | None, *,
                 malformed_version: S3Error | None = None) -> ObjectVersion:
     """The object version a copy reads.
@@ -95,12 +90,7 @@ def find_source(store: Store, bucket_name: str, key: str, version_id: str | None
     """
     bucket = store.bucket(bucket_name)
     if version_id is None:
-        current = bucket.find(key)
-        if current is None:
-            raise NoSuchKey(Key=key)
-        if current.delete_marker:
-            raise NoSuchKey(Key=key, headers=_marker_headers(current))
-        return _readable(current)
+        return _readable(current_version(bucket, key))
     found = bucket.version(key, version_id)
     if found is not None:
         if found.delete_marker:
@@ -110,13 +100,6 @@ def find_source(store: Store, bucket_name: str, key: str, version_id: str | None
     if version_id != "null" and not is_version_id(version_id):
         raise malformed_version or InvalidRequest()
     raise NoSuchVersion(Key=key, VersionId=version_id)
-
-
-def _marker_headers(marker: ObjectVersion) -> dict[str, str]:
-    headers = {"x-amz-delete-marker": "true"}
-    if marker.version_id is not None:
-        headers["x-amz-version-id"] = marker.version_id
-    return headers
 
 
 def _readable(version: ObjectVersion) -> ObjectVersion:

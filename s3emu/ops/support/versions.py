@@ -23,12 +23,17 @@ from ...errors import (AccessDenied, InvalidArgument, MethodNotAllowed, NoSuchKe
 from ...model.bucket import Bucket
 from ...model.objects import ObjectVersion
 from ...protocol.dates import http_date
-from .copy_source import is_version_id
 
 if TYPE_CHECKING:
     from ..registry import Call
 
 NEEDS_MFA = "Mfa Authentication must be used for this request"
+_VERSION_ID = re.compile(r"^[A-Za-z0-9._-]{32}$")
+
+
+def is_version_id(text: str) -> bool:
+    """True if ``text`` has the form of an S3 version id (``null`` aside)."""
+    return bool(_VERSION_ID.match(text))
 _MFA = re.compile(r"^\S+ \d{6}$")
 
 
@@ -63,16 +68,22 @@ def marker_headers(marker: ObjectVersion) -> dict[str, str]:
     return {"x-amz-delete-marker": "true", "x-amz-version-id": marker.version_id or "null"}
 
 
+def current_version(bucket: Bucket, key: str) -> ObjectVersion:
+    """The current version of ``key``: NoSuchKey when there is none or it is a delete marker
+    (then with the marker's headers)."""
+    current = bucket.find(key)
+    if current is None:
+        raise NoSuchKey(Key=key)
+    if current.delete_marker:
+        raise NoSuchKey(Key=key, headers=marker_headers(current))
+    return current
+
+
 def readable_version(bucket: Bucket, key: str, version_id: str | None,
                      method: str = "GET") -> ObjectVersion:
     """The version a read names (see the module docstring for the errors)."""
     if version_id is None:
-        current = bucket.find(key)
-        if current is None:
-            raise NoSuchKey(Key=key)
-        if current.delete_marker:
-            raise NoSuchKey(Key=key, headers=marker_headers(current))
-        return current
+        return current_version(bucket, key)
     if version_id != "null" and not is_version_id(version_id):
         raise bad_version_id(version_id)
     version = bucket.version(key, version_id)
