@@ -113,7 +113,8 @@ def timed(function: Callable[..., Any], durations: list[float]) -> Callable[...,
     return timed_call
 
 
-def bench_requests(calls: int, own: bool = False) -> dict[str, dict[str, float]]:
+def bench_requests(calls: int, own: bool = False,
+                   versioned: bool = False) -> dict[str, dict[str, float]]:
     """Median microseconds per call, by implementation and operation (and with ``own``,
     s3emu's own part of its calls, as implementation ``own``).
 
@@ -128,6 +129,8 @@ def bench_requests(calls: int, own: bool = False) -> dict[str, dict[str, float]]
     mocks.append(emulator_mock)
     s3 = client()
     s3.create_bucket(Bucket=BUCKET)
+    if versioned:   # every PUT a new version, every GET / HEAD the newest of a stack
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     clients["botocore"] = canned_client(recorded_responses(s3))
     clients["s3emu"] = s3
     try:
@@ -141,6 +144,9 @@ def bench_requests(calls: int, own: bool = False) -> dict[str, dict[str, float]]
             mocks.append(moto_mock)
             moto_s3 = client(boto3.Session())  # a session made under moto has its hook
             moto_s3.create_bucket(Bucket=BUCKET)
+            if versioned:
+                moto_s3.put_bucket_versioning(Bucket=BUCKET,
+                                              VersioningConfiguration={"Status": "Enabled"})
             clients["moto"] = moto_s3
         samples: dict[str, dict[str, list[float]]] = {name: {op: [] for op in OPERATIONS}
                                                       for name in clients}
@@ -235,10 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer calls (a smoke run)")
     parser.add_argument("--own", action="store_true",
                         help="also time s3emu's own part of each request (in call_app)")
+    parser.add_argument("--versioned", action="store_true",
+                        help="the bucket has versioning Enabled")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
     args = parser.parse_args(argv)
     calls, cycles = (100, 5) if args.quick else (1500, 40)
-    requests = bench_requests(calls, own=args.own)
+    requests = bench_requests(calls, own=args.own, versioned=args.versioned)
     tests = bench_tests(cycles)
     print(f"s3emu {s3emu.__version__}, botocore {botocore.__version__}, "
           f"Python {sys.version.split()[0]}")

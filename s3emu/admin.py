@@ -391,7 +391,7 @@ def _journal(emu: Controls, method: str, rest: list[str],
             if value.lower() not in _BOOL:
                 raise AdminError(400, f"{name} must be true or false")
             match[name] = _BOOL[value.lower()]
-        elif name in Entry.__dataclass_fields__ and name != "time":
+        elif name in Entry._fields and name != "time":
             match[name] = value or None
         else:
             raise AdminError(400, f"cannot filter the journal by {name!r}")

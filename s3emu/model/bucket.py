@@ -53,7 +53,8 @@ class Bucket:
         self.lock = lock
         #: the current version of every key that has versions (read-only outside this class)
         self.objects: dict[str, ObjectVersion] = {}
-        #: the older versions of a key, newest first (only keys that have some)
+        #: the older versions of a key, oldest first (a new one is appended: O(1) however
+        #: long the history; only keys that have some)
         self._older: dict[str, list[ObjectVersion]] = {}
         self._keys: list[str] = []
         self._version_ids = version_ids or _no_version_ids
@@ -134,7 +135,7 @@ class Bucket:
                 if not older:
                     del self._older[current.key]
                 return
-        older.insert(0, current)
+        older.append(current)
 
     def write(self, key: str,
               make: Callable[[ObjectVersion | None], ObjectVersion]) -> ObjectVersion:
@@ -198,7 +199,7 @@ class Bucket:
             if current.version_id == wanted:
                 older = self._older.get(key)
                 if older:
-                    self.objects[key] = older.pop(0)
+                    self.objects[key] = older.pop()
                     if not older:
                         del self._older[key]
                 else:
@@ -206,9 +207,9 @@ class Bucket:
                     self._drop_key(key)
                 return current
             older = self._older.get(key) or []
-            for i, version in enumerate(older):
-                if version.version_id == wanted:
-                    del older[i]
+            for i in range(len(older) - 1, -1, -1):
+                if older[i].version_id == wanted:
+                    version = older.pop(i)
                     if not older:
                         del self._older[key]
                     return version
@@ -224,7 +225,7 @@ class Bucket:
                 bisect.insort(self._keys, key)
             self.objects[key] = stack[0]
             if len(stack) > 1:
-                self._older[key] = list(stack[1:])
+                self._older[key] = list(reversed(stack[1:]))
             else:
                 self._older.pop(key, None)
 
@@ -239,7 +240,7 @@ class Bucket:
             current = self.objects.get(key)
             if current is None:
                 return []
-            return [current, *self._older.get(key, ())]
+            return [current, *reversed(self._older.get(key, ()))]
 
     def version(self, key: str, version_id: str) -> ObjectVersion | None:
         """The version ``version_id`` (``null``: the null version) of ``key``, or None."""
@@ -247,7 +248,7 @@ class Bucket:
         current = self.objects.get(key)
         if current is not None and current.version_id == wanted:
             return current
-        for version in self._older.get(key, ()):
+        for version in reversed(self._older.get(key, ())):
             if version.version_id == wanted:
                 return version
         return None
@@ -263,7 +264,7 @@ class Bucket:
     def _stack(self, key: str) -> list[ObjectVersion]:
         older = self._older.get(key)
         current = self.objects[key]
-        return [current, *older] if older else [current]
+        return [current, *reversed(older)] if older else [current]
 
     # -- multipart uploads ---------------------------------------------------------------------
     def start_upload(self, upload: Upload) -> Upload:

@@ -97,7 +97,10 @@ def put_object(call: Call) -> Reply:
 
 def _read(call: Call, *, with_body: bool) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    version = readable_version(bucket, call.object_key, call.query.get("versionId"), call.method)
+    version = bucket.find(call.object_key) if "versionId" not in call.query else None
+    if version is None or version.delete_marker:    # S3's error, or the version asked for
+        version = readable_version(bucket, call.object_key, call.query.get("versionId"),
+                                   call.method)
     sse.check_read_key(call, version)
     check_read_conditions(call.headers, version)
     part = part_read(call, version)        # ?partNumber: that part's span and headers

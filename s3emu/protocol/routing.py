@@ -156,7 +156,10 @@ class Route:
         for name, value in self.query:
             if name not in query or (value is not None and query[name] != value):
                 return False
-        return all(header in headers for header in self.headers)
+        for header in self.headers:  # noqa: SIM110 (a loop: no generator made per request)
+            if header not in headers:
+                return False
+        return True
 
     def describe(self) -> str:
         conds = [f"?{n}" + (f"={v}" if v is not None else "") for n, v in self.query]
@@ -183,6 +186,10 @@ _BY_TARGET: dict[tuple[str, str], tuple[Route, ...]] = {}
 for _route in ROUTES:
     _BY_TARGET[(_route.method, _route.target)] = (
         *_BY_TARGET.get((_route.method, _route.target), ()), _route)
+#: the rows of each group that need no query parameter: all a request without a query can
+#: match (a GetObject / PutObject checks 2 rows instead of 11: 1.4 us of a request)
+_BY_TARGET_NO_QUERY: dict[tuple[str, str], tuple[Route, ...]] = {
+    group: tuple(r for r in rows if not r.query) for group, rows in _BY_TARGET.items()}
 
 
 def target_of(bucket: str | None, key: str | None) -> str:
@@ -197,7 +204,7 @@ def resolve(method: str, target: str, query: Mapping[str, str],
 
     ``headers`` must be keyed by lower-case header name.
     """
-    for route in _BY_TARGET.get((method, target), ()):
+    for route in (_BY_TARGET if query else _BY_TARGET_NO_QUERY).get((method, target), ()):
         if route.matches(query, headers):
             return route.op
     return None
