@@ -82,8 +82,8 @@ def switches(emu: Any) -> dict[str, Switch]:
     users, ids = services.users, services.ids
     date = services.clock.now().strftime("%Y%m%d")   # what the mock signs with
     return {
-        "credential": swap(users, "checked_credential",
-                           partial(sigv4.checked_credential, users)),
+        "credential": swap(users, "memoized",
+                           lambda function, maxsize=64: partial(function, users)),
         "http_date": swap_everywhere(dates.http_date, dates.http_date.__wrapped__),
         "iso8601": swap_everywhere(dates.iso8601, dates.iso8601.__wrapped__),
         "query": swap(sigv4, "canonical_queries", sigv4.canonical_queries.__wrapped__),

@@ -194,3 +194,46 @@ def test_only_the_model_takes_its_locks_and_writes_its_state(path):
             assert not (isinstance(base, ast.Attribute) and base.attr in state
                         and not (isinstance(base.value, ast.Name) and base.value.id == "self")), \
                 f"{path.name}:{node.lineno} writes the model's {base.attr}"
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Every module of s3emu -> the s3emu modules it imports (type-only imports too)."""
+    names = {}
+    for path in modules():
+        parts = path.relative_to(ROOT.parent).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in names.items():
+        package = path.relative_to(ROOT.parent).with_suffix("").parts[:-1]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = list(package[: len(package) - node.level + 1]) if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                targets = [f"{module}.{alias.name}" if f"{module}.{alias.name}" in names
+                           else module for alias in node.names]
+            for target in targets:
+                while target and target not in names:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    found.add(target)
+        graph[name] = found
+    return graph
+
+
+def test_no_two_modules_import_each_other_in_a_circle():
+    graph = _module_imports()
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        circle = " -> ".join(path[path.index(name):] + (name,)) if name in path else ""
+        assert not circle, f"import circle: {circle}"
+        if name not in done:
+            for other in sorted(graph[name]):
+                visit(other, path + (name,))
+            done.add(name)
+    for name in sorted(graph):
+        visit(name, ())

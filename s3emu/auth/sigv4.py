@@ -214,8 +214,8 @@ def verify_header(request: Request, users: Users) -> Verified:
     usual = credential.usual if credential is not None else usual_form(authorization)
     amz_date = headers.get("x-amz-date")
     if usual is not None and amz_date is not None:
-        checked = users.checked_credential(usual[0], usual[1], amz_date,
-                                           request.expected_region, request.region_from_bucket)
+        checked = users.memoized(checked_credential)(
+            usual[0], usual[1], amz_date, request.expected_region, request.region_from_bucket)
         provided = usual[2]
     else:
         parts, signed, provided = parse_authorization(authorization, usual)

@@ -3,17 +3,17 @@
 Secrets live in memory only, for computing signatures; they are never logged, journaled or
 dumped. What is derived from them (SigV4 signing keys, the checks of a credential) is memoized
 by the :class:`Users` that holds them, so it is never shared between emulators (see
-:mod:`s3emu.memo`). This module imports only the standard library, the memo helper and the
-signers it memoizes for.
+:mod:`s3emu.memo`). This module imports only the standard library, the memo helper and
+:mod:`.signing`; the signers hand it what they memoize (:meth:`Users.memoized`).
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, Callable
 
 from ..memo import memo
-from . import sigv4
 from .signing import signing_key
 
 #: The default account: what the default ``testing``/``testing`` user belongs to.
@@ -55,8 +55,8 @@ class Users:
         #: :func:`.signing.signing_key`, memoized: ``(secret, date, region[, service])`` ->
         #: the SigV4 signing key (four HMACs saved per presigned or POST request)
         self.signing_key = memo(64)(signing_key)
-        #: :func:`.sigv4.checked_credential` for these users, memoized (see there)
-        self.checked_credential = memo(64)(partial(sigv4.checked_credential, self))
+        #: functions of these users and their arguments, memoized (:meth:`memoized`)
+        self._memos: dict[Callable[..., Any], Callable[..., Any]] = {}
 
     def add(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
             name: str | None = None, email: str | None = None) -> User:
@@ -64,10 +64,18 @@ class Users:
                     name or (DEFAULT_DISPLAY_NAME if account_id == DEFAULT_ACCOUNT_ID
                              else f"account-{account_id}"))
         self._by_key[access_key] = user
-        self.checked_credential.cache_clear()   # it names users: one may have been replaced
+        self._memos.clear()             # they name users: one may have been replaced
         if email is not None:
             self.emails[email.lower()] = account_id
         return user
+
+    def memoized(self, function: Callable[..., Any], maxsize: int = 64) -> Callable[..., Any]:
+        """``function`` (its first argument: these users) bound to these users and memoized
+        for them (e.g. :func:`.sigv4.checked_credential`), forgotten when a user is added."""
+        found = self._memos.get(function)
+        if found is None:
+            found = self._memos[function] = memo(maxsize)(partial(function, self))
+        return found
 
     @property
     def default(self) -> User:
