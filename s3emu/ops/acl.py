@@ -137,10 +137,11 @@ def _check_settable(bucket: Bucket, acl: Acl, name: str | None) -> None:
         raise AccessDenied()
 
 
-def written_by(call: Call) -> dict[str, Any]:
-    """``owner`` and ``acl`` of an object this request writes (from ``x-amz-acl`` /
-    ``x-amz-grant-*``, Object Ownership and Block Public Access)."""
-    bucket = call.store.bucket(call.bucket_name)
+def written_by(call: Call, bucket: Bucket | None = None) -> dict[str, Any]:
+    """``owner`` and ``acl`` of an object this request writes to ``bucket`` (default: the
+    request's) from ``x-amz-acl`` / ``x-amz-grant-*``, Object Ownership and Block Public
+    Access."""
+    bucket = call.store.bucket(call.bucket_name) if bucket is None else bucket
     writer = call.user.account_id
     acl, name = _canned(call, writer, bucket.owner)
     if acl is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..errors import EntityTooLarge
+from ..model.bucket import Bucket
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
@@ -36,17 +37,20 @@ RESPONSE_OVERRIDES = {
 def declared_size(call: Call) -> int | None:
     """The payload size a request announces (decoded size for aws-chunked bodies)."""
     decoded = call.headers.get("x-amz-decoded-content-length")
-    if decoded is not None and numbers.count(decoded) is not None:
-        return numbers.count(decoded)
-    return call.content_length
+    size = numbers.count(decoded) if decoded is not None else None
+    return size if size is not None else call.content_length
 
 
-def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
-    """Read, validate and describe the request body as a new object version (not stored)."""
+def new_version(call: Call, *, key: str | None = None,
+                bucket: Bucket | None = None) -> ObjectVersion:
+    """Read, validate and describe the request body as a new object version of ``bucket``
+    (default: the request's), not stored."""
     key = key or call.object_key
     check_key(key)
     refuse_unimplemented("PutObject", call.headers)
-    made = written_by(call)                    # owner and ACL (x-amz-acl, Object Ownership)
+    if bucket is None:
+        bucket = call.store.bucket(call.bucket_name)
+    made = written_by(call, bucket)            # owner and ACL (x-amz-acl, Object Ownership)
     size = declared_size(call)
     if size is not None and size > MAX_PUT_SIZE:
         raise EntityTooLarge(ProposedSize=str(size), MaxSizeAllowed=str(MAX_PUT_SIZE))
@@ -56,7 +60,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     content = content_from(headers, names)
     storage_class = storage_class_from(headers)
     tags = tags_from(headers)
-    encryption = sse.from_request(call)
+    encryption = sse.from_request(call, bucket)
     decoded = call.decoded(required_length=True)
     payload = decoded.payload
     md5 = md5_hex(payload.segments)
@@ -64,7 +68,7 @@ def new_version(call: Call, *, key: str | None = None) -> ObjectVersion:
     if content_md5 is not None:
         check_content_md5(content_md5, md5)
     checksums = verify_checksums(headers, decoded.trailers, payload.segments)
-    lock = lock_for_write(call, call.store.bucket(call.bucket_name))
+    lock = lock_for_write(call, bucket)
     return ObjectVersion(
         key=key, blob=payload, etag=sse.etag_for(encryption, md5),
         last_modified=call.clock.now_seconds(), metadata=metadata,
@@ -88,7 +92,7 @@ def write_reply(version: ObjectVersion) -> Reply:
 @operation("PutObject", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")
 def put_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    version = new_version(call)
+    version = new_version(call, bucket=bucket)
     headers = call.headers
     stored = bucket.put(version,
                         lambda current: check_write_conditions(headers, current, version.key))

@@ -146,7 +146,7 @@ def post_object(call: Call) -> Reply:
     key = fields["key"].replace("${filename}", filename)
     as_put = call.acting_as(form_headers(fields), user, Blob([data]))
     require(as_put, bucket, "PostObject", key, {})    # s3:PutObject as the form's signer
-    version = bucket.put(new_version(as_put, key=key))
+    version = bucket.put(new_version(as_put, key=key, bucket=bucket))
     return _answer(call, fields, key, write_reply(version))
 
 

@@ -184,11 +184,12 @@ def _customer_settings(call: Call, bucket: Bucket) -> SseC:
     return SseC(key.key_md5, key.digest)
 
 
-def from_request(call: Call) -> Encryption:
+def from_request(call: Call, bucket: Bucket | None = None) -> Encryption:
     """The encryption a write (PutObject, CopyObject, CreateMultipartUpload) gives its object:
-    the request's SSE headers, else the destination bucket's default encryption."""
+    the request's SSE headers, else the destination bucket's (default: the request's)
+    default encryption."""
     headers = call.headers
-    bucket = call.store.bucket(call.bucket_name)
+    bucket = call.store.bucket(call.bucket_name) if bucket is None else bucket
     if not call.header_names.sse:
         return _bucket_default(call, bucket)
     if _has_customer_headers(headers, CUSTOMER):
