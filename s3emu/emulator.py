@@ -7,7 +7,7 @@ from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, overload
 
 from dataclasses import replace
 
-from .admin import ADMIN_PATH, AdminAccess, is_admin, serve as serve_admin
+from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
@@ -39,6 +39,12 @@ class _Service(Generic[_T]):
 
     def __get__(self, emu: Emulator | None, owner: type | None = None) -> Any:
         return self if emu is None else getattr(emu._services, self.name)
+
+
+def _fresh_state(clock: Clock, seed: str) -> tuple[Store, Ids]:
+    """An empty store and the ids it makes its version ids with (seeded)."""
+    ids = Ids(seed)
+    return Store(clock, ids.version_id), ids
 
 
 class _Setting:
@@ -107,10 +113,9 @@ class Emulator:
         settings = Settings(region=region, auth=auth, min_part_size=min_part_size, seed=seed,
                             block_sse_c=block_sse_c)
         clock = clock or Clock()
-        ids = Ids(seed)
+        store, ids = _fresh_state(clock, seed)
         self._services = Services(
-            settings=settings, store=Store(clock, ids.version_id), clock=clock, ids=ids,
-            users=users,
+            settings=settings, store=store, clock=clock, ids=ids, users=users,
             journal=Journal(journal_limit), throttle=Throttle(clock, throttle),
             faults=Faults())
         self._app = App(self._services)
@@ -173,8 +178,8 @@ class Emulator:
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault, refill every throttle
         budget; keep the configuration (users, clock, throttle settings)."""
-        ids = Ids(self.seed)
-        self._rebuild(store=Store(self.clock, ids.version_id), ids=ids)
+        store, ids = _fresh_state(self.clock, self.seed)
+        self._rebuild(store=store, ids=ids)
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()
@@ -198,7 +203,7 @@ class Emulator:
     def serve(self, inbound: Inbound) -> Outcome:
         """Serve one request handed over by an edge (in-process, the standalone server):
         the admin API under ``/_s3emu/`` (:mod:`s3emu.admin`), else S3 (:class:`~.app.App`)."""
-        if inbound.environ.get("PATH_INFO", "").startswith(ADMIN_PATH) and is_admin(inbound):
+        if is_admin(inbound):
             return serve_admin(self, inbound)
         return self._app.serve(inbound)
 

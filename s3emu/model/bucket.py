@@ -24,19 +24,25 @@ from __future__ import annotations
 import bisect
 import threading
 from datetime import datetime
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, NamedTuple, Optional, Sequence
 
-from ..errors import AccessDenied, NoSuchKey, NoSuchUpload
+from ..errors import NoSuchKey, NoSuchUpload
 from .listing import Page, VersionPage, list_page, list_versions
 from .objects import ObjectVersion
 from .settings import BucketSettings
 from .uploads import Part, Requested, Upload, UploadPage, find_upload, list_uploads
 
-#: S3's message for deleting a version Object Lock protects.
-LOCKED = "Access Denied because object protected by object lock."
-
 #: Checks the current version of a key (None: none) before a write; raises to refuse it.
 Check = Callable[[Optional[ObjectVersion]], None]
+
+
+class Removal(NamedTuple):
+    """What :meth:`Bucket.delete_version` did."""
+
+    #: the version removed, or (``locked``) the one Object Lock kept; None: no such version
+    version: ObjectVersion | None
+    #: refused: Object Lock protects the version
+    locked: bool = False
 
 
 class Bucket:
@@ -183,37 +189,36 @@ class Bucket:
             return self.put(marker)
 
     def delete_version(self, key: str, version_id: str, *, now: datetime | None = None,
-                       bypass_governance: bool = False) -> ObjectVersion | None:
+                       bypass_governance: bool = False) -> Removal:
         """Remove exactly the version ``version_id`` (``null``: the null version) of ``key``;
-        the next older one becomes current if it was. Returns it (None: no such version).
-        A version Object Lock protects at ``now`` is refused with AccessDenied."""
+        the next older one becomes current if it was. A version Object Lock protects at
+        ``now`` stays (``Removal.locked``)."""
         wanted = None if version_id == "null" else version_id
         with self.lock:
             current = self.objects.get(key)
             if current is None:
-                return None
-            found = self.version(key, version_id)
-            if found is not None and now is not None and found.lock is not None and \
+                return Removal(None)
+            older = self._older.get(key, [])
+            at = None                                   # its place in ``older``; None: current
+            if current.version_id != wanted:
+                at = next((i for i in range(len(older) - 1, -1, -1)
+                           if older[i].version_id == wanted), None)
+                if at is None:
+                    return Removal(None)
+            found = current if at is None else older[at]
+            if now is not None and found.lock is not None and \
                     found.lock.protects(now, bypass_governance=bypass_governance):
-                raise AccessDenied(LOCKED)
-            if current.version_id == wanted:
-                older = self._older.get(key)
-                if older:
-                    self.objects[key] = older.pop()
-                    if not older:
-                        del self._older[key]
-                else:
-                    del self.objects[key]
-                    self._drop_key(key)
-                return current
-            older = self._older.get(key) or []
-            for i in range(len(older) - 1, -1, -1):
-                if older[i].version_id == wanted:
-                    version = older.pop(i)
-                    if not older:
-                        del self._older[key]
-                    return version
-            return None
+                return Removal(found, locked=True)
+            if at is not None:
+                del older[at]
+            elif older:
+                self.objects[key] = older.pop()
+            else:
+                del self.objects[key]
+                self._drop_key(key)
+            if key in self._older and not older:
+                del self._older[key]
+            return Removal(found)
 
     def restore(self, key: str, stack: Sequence[ObjectVersion]) -> None:
         """Replace every version of ``key`` with ``stack`` (newest first, ids as they are):

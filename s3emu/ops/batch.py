@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import MalformedXML, MaxMessageLengthExceeded, NotImplemented_
-from ..model.bucket import LOCKED, Bucket
+from ..model.bucket import Bucket
 from ..protocol import xml
 from .support.versions import check_versioned_delete, is_version_id
 from ..operations import OBJECT_WRITE
-from .object_lock import may_bypass_governance
+from .object_lock import LOCKED, may_bypass_governance
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
 
@@ -70,14 +70,12 @@ def _delete_one(call: Call, bucket: Bucket, key: str,
     if version_id != "null" and not is_version_id(version_id):
         entry.update(Code="NoSuchVersion", Message="The specified version does not exist.")
         return "Error", entry
-    now = call.clock.now()
-    bypass = may_bypass_governance(call, bucket, key)
-    found = bucket.version(key, version_id)
-    if found is not None and found.lock is not None and \
-            found.lock.protects(now, bypass_governance=bypass):
+    removal = bucket.delete_version(key, version_id, now=call.clock.now(),
+                                    bypass_governance=may_bypass_governance(call, bucket, key))
+    if removal.locked:
         entry.update(Code="AccessDenied", Message=LOCKED)
         return "Error", entry
-    removed = bucket.delete_version(key, version_id, now=now, bypass_governance=bypass)
+    removed = removal.version
     if removed is not None and removed.delete_marker:
         entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
     return "Deleted", entry

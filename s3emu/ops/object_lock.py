@@ -46,6 +46,8 @@ MODE, UNTIL, HOLD = ("x-amz-object-lock-mode", "x-amz-object-lock-retain-until-d
                      "x-amz-object-lock-legal-hold")
 BYPASS = "x-amz-bypass-governance-retention"
 MISSING = "Bucket is missing Object Lock Configuration"
+#: S3's message for deleting a version Object Lock protects.
+LOCKED = "Access Denied because object protected by object lock."
 NEEDS_DIGEST = ("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object "
                 "requests with Object Lock parameters")
 _MAX_DAYS, _MAX_YEARS = 36500, 100

@@ -1,7 +1,7 @@
 """Object operations: PutObject, GetObject, HeadObject, DeleteObject."""
 from __future__ import annotations
 
-from ..errors import EntityTooLarge
+from ..errors import AccessDenied, EntityTooLarge
 from ..model.bucket import Bucket
 from ..model.naming import check_key
 from ..model.objects import ObjectVersion
@@ -16,7 +16,7 @@ from ..operations import OBJECT_READ, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
 from .support import sse
-from .object_lock import lock_for_write, may_bypass_governance
+from .object_lock import LOCKED, lock_for_write, may_bypass_governance
 from .support.versions import (check_versioned_delete, marker_headers, readable_version,
                                version_id_of)
 
@@ -146,10 +146,13 @@ def delete_object(call: Call) -> Reply:
     version_id = version_id_of(call.query)
     if version_id is not None:                  # exactly that version (none there: still 204)
         check_versioned_delete(call, bucket)
-        removed = bucket.delete_version(
+        removal = bucket.delete_version(
             call.object_key, version_id, now=call.clock.now(),
             bypass_governance=may_bypass_governance(call, bucket, call.object_key))
+        if removal.locked:
+            raise AccessDenied(LOCKED)
         headers = {"x-amz-version-id": version_id}
+        removed = removal.version
         if removed is not None and removed.delete_marker:
             headers["x-amz-delete-marker"] = "true"
         return Reply(status=204, headers=headers)
