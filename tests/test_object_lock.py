@@ -2,6 +2,8 @@
 their own operations, what they refuse, and the clock ending a retention."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -266,3 +268,22 @@ def test_retention_operations_on_a_bucket_without_lock(s3, bucket):
         s3.get_object_legal_hold(Bucket=bucket, Key="k")
     assert error_of(exc) == (400, "InvalidRequest")
 
+
+
+@pytest.mark.parametrize("days", ["²", "٣", "1e3", " "])
+def test_a_default_retention_that_is_not_ascii_digits_is_malformed(s3, locked, days):
+    body = ('<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule>'
+            f'<DefaultRetention><Mode>GOVERNANCE</Mode><Days>{days}</Days></DefaultRetention>'
+            '</Rule></ObjectLockConfiguration>').encode()
+
+    def replace_body(request, **_):
+        request.data = body
+        request.headers["Content-MD5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
+        for name in [n for n in request.headers if n.lower().startswith("x-amz-checksum-")]:
+            del request.headers[name]
+    s3.meta.events.register("before-sign.s3.PutObjectLockConfiguration", replace_body)
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    assert error_of(exc) == (400, "MalformedXML")

@@ -35,8 +35,7 @@ from ..model.bucket import Bucket
 from ..model.objects import COMPLIANCE, GOVERNANCE, ObjectLock
 from ..model.settings import LockConfiguration
 from ..operations import BUCKET, OBJECT_READ
-from ..protocol import xml
-from ..protocol.checksums import HEADER_OF
+from ..protocol import numbers, xml
 from ..protocol.dates import iso8601
 from .registry import Call, Reply, operation
 from .support.versions import readable_version
@@ -88,8 +87,7 @@ def lock_for_write(call: Call, bucket: Bucket, *, body: bool = True) -> ObjectLo
         raise InvalidRequest(MISSING)
     if config is None:
         return None
-    if body and (asked or config.mode is not None) and "content-md5" not in headers and \
-            not any(name in headers or name in call.trailers for name in HEADER_OF.values()):
+    if body and (asked or config.mode is not None) and not call.has_digest:
         raise InvalidRequest(NEEDS_DIGEST)
     now = call.clock.now()
     if (mode is None) != (until is None):
@@ -119,7 +117,7 @@ def may_bypass_governance(call: Call, bucket: Bucket, key: str) -> bool:
 # -- the bucket's configuration -----------------------------------------------------------------
 def _positive(value: Any, name: str, largest: int) -> int:
     text = xml.text_of(value).strip()
-    number = int(text) if text.lstrip("-").isdigit() and len(text) < 12 else None
+    number = numbers.integer(text, signs="-")
     if number is None:
         raise MalformedXML()
     if number <= 0:

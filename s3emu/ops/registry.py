@@ -160,13 +160,20 @@ class Call:
         """
         payload = self.decoded(cap=self.operation.body_cap).payload
         md5 = self.headers.get("content-md5")
-        if md5 is None and digest_required and not any(
-                n in self.headers or n in self.trailers for n in checksums.HEADER_OF.values()):
+        if digest_required and not self.has_digest:
             raise InvalidRequest("Missing required header for this request: Content-MD5")
         if md5 is not None:
             checksums.check_content_md5(md5, checksums.md5_hex(payload.segments))
         checksums.verify_checksums(self.headers, self.trailers, payload.segments)
         return payload.tobytes()
+
+    @property
+    def has_digest(self) -> bool:
+        """Whether the request carries Content-MD5 or a flexible checksum (a header, or a
+        trailer of an aws-chunked body)."""
+        headers, trailers = self.headers, self.trailers
+        return "content-md5" in headers or any(
+            name in headers or name in trailers for name in checksums.HEADER_OF.values())
 
     @property
     def trailers(self) -> dict[str, str]:
