@@ -101,6 +101,18 @@ def owner_of(call: Call, account_id: str) -> dict[str, str]:
     return {"ID": canonical_id(account_id), "DisplayName": name}
 
 
+def owners(call: Call) -> Callable[[str], dict[str, str]]:
+    """:func:`owner_of` for one listing: each account's ``Owner`` element made once."""
+    made: dict[str, dict[str, str]] = {}
+
+    def owner(account_id: str) -> dict[str, str]:
+        found = made.get(account_id)
+        if found is None:
+            found = made[account_id] = owner_of(call, account_id)
+        return found
+    return owner
+
+
 def _page(call: Call, after: str | None, max_keys: int) -> tuple[Page, list[ObjectVersion]]:
     """The page (and the versions of its keys), read at one instant."""
     bucket: Bucket = call.store.bucket(call.bucket_name)
@@ -111,13 +123,10 @@ def _page(call: Call, after: str | None, max_keys: int) -> tuple[Page, list[Obje
 
 def _contents(call: Call, versions: list[ObjectVersion], encode: Callable[[str], Any],
               with_owner: bool) -> list[dict[str, Any]]:
-    owners: dict[str, dict[str, str]] = {}
+    owner_of_account = owners(call)
     out = []
     for version in versions:
-        owner = None
-        if with_owner:
-            owner = owners.get(version.owner) or owners.setdefault(
-                version.owner, owner_of(call, version.owner))
+        owner = owner_of_account(version.owner) if with_owner else None
         out.append({
             "Key": encode(version.key), "LastModified": version.last_modified,
             "ETag": version.etag, "ChecksumAlgorithm": list(version.checksums) or None,

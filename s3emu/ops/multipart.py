@@ -43,7 +43,7 @@ from .support.copy_source import check_source_owner, find_source, parse_copy_sou
 from .object_lock import lock_for_write
 from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
                                      storage_class_from, tags_from)
-from .listing import encoder_of, owner_of
+from .listing import encoder_of, owner_of, owners
 from ..operations import BUCKET, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
@@ -383,11 +383,10 @@ def list_multipart_uploads(call: Call) -> Reply:
     id_marker = query.get("upload-id-marker", "") if key_marker else ""
     page = bucket.list_uploads(prefix=prefix, delimiter=delimiter, key_marker=key_marker,
                                upload_id_marker=id_marker, max_uploads=max_uploads)
-    owners: dict[str, dict[str, str]] = {}
+    owner_of_account = owners(call)
     entries = []
     for upload in page.uploads:
-        owner = owners.get(upload.owner) or owners.setdefault(upload.owner,
-                                                              owner_of(call, upload.owner))
+        owner = owner_of_account(upload.owner)
         entries.append({"Key": encode(upload.key), "UploadId": upload.upload_id,
                         "Initiator": owner, "Owner": owner,
                         "StorageClass": upload.storage_class, "Initiated": upload.initiated,

@@ -24,7 +24,7 @@ from ..errors import InvalidArgument, InvalidBucketState, MalformedXML
 from ..model.objects import ObjectVersion
 from ..operations import BUCKET
 from ..protocol import xml
-from .listing import encoder_of, max_keys_of, owner_of
+from .listing import encoder_of, max_keys_of, owners
 from .registry import Call, Reply, operation
 from .support.versions import bad_version_id, check_mfa, is_version_id
 
@@ -105,11 +105,11 @@ def list_object_versions(call: Call) -> Reply:
 def _entries(call: Call, found: list[tuple[ObjectVersion, bool]],
              encode: Callable[[str], Any]) -> list[tuple[str, dict[str, Any]]]:
     """``Version`` and ``DeleteMarker`` elements, interleaved in listing order."""
-    owners: dict[str, dict[str, str]] = {}
+    owner_of_account = owners(call)
+    bucket_owner = call.store.bucket(call.bucket_name).owner
     out: list[tuple[str, dict[str, Any]]] = []
     for version, latest in found:
-        account = version.owner or call.store.bucket(call.bucket_name).owner
-        owner = owners.get(account) or owners.setdefault(account, owner_of(call, account))
+        owner = owner_of_account(version.owner or bucket_owner)
         entry: dict[str, Any] = {"Key": encode(version.key),
                                  "VersionId": version.version_id or "null",
                                  "IsLatest": latest, "LastModified": version.last_modified}
