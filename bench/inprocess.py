@@ -1,6 +1,6 @@
 """Benchmark: the cost of s3emu's in-process path, per request and per test.
 
-Per request (put / get / head / list of a small object), side by side:
+Per request (put / get / head / list / delete of a small object), side by side:
 
 - ``botocore``: botocore's own client-side cost, with a ``before-send`` hook that reads the
   request body (as sending does) and returns the very response s3emu gave (recorded first),
@@ -45,7 +45,28 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     "get": lambda s3: s3.get_object(Bucket=BUCKET, Key="key")["Body"].read(),
     "head": lambda s3: s3.head_object(Bucket=BUCKET, Key="key"),
     "list": lambda s3: s3.list_objects_v2(Bucket=BUCKET),
+    # each delete removes an object of its own, put before the delete round (see _prepare)
+    "delete": lambda s3: s3.delete_object(Bucket=BUCKET, Key=_doomed(s3)),
 }
+#: the keys each client's delete round removes, one per call (by id of the client)
+_DOOMED: dict[int, list[str]] = {}
+
+
+def _doomed(s3: Any) -> str:
+    keys = _DOOMED.get(id(s3))
+    return keys.pop() if keys else "key"
+
+
+def _prepare(op: str, s3: Any, count: int, canned: bool) -> None:
+    """Before ``op``'s round: for delete, ``count`` objects for ``s3`` to remove (a canned
+    client only needs the names)."""
+    if op != "delete":
+        return
+    keys = [f"doomed/{n}" for n in range(count)]
+    if not canned:
+        for key in keys:
+            s3.put_object(Bucket=BUCKET, Key=key, Body=BODY)
+    _DOOMED[id(s3)] = keys
 
 
 def client(session: boto3.Session | None = None) -> Any:
@@ -156,6 +177,8 @@ def bench_requests(calls: int, own: bool = False,
             samples["own"] = {op: [] for op in OPERATIONS}
         clock = time.perf_counter
         for op, run in OPERATIONS.items():
+            for name, s3 in clients.items():
+                _prepare(op, s3, calls + 20, canned=name == "botocore")
             for s3 in clients.values():
                 for _ in range(20):  # warm
                     run(s3)
