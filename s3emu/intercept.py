@@ -46,12 +46,29 @@ _S3_HOST = re.compile(
     r"\.amazonaws\.com(?:\.cn)?(?::\d+)?$", re.I)
 
 
+def split_url(url: str) -> tuple[str, str, str, str]:
+    """``(scheme, netloc, path, query)`` of an absolute URL, as ``urlsplit`` gives them.
+
+    A speed trick: ``urlsplit`` costs about 3 µs for a URL it has not seen (its cache only
+    helps a test that requests the same URL again), and every in-process request split its
+    URL twice; the usual ``scheme://host/path?query`` is split here with three partitions
+    (0.3 µs). A URL with a fragment, a query before any path, control characters or an
+    unusual scheme goes to ``urlsplit``."""
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, tail = rest.partition("/")
+    if not sep or "#" in url or "?" in netloc or not scheme.isalpha() or not url.isprintable():
+        parts = urlsplit(url)
+        return parts.scheme, parts.netloc, parts.path, parts.query
+    path, _, query = tail.partition("?")
+    return scheme.lower(), netloc, slash + path, query
+
+
 def inbound_for(method: str, url: str, headers: Any, body: Any) -> Inbound:
     """The :class:`~s3emu.messages.Inbound` of one in-process request; ``headers`` in any
     form :func:`header_pairs` reads, ``body`` None, bytes, str, a file-like object or an
     iterable of chunks. The body is handed over whole (bytes, or the list of chunks of
     botocore's aws-chunked framing, never joined); ``wsgi.input`` reads the same bytes."""
-    scheme, netloc, path, query, _ = urlsplit(url)
+    scheme, netloc, path, query = split_url(url)
     if not path:
         path = "/"
     hostport = netloc.rpartition("@")[2]
@@ -319,7 +336,7 @@ def is_s3_request(url: str, headers: Any = None, body: Any = None,
     """Whether S3 would receive this request: an S3 endpoint's host, a host in ``hosts`` (the
     endpoints botocore's S3 clients have used), a signature scoped to S3 in the Authorization
     header or the query, or a browser-based POST whose form is signed for S3."""
-    netloc = urlsplit(url).netloc
+    netloc = split_url(url)[1]
     if netloc in hosts or _S3_HOST.search(netloc):
         return True
     if "%2Fs3%2Faws4_request" in url or "AWSAccessKeyId=" in url:
@@ -416,7 +433,7 @@ def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
         if emu is None or endpoint._endpoint_prefix != "s3":
             return real_send(endpoint, request)
         url = request.url
-        netloc = urlsplit(url).netloc
+        netloc = split_url(url)[1]
         if netloc not in hosts:
             hosts.add(netloc)
         try:
