@@ -84,6 +84,9 @@ class App:
     def serve(self, inbound: Inbound) -> Outcome:
         """Serve one request."""
         services = self.services
+        scheduler = services.scheduler
+        if scheduler.next_due <= services.clock.now():   # a ticking clock passed a due time
+            scheduler.run_due()
         request_id, host_id = services.ids.request_ids()
         seen = _Seen(inbound.method)
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 #: Where a new frozen clock stands: 2025-01-01T00:00:00Z.
 DEFAULT_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -36,6 +37,7 @@ class Clock:
         self._lock = threading.Lock()
         self._at = _aware(start)
         self._origin = time.monotonic() if ticking else None
+        self._moved: list[Callable[[], bool]] = []
 
     @classmethod
     def system(cls) -> Clock:
@@ -72,6 +74,7 @@ class Clock:
             raise ValueError("a clock only moves forward; use set() to go back")
         with self._lock:
             self._at += step
+        self._tell()
         return self.now()
 
     def set(self, when: datetime | str) -> datetime:
@@ -80,7 +83,19 @@ class Clock:
             self._at = _aware(when)
             if self._origin is not None:
                 self._origin = time.monotonic()
+        self._tell()
         return self.now()
+
+    def on_move(self, listener: Callable[[], bool]) -> None:
+        """Call ``listener()`` after every :meth:`advance` and :meth:`set` (an emulator runs
+        the background work that became due; see :mod:`s3emu.scheduler`) until it answers
+        False."""
+        self._moved.append(listener)
+
+    def _tell(self) -> None:
+        for listener in list(self._moved):
+            if listener() is False:
+                self._moved.remove(listener)
 
     def sleep(self, seconds: float) -> None:
         """Stand-in for ``time.sleep`` in patched code: advances instead of waiting."""

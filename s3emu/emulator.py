@@ -7,8 +7,12 @@ from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, overload
 
 from dataclasses import replace
 
+import weakref
+from functools import partial
+
 from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
+from .background import lifecycle
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
 from .faults import Faults
@@ -16,6 +20,7 @@ from .ids import Ids
 from .journal import DEFAULT_LIMIT, Journal
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .model.store import Store
+from .scheduler import Scheduler
 from .services import Services
 from .settings import S3_MIN_PART_SIZE, Settings
 from .throttle import Throttle
@@ -41,10 +46,29 @@ class _Service(Generic[_T]):
         return self if emu is None else getattr(emu._services, self.name)
 
 
-def _fresh_state(clock: Clock, seed: str) -> tuple[Store, Ids]:
-    """An empty store and the ids it makes its version ids with (seeded)."""
+def _fresh_state(clock: Clock, seed: str, journal: Journal) -> tuple[Store, Ids, Scheduler]:
+    """An empty store, the ids it makes its version ids with (seeded), and the scheduler of
+    the background work on it (the daily lifecycle pass)."""
     ids = Ids(seed)
-    return Store(clock, ids.version_id), ids
+    store = Store(clock, ids.version_id)
+    scheduler = Scheduler(clock)
+    scheduler.daily(partial(lifecycle.run_pass, store, journal), "lifecycle")
+    return store, ids, scheduler
+
+
+def _follower(emu: Emulator) -> Callable[[], bool]:
+    """What the clock calls when it moves: ``emu``'s background work now due runs
+    (:mod:`s3emu.scheduler`). It holds the emulator weakly (a clock may outlive it, or be
+    shared by several) and answers False once the emulator is gone."""
+    ref = weakref.ref(emu)
+
+    def moved() -> bool:
+        found = ref()
+        if found is None:
+            return False
+        found.services.scheduler.run_due()
+        return True
+    return moved
 
 
 class _Setting:
@@ -113,11 +137,13 @@ class Emulator:
         settings = Settings(region=region, auth=auth, min_part_size=min_part_size, seed=seed,
                             block_sse_c=block_sse_c)
         clock = clock or Clock()
-        store, ids = _fresh_state(clock, seed)
+        journal = Journal(journal_limit)
+        store, ids, scheduler = _fresh_state(clock, seed, journal)
         self._services = Services(
             settings=settings, store=store, clock=clock, ids=ids, users=users,
-            journal=Journal(journal_limit), throttle=Throttle(clock, throttle),
-            faults=Faults())
+            journal=journal, throttle=Throttle(clock, throttle), faults=Faults(),
+            scheduler=scheduler)
+        clock.on_move(_follower(self))
         self._app = App(self._services)
         #: who may use the admin API (:class:`~s3emu.admin.AdminAccess`)
         self.admin = admin if isinstance(admin, AdminAccess) else AdminAccess(admin)
@@ -138,6 +164,8 @@ class Emulator:
     throttle: _Service[Throttle] = _Service()
     #: injected faults (see :mod:`s3emu.faults`)
     faults: _Service[Faults] = _Service()
+    #: the background work due on the clock (lifecycle, ...): ``emu.scheduler.pending()``
+    scheduler: _Service[Scheduler] = _Service()
 
     def _rebuild(self, **changes: object) -> None:
         self._services = replace(self._services, **changes)  # type: ignore[arg-type]
@@ -178,8 +206,8 @@ class Emulator:
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault, refill every throttle
         budget; keep the configuration (users, clock, throttle settings)."""
-        store, ids = _fresh_state(self.clock, self.seed)
-        self._rebuild(store=store, ids=ids)
+        store, ids, scheduler = _fresh_state(self.clock, self.seed, self.journal)
+        self._rebuild(store=store, ids=ids, scheduler=scheduler)
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()

@@ -202,3 +202,5 @@ UnexpectedContent = _define("UnexpectedContent", 400, "This request does not sup
 MaxMessageLengthExceeded = _define("MaxMessageLengthExceeded", 400, "Your request was too big.")
 PolicyTooLarge = _define("PolicyTooLarge", 400,
                          "Policy exceeds the maximum allowed document size.")
+NoSuchLifecycleConfiguration = _define(
+    "NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist")

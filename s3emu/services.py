@@ -1,7 +1,7 @@
 """The services an Emulator is made of, as one immutable value the layers below it receive.
 
 :class:`Services` holds the emulator's :class:`~s3emu.settings.Settings` with the store,
-clock, ids, users, journal, throttle and faults.
+clock, ids, users, journal, throttle, faults and the scheduler of background work.
 The Emulator (:mod:`s3emu.emulator`) builds them and hands them to the app; handlers get what
 they need through their ``Call``, authentication gets the users, clock and settings. Nothing
 below the Emulator holds the Emulator itself.
@@ -18,6 +18,7 @@ from .faults import Faults
 from .ids import Ids
 from .journal import Journal
 from .model.store import Store
+from .scheduler import Scheduler
 from .settings import Settings
 from .throttle import Throttle
 
@@ -33,3 +34,5 @@ class Services:
     journal: Journal
     throttle: Throttle
     faults: Faults
+    #: the background work due on the clock (:mod:`s3emu.scheduler`)
+    scheduler: Scheduler

@@ -102,6 +102,8 @@ class BucketSettings:
     mfa_delete: str | None = None
     #: the Object Lock configuration; None: Object Lock is not enabled
     object_lock: LockConfiguration | None = None
+    #: the lifecycle configuration (a :class:`~s3emu.model.lifecycle.Lifecycle`); None: none
+    lifecycle: Any = None
 
     @property
     def object_ownership(self) -> str:

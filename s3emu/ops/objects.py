@@ -15,6 +15,7 @@ from .support.ranges import byte_range
 from ..operations import OBJECT_READ, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
+from .lifecycle import expiration_header
 from .support import sse
 from .object_lock import LOCKED, lock_for_write, may_bypass_governance
 from .support.versions import (check_versioned_delete, marker_headers, readable_version,
@@ -96,7 +97,11 @@ def put_object(call: Call) -> Reply:
     headers = call.headers
     stored = bucket.put(version,
                         lambda current: check_write_conditions(headers, current, version.key))
-    return write_reply(stored)
+    reply = write_reply(stored)
+    lifecycle = bucket.settings.lifecycle
+    if lifecycle is not None:
+        reply.headers.update(expiration_header(lifecycle, stored))
+    return reply
 
 
 def _read(call: Call, *, with_body: bool) -> Reply:
@@ -113,6 +118,9 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     headers = object_headers(version, checksum_mode=checksum_mode and span is None and not part)
     if part:
         headers.update(part.headers)
+    lifecycle = bucket.settings.lifecycle
+    if lifecycle is not None and bucket.find(version.key) is version:
+        headers.update(expiration_header(lifecycle, version))
     for param, header in RESPONSE_OVERRIDES.items():
         if param in call.query:
             headers[header] = call.query[param]

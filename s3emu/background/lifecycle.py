@@ -1,0 +1,84 @@
+"""The lifecycle pass: once a day, at midnight UTC, every bucket's lifecycle configuration is
+applied to its objects, versions and uploads in progress (S3 runs it asynchronously once a
+day; the emulator runs it at the midnight the actions became due, so a test that moves the
+clock past a due date sees the result at once).
+
+For each key, :func:`s3emu.model.lifecycle.plan` says what is due; it is applied with the
+bucket's own operations: an expired current version is deleted (in a versioned or suspended
+bucket, a delete marker takes its place, as a DELETE without a version id would), a
+noncurrent version or an expired delete marker is removed unless Object Lock protects it, a
+transition changes the version's storage class in place (same version id, bytes shared), an
+incomplete multipart upload is aborted. Each effect is journaled with the operation name S3's
+server access logs give it (``S3.EXPIRE.OBJECT``, ``S3.CREATE.DELETEMARKER``,
+``S3.TRANSITION_SIA.OBJECT`` ..., ``S3.DELETE.UPLOAD``).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..journal import Entry, Journal
+from ..model.bucket import Bucket
+from ..model.lifecycle import Action, Lifecycle, abort_due, plan
+from ..model.store import Store
+
+#: the server access log operation of a transition, by target storage class
+TRANSITION_OPERATION = {
+    "STANDARD_IA": "S3.TRANSITION_SIA.OBJECT", "ONEZONE_IA": "S3.TRANSITION_ZIA.OBJECT",
+    "INTELLIGENT_TIERING": "S3.TRANSITION_INT.OBJECT", "GLACIER_IR": "S3.TRANSITION_GIR.OBJECT",
+    "GLACIER": "S3.TRANSITION.OBJECT", "DEEP_ARCHIVE": "S3.TRANSITION_GDA.OBJECT",
+}
+
+
+def run_pass(store: Store, journal: Journal, at: datetime) -> int:
+    """Apply every bucket's lifecycle configuration as due at ``at``; the number of effects."""
+    done = 0
+    for bucket in store.list_buckets():
+        config = bucket.settings.lifecycle
+        if config is not None:
+            done += _apply(bucket, config, journal, at)
+    return done
+
+
+def _apply(bucket: Bucket, config: Lifecycle, journal: Journal, at: datetime) -> int:
+    done = 0
+    for key in bucket.keys:
+        stack = bucket.versions(key)
+        if stack:
+            for action in plan(config, key, stack, at):
+                done += _act(bucket, key, action, journal, at)
+    for upload in list(bucket.uploads.values()):
+        if upload.completed is None and abort_due(config, upload.key, upload.initiated, at):
+            bucket.abort_upload(upload.upload_id, upload.key)
+            _journal(journal, at, "S3.DELETE.UPLOAD", bucket, upload.key, None)
+            done += 1
+    return done
+
+
+def _act(bucket: Bucket, key: str, action: Action, journal: Journal, at: datetime) -> int:
+    version = action.version
+    if action.kind == "expire":
+        removed = bucket.delete(key, owner=bucket.owner, when=at)
+        if removed is None:
+            return 0
+        operation = "S3.CREATE.DELETEMARKER" if removed.delete_marker else "S3.EXPIRE.OBJECT"
+        _journal(journal, at, operation, bucket, key, removed.version_id)
+        return 1
+    if action.kind == "remove":
+        removal = bucket.delete_version(key, version.version_id or "null", now=at)
+        if removal.version is None or removal.locked:
+            return 0
+        _journal(journal, at, "S3.EXPIRE.OBJECT", bucket, key, version.version_id)
+        return 1
+    assert action.storage_class is not None
+    if not bucket.replace_version(version, version.evolve(storage_class=action.storage_class)):
+        return 0
+    _journal(journal, at, TRANSITION_OPERATION[action.storage_class], bucket, key,
+             version.version_id)
+    return 1
+
+
+def _journal(journal: Journal, at: datetime, operation: str, bucket: Bucket, key: str,
+             version_id: str | None) -> None:
+    journal.record(Entry(time=at, operation=operation, method="", bucket=bucket.name, key=key,
+                         access_key=None, status=200, error_code=None, bytes_in=0,
+                         bytes_out=0, request_id="", version_id=version_id))
