@@ -102,6 +102,8 @@ class BucketSettings:
     mfa_delete: str | None = None
     #: the Object Lock configuration; None: Object Lock is not enabled
     object_lock: LockConfiguration | None = None
+    #: the bucket's tags (PutBucketTagging), in their order; None: none
+    tags: Mapping[str, str] | None = None
 
     @property
     def object_ownership(self) -> str:

@@ -6,7 +6,8 @@ the bucket's lock (``check``), how the value is shown (``show``), the error of a
 is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tells deleted from
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
-topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`).
+topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
+:mod:`.tagging`).
 
 The generic handlers:
 
@@ -22,12 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
+from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration, NoSuchTagSet,
                       OwnershipControlsNotFoundError, PolicyTooLarge, S3Error)
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import bucket_encryption, ownership, policy, public_access
+from . import bucket_encryption, ownership, policy, public_access, tagging
 from .registry import Call, Reply
 
 
@@ -96,6 +97,13 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         parse=bucket_encryption.parse_configuration,
         show=bucket_encryption.show_configuration,
         changes=bucket_encryption.store_configuration),
+    Subresource(
+        "tags",
+        get=Op("GetBucketTagging", "s3:GetBucketTagging"),
+        put=Op("PutBucketTagging", "s3:PutBucketTagging"),
+        delete=Op("DeleteBucketTagging", "s3:PutBucketTagging"),
+        parse=tagging.parse_bucket_tags, show=tagging.show_bucket_tags,
+        missing=NoSuchTagSet, put_status=204),
 )
 
 
