@@ -17,6 +17,8 @@ import requests
 from botocore.exceptions import ClientError
 
 from helpers import error_of
+from s3emu.access.policy import compile_policy
+from s3emu.operations import OPERATIONS
 from signing import URL, error_xml, send, sign_v4
 
 OTHER = "210987654321"
@@ -451,6 +453,40 @@ def test_request_object_tag_and_keys(s3, bucket, other, write):
     denied(lambda: write(other, {"team": "db"}))
     denied(lambda: write(other, {"team": "web", "owner": "me"}))        # a key not allowed
     denied(lambda: write(other, {}))                                   # no tags at all
+
+
+def test_request_object_tag_of_a_post_form(s3, bucket, other):
+    policy(s3, bucket, statement("Allow", "s3:PutObject",
+                                 {"StringEquals": {"s3:RequestObjectTag/team": "web"}}))
+    assert _post(other, bucket, [("team", "web")]).status_code == 204
+    assert tags_of(s3, bucket, "new") == {"team": "web"}
+    refused = _post(other, bucket, [("team", "db")])
+    assert (refused.status_code, error_xml(refused.content)["Code"]) == (403, "AccessDenied")
+    assert tags_of(s3, bucket, "new") == {"team": "web"}
+
+
+def test_only_a_policy_testing_tags_gets_them_offered():
+    def compiled(key):
+        return compile_policy(json.dumps({"Version": "2012-10-17", "Statement": [
+            statement("Allow", "s3:GetObject", {"StringEquals": {key: "x"}})]}), "test-bucket")
+    plain = compiled("aws:SourceIp")
+    assert not plain.tests_existing_tags and not plain.tests_request_tags
+    assert compiled("s3:ExistingObjectTag/Level").tests_existing_tags
+    assert compiled("s3:RequestObjectTag/level").tests_request_tags
+    assert compiled("s3:RequestObjectTagKeys").tests_request_tags
+    assert not compiled("s3:RequestObjectTagKeys").tests_existing_tags
+
+
+def test_the_records_of_the_tagging_operations():
+    for name in ("GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging"):
+        record = OPERATIONS[name]
+        assert record.implemented and record.where.startswith("s3emu/ops/tagging.py:")
+        assert (record.action, record.versioned_action) == \
+            (f"s3:{name}", f"s3:{name.replace('Object', 'ObjectVersion')}")
+    for name, action in (("GetBucketTagging", "s3:GetBucketTagging"),
+                         ("PutBucketTagging", "s3:PutBucketTagging"),
+                         ("DeleteBucketTagging", "s3:PutBucketTagging")):
+        assert OPERATIONS[name].implemented and OPERATIONS[name].action == action
 
 
 def test_request_object_tag_keys_deny(s3, bucket, other):
