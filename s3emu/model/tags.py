@@ -47,7 +47,7 @@ def check_tag_set(pairs: Iterable[tuple[str, str]], *, bucket: bool = False) -> 
         if _length(key) > MAX_KEY:
             raise InvalidTag(f"The TagKey you have provided is too long, max {MAX_KEY}")
         if key.startswith(RESERVED):
-            raise InvalidTag(_RESERVED_BUCKET if bucket else _RESERVED_OBJECT)
+            raise InvalidTag("Your TagKey cannot be prefixed with aws:")
         if not _allowed(value):
             raise InvalidTag("The TagValue you have provided is invalid")
         if _length(value) > MAX_VALUE:
@@ -61,7 +61,3 @@ def check_tag_set(pairs: Iterable[tuple[str, str]], *, bucket: bool = False) -> 
         raise BadRequest(f"Object tags cannot be greater than {OBJECT_TAGS}")
     return tags
 
-
-_RESERVED_OBJECT = "Your TagKey cannot be prefixed with aws:"
-_RESERVED_BUCKET = ('User-defined tag keys can\'t start with "aws:". This prefix is reserved '
-                    'for system tags. Remove "aws:" from your tag keys and try again.')
