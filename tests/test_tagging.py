@@ -4,6 +4,8 @@ Put/Get/DeleteBucketTagging, the one validation of a tag set on every path that 
 CreateMultipartUpload, PostObject's ``tagging`` field), and the policy condition keys on tags."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -265,9 +267,12 @@ def test_duplicate_keys_in_the_header_are_invalid_argument(path, s3, dest):
     unchanged(s3, dest)
 
 
-def raw_put_tagging(emu, query: str, body: bytes) -> tuple[int, dict[str, str]]:
+def raw_put_tagging(emu, query: str, body: bytes, *,
+                    md5: bool = True) -> tuple[int, dict[str, str]]:
     url = f"{URL}/test-bucket{query}"
-    status, _, payload = send(emu, "PUT", url, sign_v4("PUT", url, body), body)
+    headers = {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()} \
+        if md5 else {}
+    status, _, payload = send(emu, "PUT", url, sign_v4("PUT", url, body, headers), body)
     return status, (error_xml(payload) if payload else {})
 
 
@@ -366,6 +371,21 @@ def test_bucket_tag_sets_are_validated(s3, bucket, tags, error):
             "TagSet": [{"Key": k, "Value": v} for k, v in tags]})
     assert (error_of(exc), message_of(exc)) == ((400, error[0]), error[1])
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "kept", "Value": "yes"}]
+
+
+def test_put_bucket_tagging_needs_a_digest_and_put_object_tagging_does_not(emu, s3, bucket,
+                                                                              obj):
+    doc = b"<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"
+    status, error = raw_put_tagging(emu, "?tagging", doc, md5=False)
+    assert (status, error["Code"], error["Message"]) == (
+        400, "InvalidRequest", "Missing required header for this request: Content-MD5 OR "
+                               "x-amz-checksum-*")
+    with pytest.raises(ClientError) as exc:
+        s3.get_bucket_tagging(Bucket=bucket)
+    assert error_of(exc) == (404, "NoSuchTagSet")
+    assert raw_put_tagging(emu, "?tagging", doc) == (204, {})
+    assert raw_put_tagging(emu, "/k?tagging", doc, md5=False) == (200, {})
+    assert tags_of(s3, bucket, obj) == {"a": "1"}
 
 
 def test_bucket_tagging_of_a_missing_bucket(s3):
