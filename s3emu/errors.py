@@ -166,6 +166,7 @@ InvalidObjectState = _define(
     "InvalidObjectState", 403, "The operation is not valid for the object's storage class")
 NoSuchTagSet = _define("NoSuchTagSet", 404, "The TagSet does not exist")
 InvalidTag = _define("InvalidTag", 400, "The tag provided was not a valid tag.")
+BadRequest = _define("BadRequest", 400, "Bad Request")
 MalformedACLError = _define(
     "MalformedACLError", 400,
     "The XML you provided was not well-formed or did not validate against our published schema")

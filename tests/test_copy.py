@@ -293,7 +293,8 @@ def test_tagging_replace_validates_tags(s3, bucket, source):
     with pytest.raises(ClientError) as exc:
         s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/{source}",
                        TaggingDirective="REPLACE", Tagging=tags)
-    assert error_of(exc) == (400, "InvalidArgument")
+    assert error_of(exc) == (400, "BadRequest")
+    assert exc.value.response["Error"]["Message"] == "Object tags cannot be greater than 10"
 
 
 # -- copying an object onto itself --------------------------------------------------------------

@@ -18,18 +18,20 @@ The request context offered to policy conditions (keys are case-insensitive):
 ``aws:PrincipalType``, ``aws:username``, ``aws:userid``; ``s3:prefix``, ``s3:delimiter``,
 ``s3:max-keys`` (listings), ``s3:VersionId``, ``s3:x-amz-acl``, ``s3:x-amz-grant-*`` and the
 other ``s3:x-amz-*`` request headers, ``s3:ExistingObjectTag/<key>`` (the object's tags),
-``s3:RequestObjectTag/<key>`` and ``s3:RequestObjectTagKeys`` (``x-amz-tagging``),
+``s3:RequestObjectTag/<key>`` and ``s3:RequestObjectTagKeys`` (``x-amz-tagging``, or the
+body of PutObjectTagging), the tag keys offered only when the bucket policy tests them,
 ``s3:signatureversion``, ``s3:authType``, ``s3:ResourceAccount``.
 
-This module imports the standard library, errors, the auth package's users and the access
-package; it reads a Call's attributes but does not import ops.
+This module imports the standard library, errors, the auth package's users, the access
+package and the protocol's Tagging document; it reads a Call's attributes but does not import ops.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import parse_qsl
 
-from ..errors import AccessDenied, MethodNotAllowed
+from ..errors import AccessDenied, MalformedXML, MethodNotAllowed
+from ..protocol.tagging import parse_tagging
 from .acl import canonical_id
 from ..operations import BUCKET, OBJECT_READ, Operation, named
 from .actions import resource_arn
@@ -105,15 +107,31 @@ def context_of(call: Any, bucket: Bucket, op: Operation,
     for header in _HEADER_KEYS:
         if header in headers:
             context[f"s3:{header}"] = [headers[header]]
-    if "x-amz-tagging" in headers:
-        pairs = parse_qsl(headers["x-amz-tagging"], keep_blank_values=True)
-        context["s3:requestobjecttagkeys"] = [k for k, _ in pairs]
-        for tag, value in pairs:
-            context[f"s3:requestobjecttag/{tag.lower()}"] = [value]
-    if target is not None:
+    policy = bucket.settings.policy
+    if policy is not None and policy.tests_request_tags:
+        pairs = _request_tags(call, op)
+        if pairs is not None:
+            context["s3:requestobjecttagkeys"] = [k for k, _ in pairs]
+            for tag, value in pairs:
+                context[f"s3:requestobjecttag/{tag.lower()}"] = [value]
+    if target is not None and policy is not None and policy.tests_existing_tags:
         for tag, value in target.tags.items():
             context[f"s3:existingobjecttag/{tag.lower()}"] = [value]
     return context
+
+
+def _request_tags(call: Any, op: Operation) -> list[tuple[str, str]] | None:
+    """The tags a request sets: its ``x-amz-tagging`` header (PutObject, CopyObject,
+    CreateMultipartUpload, a POST form's ``tagging``) or PutObjectTagging's body; None when it
+    sets none (a body that is no Tagging document sets none: the handler refuses it)."""
+    if op.name == "PutObjectTagging" and call.operation is op:
+        try:
+            return parse_tagging(call.verified_body())
+        except MalformedXML:
+            return None
+    if "x-amz-tagging" in call.headers:
+        return parse_qsl(call.headers["x-amz-tagging"], keep_blank_values=True)
+    return None
 
 
 def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:

@@ -29,7 +29,7 @@ helper and the access package.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ..errors import MalformedPolicy
@@ -296,6 +296,20 @@ class Policy:
 
     text: str
     statements: tuple[Statement, ...]
+
+    #: whether a condition tests the tags of the object acted on (``s3:ExistingObjectTag/``)
+    #: / of the request (``s3:RequestObjectTag/``, ``s3:RequestObjectTagKeys``): the request
+    #: context offers them only then, so a policy that tests neither costs a request nothing
+    tests_existing_tags: bool = field(init=False, default=False)
+    tests_request_tags: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        keys = {test.key for statement in self.statements for test in statement.conditions}
+        object.__setattr__(self, "tests_existing_tags",
+                           any(k.startswith("s3:existingobjecttag/") for k in keys))
+        object.__setattr__(self, "tests_request_tags", any(
+            k.startswith("s3:requestobjecttag/") or k == "s3:requestobjecttagkeys"
+            for k in keys))
 
     @property
     def is_public(self) -> bool:

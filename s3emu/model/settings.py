@@ -104,6 +104,8 @@ class BucketSettings:
     object_lock: LockConfiguration | None = None
     #: the lifecycle configuration (a :class:`~s3emu.model.lifecycle.Lifecycle`); None: none
     lifecycle: Any = None
+    #: the bucket's tags (PutBucketTagging), in their order; None: none
+    tags: Mapping[str, str] | None = None
 
     @property
     def object_ownership(self) -> str:

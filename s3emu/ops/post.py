@@ -19,10 +19,12 @@ from urllib.parse import quote, urlencode
 from ..auth import post_policy
 from ..auth.anonymous import authorize_anonymous
 from ..auth.users import ANONYMOUS
-from ..errors import (InvalidArgument, MalformedPOSTRequest, MalformedXML,
+from ..errors import (InvalidArgument, MalformedPOSTRequest,
                       MaxPostPreDataLengthExceededError, PreconditionFailed)
 from ..model.blob import Blob
+from ..model.tags import check_tag_set
 from ..protocol import xml
+from ..protocol.tagging import parse_tagging
 from .objects import new_version, write_reply
 from ..operations import OBJECT_WRITE, named
 from .registry import Call, Reply, operation
@@ -88,22 +90,9 @@ def form_headers(fields: dict[str, str]) -> dict[str, str]:
         elif name.startswith("x-amz-") and name not in _AUTH_FIELDS:
             headers[name] = value
     if "tagging" in fields:
-        headers["x-amz-tagging"] = urlencode(_tag_pairs(fields["tagging"]))
+        headers["x-amz-tagging"] = urlencode(
+            list(check_tag_set(parse_tagging(fields["tagging"].encode())).items()))
     return headers
-
-
-def _tag_pairs(text: str) -> list[tuple[str, str]]:
-    """The ``(key, value)`` pairs of a form's ``tagging`` document; MalformedXML if an element
-    is not of its shape (a TagSet or Tag with text, a Key or Value with children)."""
-    pairs = []
-    for tagset in xml.as_list(xml.parse(text.encode(), "Tagging").get("TagSet")):
-        if not isinstance(tagset, (dict, type(None))):
-            raise MalformedXML()
-        for tag in xml.as_list((tagset or {}).get("Tag")):
-            if not isinstance(tag, dict):
-                raise MalformedXML()
-            pairs.append((xml.text_of(tag.get("Key")), xml.text_of(tag.get("Value"))))
-    return pairs
 
 
 def _user(call: Call, fields: dict[str, str], size: int) -> Any:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge, NotImplemented_
 from ...model.objects import STORAGE_CLASSES, ObjectLock, ObjectVersion
+from ...model.tags import check_tag_set
 from ...protocol.checksums import HEADER_OF
 from ...protocol.dates import http_date, iso8601
 from .header_names import CONTENT_HEADERS, HeaderNames, names_of
@@ -79,18 +80,16 @@ def storage_class_from(headers: Mapping[str, str]) -> str:
 
 
 def tags_from(headers: Mapping[str, str]) -> dict[str, str]:
-    """Object tags from an ``x-amz-tagging`` header (URL query encoded)."""
+    """Object tags from an ``x-amz-tagging`` header (URL query encoded), checked as every
+    tag set is (:func:`~s3emu.model.tags.check_tag_set`)."""
     text = headers.get("x-amz-tagging")
     if not text:
         return {}
     pairs = parse_qsl(text, keep_blank_values=True)
-    tags = dict(pairs)
-    if len(tags) != len(pairs):
+    if len({key for key, _ in pairs}) != len(pairs):
         raise InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then "
                               "URLEncoded URL query parameters without tag name duplicates.")
-    if len(tags) > 10:
-        raise InvalidArgument("Object tags cannot be greater than 10")
-    return tags
+    return check_tag_set(pairs)
 
 
 def object_headers(version: ObjectVersion, *, checksum_mode: bool = False) -> dict[str, str]:
