@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from .cors import CorsConfiguration
 
 #: Object Ownership settings (``x-amz-object-ownership``, OwnershipControls).
 ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
@@ -102,6 +105,8 @@ class BucketSettings:
     mfa_delete: str | None = None
     #: the Object Lock configuration; None: Object Lock is not enabled
     object_lock: LockConfiguration | None = None
+    #: the CORS rules (PutBucketCors), compiled; None: no CORS configuration
+    cors: CorsConfiguration | None = None
 
     @property
     def object_ownership(self) -> str:

@@ -19,5 +19,6 @@ from . import acl as acl
 from . import policy as policy
 from . import ownership as ownership
 from . import public_access as public_access
+from . import cors as cors
 from . import subresources as subresources
 from . import unimplemented as unimplemented

@@ -6,13 +6,15 @@ the bucket's lock (``check``), how the value is shown (``show``), the error of a
 is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tells deleted from
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
-topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`).
+topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
+:mod:`.cors`).
 
 The generic handlers:
 
-- Put: the body (Content-MD5 and checksums verified, capped by the record's ``body_cap``) is
-  parsed, then ``check`` runs and the settings change atomically (``Bucket.configure``), so a
-  refused Put changes nothing; it answers ``put_status``;
+- Put: the body (Content-MD5 and checksums verified, required with ``digest_required``,
+  capped by the record's ``body_cap``) is parsed, then ``check`` runs and the settings change
+  atomically (``Bucket.configure``), so a refused Put changes nothing; it answers
+  ``put_status``;
 - Get: the field's value, or the row's ``missing`` error when it holds None or ``DELETED``
   (a row without ``missing`` always shows something, e.g. the default encryption);
 - Delete: stores ``cleared``; 204, also when there was nothing to delete.
@@ -22,12 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
-                      OwnershipControlsNotFoundError, PolicyTooLarge, S3Error)
+from ..errors import (MaxMessageLengthExceeded, NoSuchBucketPolicy, NoSuchCORSConfiguration,
+                      NoSuchPublicAccessBlockConfiguration, OwnershipControlsNotFoundError,
+                      PolicyTooLarge, S3Error)
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import bucket_encryption, ownership, policy, public_access
+from . import bucket_encryption, cors, ownership, policy, public_access
 from .registry import Call, Reply
 
 
@@ -62,6 +65,8 @@ class Subresource:
     #: the settings a parsed Put changes (default: ``{field: value}``)
     changes: Callable[[Any], dict[str, Any]] | None = None
     put_status: int = 200
+    #: a Put without Content-MD5 or a flexible checksum is InvalidRequest
+    digest_required: bool = False
 
 
 SUBRESOURCES: tuple[Subresource, ...] = (
@@ -96,6 +101,14 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         parse=bucket_encryption.parse_configuration,
         show=bucket_encryption.show_configuration,
         changes=bucket_encryption.store_configuration),
+    Subresource(
+        "cors",
+        get=Op("GetBucketCors", "s3:GetBucketCORS"),
+        put=Op("PutBucketCors", "s3:PutBucketCORS",
+               {"body_cap": (64 * 1024, MaxMessageLengthExceeded)}),
+        delete=Op("DeleteBucketCors", "s3:PutBucketCORS"),
+        parse=cors.parse_cors, show=cors.show_cors, missing=NoSuchCORSConfiguration,
+        put_status=200, digest_required=True),
 )
 
 
@@ -109,7 +122,7 @@ def get_subresource(row: Subresource, call: Call) -> Reply:
 
 def put_subresource(row: Subresource, call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
-    value = row.parse(call.verified_body(), bucket)
+    value = row.parse(call.verified_body(digest_required=row.digest_required), bucket)
     changes = row.changes(value) if row.changes is not None else {row.field: value}
 
     def change(settings: BucketSettings) -> BucketSettings:
