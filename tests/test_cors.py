@@ -396,7 +396,7 @@ def test_preflight_ignores_an_authorization_header(s3, bucket, verify):
     assert response.status_code == 200
 
 
-def test_preflight_ignores_bucket_policy_and_public_access_block(s3, bucket, options):
+def test_preflight_ignores_a_denying_bucket_policy(s3, bucket, options):
     put_rules(s3, bucket, rule())
     s3.put_bucket_policy(Bucket=bucket, Policy=(
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",'
