@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -275,8 +279,7 @@ def test_preflight_without_configuration(options):
     assert error_parts(options(method=None))["Method"] == "OPTIONS"
 
 
-@pytest.mark.parametrize("method,shown", [(None, "null"), ("PATCH", "PATCH"),
-                                          ("get", "get")])
+@pytest.mark.parametrize("method,shown", [(None, "null"), ("PATCH", "PATCH")])
 def test_preflight_needs_a_valid_request_method(s3, bucket, options, method, shown):
     put_rules(s3, bucket, rule())
     response = options(method=method)
@@ -497,6 +500,40 @@ def test_boto3_requests_with_origin_get_the_headers(s3, shared):
     headers = s3.get_object(Bucket=shared, Key="k")["ResponseMetadata"]["HTTPHeaders"]
     assert headers["access-control-allow-origin"] == ORIGIN
     assert headers["vary"] == VARY
+
+
+# -- the AWS CLI ----------------------------------------------------------------------------
+
+def aws(server, *args: str) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
+               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+               AWS_PAGER="")
+    return subprocess.run(
+        [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, "s3api", *args],
+        env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_aws_cli_put_get_delete_bucket_cors(server):
+    assert aws(server, "create-bucket", "--bucket", "cli-cors").returncode == 0
+    config = {"CORSRules": [{"AllowedOrigins": [ORIGIN], "AllowedMethods": ["PUT", "GET"],
+                             "AllowedHeaders": ["*"], "MaxAgeSeconds": 30}]}
+    done = aws(server, "put-bucket-cors", "--bucket", "cli-cors",
+               "--cors-configuration", json.dumps(config))
+    assert done.returncode == 0, done.stderr
+    done = aws(server, "get-bucket-cors", "--bucket", "cli-cors")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == config
+    response = requests.options(f"{server.endpoint_url}/cli-cors/k", headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert aws(server, "delete-bucket-cors", "--bucket", "cli-cors").returncode == 0
+    done = aws(server, "get-bucket-cors", "--bucket", "cli-cors")
+    assert done.returncode == 255 and "NoSuchCORSConfiguration" in done.stderr
+    done = aws(server, "put-bucket-cors", "--bucket", "cli-cors", "--cors-configuration",
+               json.dumps({"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GOT"]}]}))
+    assert done.returncode == 255 and "Unsupported method is GOT" in done.stderr
 
 
 # -- the compiled rules ----------------------------------------------------------------------
