@@ -269,6 +269,13 @@ def test_preflight_to_a_missing_bucket(options):
                                      "Method": "PUT", "ResourceType": "BUCKET"}
 
 
+def test_preflight_naming_no_bucket(s3, verify):
+    response = requests.options(s3.meta.endpoint_url + "/", verify=verify, headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert response.status_code == 403
+    assert error_parts(response)["Message"] == "CORSResponse: Bucket not found"
+
+
 def test_preflight_without_configuration(options):
     response = options("key", method="PUT")
     assert response.status_code == 403

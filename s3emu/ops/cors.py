@@ -14,7 +14,8 @@ snapshots):
   AllowedOrigin or AllowedHeader with two ``*`` is InvalidRequest; the document is 64 KB at
   most; it needs Content-MD5 or a flexible checksum; GetBucketCors gives the rules back as
   written, and 404 NoSuchCORSConfiguration when there are none; DeleteBucketCors is 204;
-- a preflight (``OPTIONS`` on a bucket or key, never signed, never authorized) needs
+- a preflight (``OPTIONS`` on a bucket or key, never signed, never authorized; on the service
+  endpoint it names no bucket, which is "Bucket not found") needs
   ``Origin`` (400 BadRequest "Insufficient information. Origin request header needed."); a
   missing bucket is 403 AccessForbidden "CORSResponse: Bucket not found", a bucket without
   rules 403 "CORSResponse: CORS is not enabled for this bucket."; then it needs
@@ -154,7 +155,7 @@ def preflight(call: Call) -> Reply:
     if origin is None:
         raise BadRequest("Insufficient information. Origin request header needed.")
     method = headers.get("access-control-request-method")
-    bucket = call.store.buckets.get(call.bucket_name)
+    bucket = call.store.buckets.get(call.bucket) if call.bucket else None
     if bucket is None or bucket.settings.cors is None:
         message = ("CORSResponse: Bucket not found" if bucket is None else
                    "CORSResponse: CORS is not enabled for this bucket.")

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 _TABLE = """
 GET    service                                                  ListBuckets
 POST   service !x-amz-request-route !x-amz-request-token        WriteGetObjectResponse
+OPTIONS service                                                 PreflightCORS
 
 GET    bucket  ?list-type=2                                     ListObjectsV2
 GET    bucket  ?abac                                            GetBucketAbac
