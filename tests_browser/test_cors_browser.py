@@ -76,3 +76,44 @@ def test_a_rule_for_another_origin_blocks_the_page(browser, s3, bucket):
     assert out["put"].startswith("blocked: ") and out["get"].startswith("blocked: ")
     with pytest.raises(ClientError):
         s3.head_object(Bucket=bucket, Key="k.txt")
+
+
+#: A PUT with a JSON Content-Type (not CORS-safelisted: the preflight asks for it), then a GET
+#: of a key that does not exist.
+HEADERS_SCRIPT = """
+const [putUrl, missingUrl, done] = arguments;
+(async () => {
+  const out = {};
+  try {
+    const put = await fetch(putUrl, {method: "PUT", body: "{}",
+                                     headers: {"Content-Type": "application/json"}});
+    out.put = put.status;
+  } catch (e) { out.put = "blocked: " + e.message; }
+  try {
+    const got = await fetch(missingUrl);
+    out.missing = got.status;
+    out.error = await got.text();
+  } catch (e) { out.missing = "blocked: " + e.message; }
+  done(out);
+})();
+"""
+
+
+def run_header_fetches(browser, s3, bucket):
+    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "j"})
+    missing = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "nope"})
+    return browser.execute_async_script(HEADERS_SCRIPT, put_url, missing)
+
+
+def test_requested_headers_must_be_allowed(browser, s3, bucket, page_origin):
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": [page_origin], "AllowedMethods": ["PUT", "GET"]}]})
+    out = run_header_fetches(browser, s3, bucket)
+    assert out["put"].startswith("blocked: ")       # content-type is not an AllowedHeader
+    assert out["missing"] == 404                    # the error carries the CORS headers
+    assert "<Code>NoSuchKey</Code>" in out["error"]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": [page_origin], "AllowedMethods": ["PUT", "GET"],
+        "AllowedHeaders": ["Content-Type"], "MaxAgeSeconds": 0}]})
+    assert run_header_fetches(browser, s3, bucket)["put"] == 200
+    assert s3.get_object(Bucket=bucket, Key="j")["ContentType"] == "application/json"
