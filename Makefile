@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 SOURCES := $(shell find s3emu pytest_plugin -name '*.py' -o -name 'py.typed') \
            setup.py setup.cfg pyproject.toml README.md LICENSE
 
-.PHONY: venv wheel install lint test serve bench smoke clean
+.PHONY: venv wheel install lint test test-browser serve bench smoke clean
 
 # The dependencies (the `test` extra and the build tools), installed once per change of the
 # packaging files; the package itself is replaced by the freshly built wheel on every run.
@@ -45,11 +45,21 @@ install: $(VENV)/.wheel
 # ruff on every Python tree and mypy on the packages (configured in pyproject.toml), from the
 # checkout with the tools of the `test` extra; `make test` runs it first.
 lint: $(VENV)/.deps
-	$(VENV)/bin/ruff check s3emu pytest_plugin tests tests_clients bench examples setup.py
+	$(VENV)/bin/ruff check s3emu pytest_plugin tests tests_browser tests_clients bench examples setup.py
 	$(VENV)/bin/mypy
 
 test: lint install
 	S3EMU_TEST_INSTALLED=1 S3EMU_WHEEL_DIR=$(abspath $(DIST)) $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+
+# CORS in a real browser (tests_browser/, not part of `make test`): headless Chromium, Debian's
+# `chromium` and `chromium-driver` (installed here when missing; needs root), driven by Selenium
+# (the `browser` extra) through /usr/bin/chromedriver, against `s3emu serve` and a page served
+# from a second origin.
+test-browser: install
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+	$(PY) -m pip install --quiet "$$(ls $(DIST)/s3emu-*.whl)[browser]"
+	$(VENV)/bin/pytest -q -p no:xdist tests_browser $(PYTEST_ARGS)
 
 serve: install
 	$(VENV)/bin/s3emu serve --host $(HOST) --port $(PORT)

@@ -28,6 +28,7 @@ from .faults import ConnectionReset, truncated
 from .journal import Entry
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .operations import OPERATIONS
+from .ops.cors import add_cors_headers
 from .ops.registry import Call
 from .protocol.addressing import address
 from .protocol.render import error_reply, respond
@@ -101,6 +102,9 @@ class App:
         except Exception:  # the one place unexpected errors are caught
             log.exception("internal error serving %s %s", seen.method, seen.op)
             reply = error_reply(InternalError())
+        if "origin" in inbound.headers:     # a cross-origin request: the bucket's CORS rules
+            add_cors_headers(reply, services.store, seen.bucket, inbound.headers, seen.method,
+                             seen.op)
         now = services.clock.now()
         head = seen.method == "HEAD"
         status, headers, body = respond(reply, head=head, request_id=request_id,

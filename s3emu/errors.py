@@ -199,6 +199,16 @@ MissingSecurityHeader = _define(
     "MissingSecurityHeader", 400, "Your request was missing a required header")
 UnexpectedContent = _define("UnexpectedContent", 400, "This request does not support content")
 
+# CORS (PutBucketCors, preflight OPTIONS requests).
+NoSuchCORSConfiguration = _define(
+    "NoSuchCORSConfiguration", 404, "The CORS configuration does not exist")
+AccessForbidden = _define(
+    "AccessForbidden", 403,
+    "CORSResponse: This CORS request is not allowed. This is usually because the evalution of "
+    "Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers "
+    "are not whitelisted by the resource's CORS spec.")
+BadRequest = _define("BadRequest", 400, "Bad Request")
+
 # Request body caps (see the body_cap of s3emu.operations.Operation).
 MaxMessageLengthExceeded = _define("MaxMessageLengthExceeded", 400, "Your request was too big.")
 PolicyTooLarge = _define("PolicyTooLarge", 400,

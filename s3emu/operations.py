@@ -5,9 +5,10 @@ A record is declared once, with its handler when s3emu implements it
 (``@operation("PutObject", action="s3:PutObject", kind=OBJECT_WRITE, acl="WRITE")`` in
 :mod:`s3emu.ops`), without one when it does not (:mod:`s3emu.ops.unimplemented`): such an
 operation is routed, authenticated and authorized like any other and answered 501
-NotImplemented naming it. Authentication reads ``any_region``, ``signs_itself`` and
-``refuses_anonymous``; the access decision reads ``action``, ``versioned_action``, ``kind``,
-``acl`` and the flags below; the app reads ``handler`` and ``body_cap``.
+NotImplemented naming it. Authentication reads ``unauthenticated``, ``any_region``,
+``signs_itself`` and ``refuses_anonymous``; the access decision reads ``action``,
+``versioned_action``, ``kind``, ``acl`` and the flags below; the app reads ``handler`` and
+``body_cap``.
 
 ``python -m s3emu ops`` prints the table: name, handler (file:line), IAM action, status.
 
@@ -57,6 +58,9 @@ class Operation:
     authorizes_itself: bool = False
     #: an unsigned request may reach it without any grant (its form carries a signed policy)
     signs_itself: bool = False
+    #: no signature is checked, whatever the request carries (a CORS preflight: a browser sends
+    #: it unsigned, to the actual request's URL, presigned query string included)
+    unauthenticated: bool = False
     #: an unsigned request is refused outright (403 AccessDenied)
     refuses_anonymous: bool = False
     #: a read whose missing key is AccessDenied unless the requester may list the bucket

@@ -12,8 +12,9 @@ and ``Call.decoded()`` runs it on the decoded body:
 - ``STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`` chunk signatures are verified along the
   chain (:mod:`.streaming`).
 
-With ``auth="off"`` nothing is checked: a request acts as the user whose access key it names,
-or as the first user (unsigned requests too).
+An operation whose record says ``unauthenticated`` (the CORS preflight) is anonymous,
+unchecked. With ``auth="off"`` nothing is checked: a request acts as the user whose access
+key it names, or as the first user (unsigned requests too).
 
 This module imports the standard library, errors, the protocol package, the operation records
 and the auth package.
@@ -62,6 +63,8 @@ def authenticate(credential: Credential, method: str, where: Address,
     :param raw_query: the query string as sent (signatures cover it, not decoded values).
     :param bucket_region: the region of a bucket by name (None: no such bucket).
     """
+    if op.unauthenticated:
+        return Authenticated(ANONYMOUS, credential)
     if settings.auth == "off":
         found = users.get(credential.access_key) if credential.access_key else None
         return Authenticated(found or users.default, credential)

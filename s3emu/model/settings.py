@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from .cors import CorsConfiguration
 
 #: Object Ownership settings (``x-amz-object-ownership``, OwnershipControls).
 ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
@@ -106,6 +109,8 @@ class BucketSettings:
     lifecycle: Any = None
     #: the bucket's tags (PutBucketTagging), in their order; None: none
     tags: Mapping[str, str] | None = None
+    #: the CORS rules (PutBucketCors), compiled; None: no CORS configuration
+    cors: CorsConfiguration | None = None
 
     @property
     def object_ownership(self) -> str:

@@ -20,6 +20,7 @@ from . import policy as policy
 from . import ownership as ownership
 from . import public_access as public_access
 from . import tagging as tagging
+from . import cors as cors
 from . import subresources as subresources
 from . import lifecycle as lifecycle
 from . import unimplemented as unimplemented

@@ -7,7 +7,7 @@ is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tell
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
 topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
-:mod:`.tagging`).
+:mod:`.tagging`, :mod:`.cors`).
 
 The generic handlers:
 
@@ -24,12 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ..errors import (InvalidRequest, NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
+from ..errors import (InvalidRequest, MaxMessageLengthExceeded, NoSuchBucketPolicy,
+                      NoSuchCORSConfiguration, NoSuchPublicAccessBlockConfiguration,
                       NoSuchTagSet, OwnershipControlsNotFoundError, PolicyTooLarge, S3Error)
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import bucket_encryption, ownership, policy, public_access, tagging
+from . import bucket_encryption, cors, ownership, policy, public_access, tagging
 from .registry import Call, Reply
 
 
@@ -110,6 +111,15 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         missing=NoSuchTagSet, put_status=204,
         missing_digest="Missing required header for this request: Content-MD5 OR "
                        "x-amz-checksum-*"),
+    Subresource(
+        "cors",
+        get=Op("GetBucketCors", "s3:GetBucketCORS"),
+        put=Op("PutBucketCors", "s3:PutBucketCORS",
+               {"body_cap": (64 * 1024, MaxMessageLengthExceeded)}),
+        delete=Op("DeleteBucketCors", "s3:PutBucketCORS"),
+        parse=cors.parse_cors, show=cors.show_cors, missing=NoSuchCORSConfiguration,
+        put_status=200,
+        missing_digest="Missing required header for this request: Content-MD5"),
 )
 
 

@@ -5,7 +5,8 @@ Each row reads ``METHOD TARGET [conditions] OPERATION`` where TARGET is ``servic
 ``bucket`` or ``object``; a condition ``?name`` needs that query parameter, ``?name=value`` needs
 that value, and ``!header`` needs that request header. Within a (method, target) group the
 first row whose conditions all hold wins, so rows are listed most specific first.
-``tests/test_routes.py`` checks the table against botocore's service model.
+``tests/test_routes.py`` checks the table against botocore's service model (``PostObject`` and
+the CORS preflight ``PreflightCORS``, an OPTIONS request, are S3's but not botocore's).
 
 This module imports only the standard library.
 """
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 _TABLE = """
 GET    service                                                  ListBuckets
 POST   service !x-amz-request-route !x-amz-request-token        WriteGetObjectResponse
+OPTIONS service                                                 PreflightCORS
 
 GET    bucket  ?list-type=2                                     ListObjectsV2
 GET    bucket  ?abac                                            GetBucketAbac
@@ -98,6 +100,7 @@ DELETE bucket  ?replication                                     DeleteBucketRepl
 DELETE bucket  ?tagging                                         DeleteBucketTagging
 DELETE bucket  ?website                                         DeleteBucketWebsite
 DELETE bucket                                                   DeleteBucket
+OPTIONS bucket                                                  PreflightCORS
 
 GET    object  ?acl                                             GetObjectAcl
 GET    object  ?annotation ?annotationName                      GetObjectAnnotation
@@ -129,6 +132,7 @@ DELETE object  ?annotation ?annotationName                      DeleteObjectAnno
 DELETE object  ?tagging                                         DeleteObjectTagging
 DELETE object  ?uploadId                                        AbortMultipartUpload
 DELETE object                                                   DeleteObject
+OPTIONS object                                                  PreflightCORS
 """
 
 #: Operations of botocore's model that no row selects, and why: a newer operation shares
