@@ -8,13 +8,16 @@ while after DeleteBucketOwnershipControls it behaves as ``ObjectWriter`` and aft
 DeletePublicAccessBlock it blocks nothing (and their Get operations answer 404).
 
 The compiled bucket policy and ACL are the access package's values (typed ``Any`` here: the
-model does not import the layers above it). This module imports only the standard library.
+model does not import the layers above it). This module imports only the standard library
+and :mod:`.website`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Mapping
+
+from .website import WebsiteConfiguration
 
 #: Object Ownership settings (``x-amz-object-ownership``, OwnershipControls).
 ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
@@ -102,6 +105,8 @@ class BucketSettings:
     mfa_delete: str | None = None
     #: the Object Lock configuration; None: Object Lock is not enabled
     object_lock: LockConfiguration | None = None
+    #: the static website configuration (PutBucketWebsite); None: not a website
+    website: WebsiteConfiguration | None = None
 
     @property
     def object_ownership(self) -> str:

@@ -6,7 +6,8 @@ the bucket's lock (``check``), how the value is shown (``show``), the error of a
 is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tells deleted from
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
-topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`).
+topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
+:mod:`.website_config`).
 
 The generic handlers:
 
@@ -23,11 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
-                      OwnershipControlsNotFoundError, PolicyTooLarge, S3Error)
+                      NoSuchWebsiteConfiguration, OwnershipControlsNotFoundError,
+                      PolicyTooLarge, S3Error)
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import bucket_encryption, ownership, policy, public_access
+from . import bucket_encryption, ownership, policy, public_access, website_config
 from .registry import Call, Reply
 
 
@@ -96,6 +98,13 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         parse=bucket_encryption.parse_configuration,
         show=bucket_encryption.show_configuration,
         changes=bucket_encryption.store_configuration),
+    Subresource(
+        "website",
+        get=Op("GetBucketWebsite", "s3:GetBucketWebsite"),
+        put=Op("PutBucketWebsite", "s3:PutBucketWebsite"),
+        delete=Op("DeleteBucketWebsite", "s3:DeleteBucketWebsite"),
+        parse=website_config.parse_configuration, show=website_config.show_configuration,
+        missing=NoSuchWebsiteConfiguration),
 )
 
 
