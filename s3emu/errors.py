@@ -192,6 +192,9 @@ NoSuchPublicAccessBlockConfiguration = _define(
 NoSuchWebsiteConfiguration = _define(
     "NoSuchWebsiteConfiguration", 404,
     "The specified bucket does not have a website configuration")
+InvalidRedirectLocation = _define(
+    "InvalidRedirectLocation", 400,
+    "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.")
 IncorrectEndpoint = _define(
     "IncorrectEndpoint", 400,
     "The specified bucket exists in another region. Please direct requests to the specified "

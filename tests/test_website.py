@@ -8,6 +8,7 @@ conditional and Range requests), and on ``s3emu serve`` with ``BUCKET.s3-website
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -548,6 +549,38 @@ def test_website_requests_are_journaled(emu, site):
         "GetObject", site, None, 200)
 
 
+# -- the AWS CLI and the live server --------------------------------------------------------------
+
+def aws(server, *args: str) -> str:
+    """``aws --endpoint-url <server> ARGS``: its stdout (the test fails on exit != 0)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
+               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+               AWS_PAGER="")
+    done = subprocess.run(
+        [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, *args],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_aws_cli_configures_a_website(server):
+    aws(server, "s3", "mb", "s3://cli-site")
+    aws(server, "s3", "website", "s3://cli-site/", "--index-document", "index.html",
+        "--error-document", "error.html")
+    shown = json.loads(aws(server, "s3api", "get-bucket-website", "--bucket", "cli-site"))
+    assert (shown["IndexDocument"], shown["ErrorDocument"]) == (
+        {"Suffix": "index.html"}, {"Key": "error.html"})
+    aws(server, "s3api", "put-bucket-website", "--bucket", "cli-site",
+        "--website-configuration", json.dumps({"RedirectAllRequestsTo": {
+            "HostName": "example.com"}}))
+    shown = json.loads(aws(server, "s3api", "get-bucket-website", "--bucket", "cli-site"))
+    assert shown["RedirectAllRequestsTo"] == {"HostName": "example.com"}
+    aws(server, "s3api", "delete-bucket-website", "--bucket", "cli-site")
+    assert server.emulator.store.bucket("cli-site").settings.website is None
+
+
 # -- the live server ------------------------------------------------------------------------------
 
 def test_served_by_s3emu_serve_on_the_localhost_website_host():
@@ -585,3 +618,30 @@ def test_served_by_s3emu_serve_on_the_localhost_website_host():
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=20)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("write", ["put", "copy", "copy-replace", "multipart"])
+def test_a_redirect_location_must_be_a_path_or_an_http_url(s3, bucket, write):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    calls = {
+        "put": lambda location: s3.put_object(Bucket=bucket, Key="k", Body=b"",
+                                              WebsiteRedirectLocation=location),
+        "copy": lambda location: s3.copy_object(
+            Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "src"},
+            WebsiteRedirectLocation=location),
+        "copy-replace": lambda location: s3.copy_object(
+            Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "src"},
+            MetadataDirective="REPLACE", WebsiteRedirectLocation=location),
+        "multipart": lambda location: s3.create_multipart_upload(
+            Bucket=bucket, Key="k", WebsiteRedirectLocation=location),
+    }
+    for bad in ("page2.html", "ftp://example.com/", "www.example.com"):
+        with pytest.raises(ClientError) as exc:
+            calls[write](bad)
+        assert error_of(exc) == (400, "InvalidRedirectLocation")
+        assert exc.value.response["Error"]["Message"] == (
+            "The website redirect location must have a prefix of 'http://' or 'https://' "
+            "or '/'.")
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["src"]
+    for good in ("/page2.html", "http://example.com/", "https://example.com/a"):
+        calls[write](good)
