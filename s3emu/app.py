@@ -120,6 +120,8 @@ class App:
         error_code = None
         if reply.xml is not None and reply.xml[0] == "Error" and isinstance(reply.xml[1], Mapping):
             error_code = reply.xml[1].get("Code")
+        elif reply.status >= 400:               # a website endpoint's HTML error
+            error_code = reply.headers.get("x-amz-error-code")
         outcome = Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
                           bytes_out, fault, reply.headers.get("x-amz-version-id"))
         self._journal(seen, outcome, now)

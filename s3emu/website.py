@@ -28,7 +28,8 @@ Configuring a webpage redirect"), in this order:
   matches) redirects; for a 4xx, the error document is returned with the error's status; else,
   or when the error document cannot be read, S3's HTML error page (Code, Message, the error's
   fields, RequestId, HostId; and "An Error Occurred While Attempting to Retrieve a Custom Error
-  Document" with that error).
+  Document" with that error). Every error answer also names the error in its headers
+  (``x-amz-error-code``, ``x-amz-error-message``, ``x-amz-error-detail-Key``), as S3's do.
 
 Requests are always anonymous: a signature is not looked at. This module imports the access,
 auth, errors, model, operations, ops and protocol parts; it holds no policy logic of its own.
@@ -150,6 +151,7 @@ class _Site:
         except S3Error as failure:
             return self.page.error(error, failure)
         reply.status = error.status
+        reply.headers.update(error_headers(error))
         return reply
 
     def _get(self, key: str, headers: dict[str, str]) -> Reply:
@@ -211,8 +213,18 @@ class _Page:
             lines += _items(document, {})
             lines.append("</ul>")
         lines += ["<hr/>", "</body>", "</html>", ""]
-        return Reply(status=error.status, headers={"Content-Type": HTML},
+        headers = {"Content-Type": HTML, **error_headers(error)}
+        return Reply(status=error.status, headers=headers,
                      body="\n".join(lines).encode("utf-8", "surrogateescape"))
+
+
+def error_headers(error: S3Error) -> dict[str, str]:
+    """What the website endpoint says of an error in headers (also on HEAD, which has no
+    page): ``x-amz-error-code``, ``x-amz-error-message`` and ``x-amz-error-detail-<field>``."""
+    headers = {"x-amz-error-code": error.code, "x-amz-error-message": error.message}
+    for name, value in error.fields.items():
+        headers[f"x-amz-error-detail-{name}"] = str(value)
+    return headers
 
 
 def _items(error: S3Error, more: Mapping[str, Any]) -> list[str]:

@@ -427,8 +427,12 @@ def test_a_missing_key_returns_the_error_document_with_404(site):
     got = get("/nope.html")
     assert (got.status_code, got.text) == (404, "<p>oops</p>")
     assert got.headers["Content-Type"] == "text/html"
+    assert (got.headers["x-amz-error-code"], got.headers["x-amz-error-message"],
+            got.headers["x-amz-error-detail-Key"]) == (
+        "NoSuchKey", "The specified key does not exist.", "nope.html")
     head = requests.head(URL + "/nope.html", timeout=10)
     assert (head.status_code, head.content) == (404, b"")
+    assert head.headers["x-amz-error-code"] == "NoSuchKey"
 
 
 def test_without_list_bucket_a_missing_key_is_403_as_on_rest(s3):
@@ -450,6 +454,7 @@ def test_without_an_error_document_s3s_page_names_the_key(s3, site):
                                "<li>Message: The specified key does not exist.</li>\n"
                                "<li>Key: missing/index.html</li>\n<li>RequestId: ")
     assert "<h3>" not in got.text
+    assert got.headers["x-amz-error-detail-Key"] == "missing/index.html"
 
 
 def test_a_missing_error_document_is_reported_on_the_page(s3, site):
@@ -547,6 +552,10 @@ def test_website_requests_are_journaled(emu, site):
     entry = emu.journal[-1]
     assert (entry.operation, entry.bucket, entry.key, entry.status) == (
         "GetObject", site, None, 200)
+    requests.head(URL + "/gone", timeout=10)
+    entry = emu.journal[-1]
+    assert (entry.operation, entry.key, entry.status, entry.error_code) == (
+        "HeadObject", "gone", 404, "NoSuchKey")
 
 
 # -- the AWS CLI and the live server --------------------------------------------------------------
