@@ -131,13 +131,13 @@ class _Site:
             if key and not key.endswith("/") and self._missing(key) and \
                     self._readable(f"{key}/{suffix}"):
                 return _moved(302, "/" + quote(key) + "/")
-            return self._failed(error, key, lookup, host)
+            return self._failed(error, key, host)
         redirect = reply.headers.get("x-amz-website-redirect-location")
         if redirect is not None:
             return _moved(301, redirect)
         return reply
 
-    def _failed(self, error: S3Error, key: str, lookup: str, host: str) -> Reply:
+    def _failed(self, error: S3Error, key: str, host: str) -> Reply:
         """An error's answer: a routing rule for its status, the error document, or S3's
         HTML page."""
         rule = self.config.rule_for(key, error.status)

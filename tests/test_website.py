@@ -276,7 +276,7 @@ def test_a_default_bucket_is_forbidden_with_s3s_page(s3):
                         timeout=10).status_code == 403
 
 
-def test_the_public_access_block_alone_still_refuses_a_public_policy(s3):
+def test_restrict_public_buckets_refuses_the_public_policy(s3):
     s3.create_bucket(Bucket=SITE)
     s3.delete_public_access_block(Bucket=SITE)
     public_read(s3, SITE)
@@ -286,6 +286,20 @@ def test_the_public_access_block_alone_still_refuses_a_public_policy(s3):
     s3.put_object(Bucket=SITE, Key="index.html", Body=b"home")
     configure(s3, **page(html=False))
     assert get("/").status_code == 403
+
+
+def test_public_read_acls_are_honoured_where_acls_are_enabled(s3):
+    s3.create_bucket(Bucket=SITE, ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket=SITE)
+    s3.put_object(Bucket=SITE, Key="index.html", Body=b"acl home", ACL="public-read")
+    s3.put_object(Bucket=SITE, Key="private.html", Body=b"mine")
+    configure(s3, **page(html=False))
+    assert (get("/").status_code, get("/").text) == (200, "acl home")
+    assert get("/private.html").status_code == 403
+    s3.put_public_access_block(Bucket=SITE, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False})
+    assert get("/").status_code == 403                  # IgnorePublicAcls
 
 
 def test_a_policy_deny_is_applied(s3, site):
