@@ -533,6 +533,15 @@ def test_routing_rules_on_an_error_code(s3, site):
     assert (got.status_code, got.headers["Location"]) == (301, "http://login.example.com/private/a")
 
 
+def test_empty_key_elements_are_kept_and_applied(s3, site):
+    rules = [{"Condition": {"KeyPrefixEquals": ""}, "Redirect": {"ReplaceKeyWith": ""}}]
+    configure(s3, **page(RoutingRules=rules))
+    assert s3.get_bucket_website(Bucket=site)["RoutingRules"] == rules
+    got = get("/any/page.html")
+    assert (got.status_code, got.headers["Location"]) == (
+        301, f"http://{site}.s3-website-us-east-1.amazonaws.com/")
+
+
 def test_a_rule_without_condition_redirects_everything(s3, site):
     configure(s3, **page(RoutingRules=[{"Redirect": {"HostName": "example.net",
                                                      "HttpRedirectCode": "307"}}]))

@@ -139,7 +139,7 @@ def _rule(entry: Any) -> RoutingRule:
         if code is not None and not 400 <= code[1] <= 599:
             raise InvalidRequest(f"The provided HTTP error code ({code[0]}) is not valid. "
                                  "Valid codes are 4XX or 5XX.")
-        condition = Condition(_text(given.get("KeyPrefixEquals")),
+        condition = Condition(_empty_or_text(given, "KeyPrefixEquals"),
                               code[0] if code is not None else None)
     if "Redirect" not in rule:
         raise MalformedXML()
@@ -163,7 +163,8 @@ def _rule(entry: Any) -> RoutingRule:
 
 def _empty_or_text(given: dict[str, Any], name: str) -> str | None:
     """A key element's text: ``""`` when the element is there but empty (``<ReplaceKeyWith/>``
-    sends a request to the site's root), None when it is not there."""
+    sends a request to the site's root, ``<KeyPrefixEquals/>`` matches every key), None when
+    it is not there."""
     if name not in given:
         return None
     return _text(given[name]) or ""
