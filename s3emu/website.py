@@ -8,6 +8,8 @@ or ``BUCKET.s3-website.REGION.amazonaws.com`` (in-process, through requests / ur
 "Configuring an index document", "Configuring a custom error document", "(Optional)
 Configuring a webpage redirect"), in this order:
 
+- over HTTPS there is no website endpoint: the connection is dropped without an answer (S3's
+  website endpoints do not support HTTPS; in-process, the caller sees a connection error);
 - the bare endpoint (no bucket) is 301 to https://aws.amazon.com/s3/; methods other than GET
   and HEAD are 405 MethodNotAllowed; a missing bucket 404 NoSuchBucket; a bucket of another
   region than the endpoint's 400 IncorrectEndpoint naming its endpoint; a bucket without a
@@ -32,7 +34,8 @@ Configuring a webpage redirect"), in this order:
   (``x-amz-error-code``, ``x-amz-error-message``, ``x-amz-error-detail-Key``), as S3's do.
 
 Requests are always anonymous: a signature is not looked at. This module imports the access,
-auth, errors, model, operations, ops and protocol parts; it holds no policy logic of its own.
+auth, errors, faults (the dropped connection), model, operations, ops and protocol parts; it
+holds no policy logic of its own.
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ from .auth.request import Authenticated
 from .auth.users import ANONYMOUS
 from .errors import (IncorrectEndpoint, MethodNotAllowed, NoSuchBucket,
                      NoSuchWebsiteConfiguration, NotModified, S3Error)
+from .faults import ConnectionReset
 from .model.website import RoutingRule, WebsiteConfiguration
 from .operations import OPERATIONS
 from .ops.registry import Call
@@ -81,6 +85,8 @@ def endpoint_of(bucket: str, region: str) -> str:
 def serve(services: Services, inbound: Inbound, where: Address, request_id: str,
           host_id: str) -> Reply:
     """The answer of the website endpoint to one request (see the module docstring)."""
+    if inbound.secure:
+        raise ConnectionReset("S3 website endpoints do not support HTTPS")
     page = _Page(request_id, host_id)
     method = inbound.method
     if where.bucket is None:

@@ -369,6 +369,12 @@ def test_the_bare_endpoint_redirects_to_s3s_home(emu):
     assert (got.status_code, got.headers["Location"]) == (301, "https://aws.amazon.com/s3/")
 
 
+def test_there_is_no_website_endpoint_over_https(emu, site):
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(f"https://{site}.s3-website-us-east-1.amazonaws.com/", timeout=10)
+    assert get("/").status_code == 200
+
+
 def test_a_signature_is_not_needed_nor_looked_at(s3, site):
     got = get("/", headers={"Authorization": "AWS4-HMAC-SHA256 Credential=nobody/garbage"})
     assert (got.status_code, got.text) == (200, "<p>home</p>")
