@@ -7,6 +7,9 @@ handler -> S3 response.
 is journaled here and read by the edges (the in-process transport, the standalone server's
 log line); calling the App is the plain WSGI interface.
 
+A request to a website endpoint's host (``Address.website``) leaves the pipeline right after
+addressing, for :func:`s3emu.website.serve` (HTML pages, anonymous reads).
+
 This is the one place that catches exceptions: an S3Error becomes S3's XML error (no body for
 HEAD), anything else is logged with its traceback and answered as 500 InternalError. Every
 request is journaled. A ``connection="reset"`` fault comes back as an Outcome whose ``reset``
@@ -36,6 +39,7 @@ from .protocol.reply import Reply
 from .protocol.routing import near_misses, resolve, target_of
 from .services import Services
 from .throttle import kind_of
+from . import website
 
 log = logging.getLogger("s3emu")
 
@@ -91,7 +95,7 @@ class App:
         request_id, host_id = services.ids.request_ids()
         seen = _Seen(inbound.method)
         try:
-            reply = self._reply(inbound, seen, request_id)
+            reply = self._reply(inbound, seen, request_id, host_id)
         except S3Error as error:
             reply = error_reply(error)
         except ConnectionReset as reset:  # journaled; the edge drops the connection
@@ -123,18 +127,23 @@ class App:
         error_code = None
         if reply.xml is not None and reply.xml[0] == "Error" and isinstance(reply.xml[1], Mapping):
             error_code = reply.xml[1].get("Code")
+        elif reply.status >= 400:               # a website endpoint's HTML error
+            error_code = reply.headers.get("x-amz-error-code")
         outcome = Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
                           bytes_out, fault, reply.headers.get("x-amz-version-id"))
         self._journal(seen, outcome, now)
         return outcome
 
-    def _reply(self, inbound: Inbound, seen: _Seen, request_id: str) -> Reply:
+    def _reply(self, inbound: Inbound, seen: _Seen, request_id: str, host_id: str) -> Reply:
         """Route, authenticate, throttle, inject faults, authorize, then run the handler."""
         services = self.services
         environ = inbound.environ
         method = seen.method
         where = address(environ)
         seen.bucket, seen.key = bucket, key = where.bucket, where.key
+        if where.website:       # a website endpoint's host: HTML pages, anonymous reads
+            seen.op = website.OPERATION_OF.get(method)
+            return website.serve(services, inbound, where, request_id, host_id)
         headers = inbound.headers
         raw_query = environ.get("QUERY_STRING", "")
         query = parse_query(raw_query)

@@ -190,6 +190,16 @@ NoSuchBucketPolicy = _define("NoSuchBucketPolicy", 404, "The bucket policy does 
 NoSuchPublicAccessBlockConfiguration = _define(
     "NoSuchPublicAccessBlockConfiguration", 404,
     "The public access block configuration was not found")
+NoSuchWebsiteConfiguration = _define(
+    "NoSuchWebsiteConfiguration", 404,
+    "The specified bucket does not have a website configuration")
+InvalidRedirectLocation = _define(
+    "InvalidRedirectLocation", 400,
+    "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.")
+IncorrectEndpoint = _define(
+    "IncorrectEndpoint", 400,
+    "The specified bucket exists in another region. Please direct requests to the specified "
+    "endpoint.")
 OwnershipControlsNotFoundError = _define(
     "OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
 UnresolvableGrantByEmailAddress = _define(

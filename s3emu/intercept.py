@@ -39,9 +39,10 @@ _NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 _EMPTY = memoryview(b"")
 #: aws-chunked bodies of up to about this size are handed over as one bytes object
 _SMALL_BODY = 64 * 1024
-#: Hosts of S3 endpoints (not S3 Control, S3 on Outposts' control plane or other services).
+#: Hosts of S3 endpoints (not S3 Control, S3 on Outposts' control plane or other services),
+#: website endpoints (``s3-website-<region>``, ``s3-website.<region>``) included.
 _S3_HOST = re.compile(
-    r"(?:^|\.)s3(?:-accelerate)?"
+    r"(?:^|\.)s3(?:-accelerate|-website)?"
     r"(?:[.-](?:dualstack|fips|(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)))*"
     r"\.amazonaws\.com(?:\.cn)?(?::\d+)?$", re.I)
 

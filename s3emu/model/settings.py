@@ -8,7 +8,8 @@ while after DeleteBucketOwnershipControls it behaves as ``ObjectWriter`` and aft
 DeletePublicAccessBlock it blocks nothing (and their Get operations answer 404).
 
 The compiled bucket policy and ACL are the access package's values (typed ``Any`` here: the
-model does not import the layers above it). This module imports only the standard library.
+model does not import the layers above it). This module imports only the standard library
+and :mod:`.website`.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from .cors import CorsConfiguration
+
+from .website import WebsiteConfiguration
 
 #: Object Ownership settings (``x-amz-object-ownership``, OwnershipControls).
 ENFORCED, PREFERRED, WRITER = "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"
@@ -111,6 +114,8 @@ class BucketSettings:
     tags: Mapping[str, str] | None = None
     #: the CORS rules (PutBucketCors), compiled; None: no CORS configuration
     cors: CorsConfiguration | None = None
+    #: the static website configuration (PutBucketWebsite); None: not a website
+    website: WebsiteConfiguration | None = None
 
     @property
     def object_ownership(self) -> str:

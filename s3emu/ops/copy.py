@@ -28,7 +28,8 @@ from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER, check_source_owner, find_source, parse_copy_source
 from .object_lock import lock_for_write
-from .support.object_headers import (content_from, metadata_from, refuse_unimplemented,
+from .support.object_headers import (check_redirect_location, content_from, metadata_from,
+                                     refuse_unimplemented,
                                      sse_headers,
                                      storage_class_from, tags_from)
 from ..operations import OBJECT_WRITE
@@ -82,6 +83,7 @@ def _content_of(source: ObjectVersion, headers: Mapping[str, str]) -> dict[str, 
     """Content headers kept under COPY: the source's, but never its redirect location."""
     content = {f: v for f, v in source.content.items() if f != "WebsiteRedirectLocation"}
     if "x-amz-website-redirect-location" in headers:
+        check_redirect_location(headers["x-amz-website-redirect-location"])
         content["WebsiteRedirectLocation"] = headers["x-amz-website-redirect-location"]
     return content
 

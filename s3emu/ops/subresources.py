@@ -7,7 +7,7 @@ is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tell
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
 topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
-:mod:`.tagging`, :mod:`.cors`).
+:mod:`.tagging`, :mod:`.cors`, :mod:`.website_config`).
 
 The generic handlers:
 
@@ -26,11 +26,13 @@ from typing import Any, Callable, Mapping
 
 from ..errors import (InvalidRequest, MaxMessageLengthExceeded, NoSuchBucketPolicy,
                       NoSuchCORSConfiguration, NoSuchPublicAccessBlockConfiguration,
-                      NoSuchTagSet, OwnershipControlsNotFoundError, PolicyTooLarge, S3Error)
+                      NoSuchTagSet, NoSuchWebsiteConfiguration, OwnershipControlsNotFoundError,
+                      PolicyTooLarge, S3Error)
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import bucket_encryption, cors, ownership, policy, public_access, tagging
+from . import (bucket_encryption, cors, ownership, policy, public_access, tagging,
+               website_config)
 from .registry import Call, Reply
 
 
@@ -120,6 +122,13 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         parse=cors.parse_cors, show=cors.show_cors, missing=NoSuchCORSConfiguration,
         put_status=200,
         missing_digest="Missing required header for this request: Content-MD5"),
+    Subresource(
+        "website",
+        get=Op("GetBucketWebsite", "s3:GetBucketWebsite"),
+        put=Op("PutBucketWebsite", "s3:PutBucketWebsite"),
+        delete=Op("DeleteBucketWebsite", "s3:DeleteBucketWebsite"),
+        parse=website_config.parse_configuration, show=website_config.show_configuration,
+        missing=NoSuchWebsiteConfiguration),
 )
 
 

@@ -2,9 +2,13 @@
 
 Path style (``/bucket/key``) and virtual-hosted style (``bucket.s3.amazonaws.com``,
 ``bucket.s3.<region>.amazonaws.com``, ``bucket.s3-<region>.amazonaws.com``,
-``bucket.localhost:<port>``) are both understood. The key is read from the raw request URI when
-the server provides one (PATH_INFO is already unquoted), and percent-decoded as UTF-8 exactly
-once, so ``+``, ``%``, ``//``, ``..`` and trailing ``/`` survive.
+``bucket.localhost:<port>``) are both understood. A website endpoint's host
+(``bucket.s3-website-<region>.amazonaws.com``, ``bucket.s3-website.<region>.amazonaws.com``,
+and on a local server ``bucket.s3-website.localhost:<port>``) is told apart once per host
+(``Address.website``; served by :mod:`s3emu.website`, not by the REST operations). The key is
+read from the raw request URI when the server provides one (PATH_INFO is already unquoted),
+and percent-decoded as UTF-8 exactly once, so ``+``, ``%``, ``//``, ``..`` and trailing ``/``
+survive.
 
 A path that is not UTF-8 once decoded is refused as S3 refuses it (400 InvalidURI).
 
@@ -23,7 +27,12 @@ from ..errors import InvalidURI
 _AWS_HOST = re.compile(
     r"^(?:(?P<bucket>.+)\.)?s3(?:-accelerate(?:\.dualstack)?|[.-](?:dualstack\.)?"
     r"(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?\.amazonaws\.com(?:\.cn)?$")
+_WEBSITE_HOST = re.compile(
+    r"^(?:(?P<bucket>.+)\.)?s3-website[.-](?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d)"
+    r"\.amazonaws\.com(?:\.cn)?$")
 _LOCAL_SUFFIXES = (".localhost",)
+#: the website endpoint of a local server (``bucket.s3-website.localhost:<port>``)
+LOCAL_WEBSITE_SUFFIX = ".s3-website.localhost"
 #: what a byte that is not UTF-8 becomes when decoded with surrogateescape
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
@@ -35,6 +44,8 @@ class Address(NamedTuple):
     virtual_host: bool
     #: the request path as sent (still percent-encoded), without the query
     raw_path: str = "/"
+    #: sent to a website endpoint (its host named ``s3-website``)
+    website: bool = False
 
 
 def raw_path(environ: Mapping[str, object]) -> str:
@@ -65,24 +76,30 @@ def _unescaped_bytes(raw: str) -> str:
 
 
 @memo(1024)     # a test talks to a few hosts: 2.8-3.7 us a request (see s3emu.memo)
-def split_host(host: str) -> tuple[str | None, str | None]:
-    """``(bucket, region)`` named by a Host header (either may be None)."""
+def split_host(host: str) -> tuple[str | None, str | None, bool]:
+    """``(bucket, region, website)`` named by a Host header (bucket and region may be None;
+    ``website``: a website endpoint's host)."""
     host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
     match = _AWS_HOST.match(host)
     if match:
-        return match.group("bucket"), match.group("region")
+        return match.group("bucket"), match.group("region"), False
+    match = _WEBSITE_HOST.match(host)
+    if match:
+        return match.group("bucket"), match.group("region"), True
+    if host.endswith(LOCAL_WEBSITE_SUFFIX):
+        return host[: -len(LOCAL_WEBSITE_SUFFIX)] or None, None, True
     for suffix in _LOCAL_SUFFIXES:
         if host.endswith(suffix):
-            return host[: -len(suffix)] or None, None
-    return None, None
+            return host[: -len(suffix)] or None, None, False
+    return None, None, False
 
 
 def address(environ: Mapping[str, object]) -> Address:
     """Bucket, key and endpoint region of a WSGI request."""
     host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
-    host_bucket, region = split_host(host)
+    host_bucket, region, website = split_host(host)
     path = raw_path(environ)
-    if host_bucket:
+    if host_bucket or website:
         key = path[1:] if path.startswith("/") else path
     else:
         bucket, _, key = path[1:].partition("/")
@@ -90,6 +107,8 @@ def address(environ: Mapping[str, object]) -> Address:
         key = unquote(key, errors="surrogateescape")
     if not path.isascii() or "%" in path:
         _check_utf8(path)
+    if website:
+        return Address(host_bucket, key or None, region, True, path, True)
     if host_bucket:
         return Address(host_bucket, key or None, region, True, path)
     return Address((unquote(bucket) if "%" in bucket else bucket) or None, key or None,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Mapping
 from urllib.parse import parse_qsl
 
-from ...errors import InvalidArgument, InvalidStorageClass, MetadataTooLarge, NotImplemented_
+from ...errors import (InvalidArgument, InvalidRedirectLocation, InvalidStorageClass,
+                       MetadataTooLarge, NotImplemented_)
 from ...model.objects import STORAGE_CLASSES, ObjectLock, ObjectVersion
 from ...model.tags import check_tag_set
 from ...protocol.checksums import HEADER_OF
@@ -69,7 +70,16 @@ def content_from(headers: Mapping[str, str],
         else:
             del content["ContentEncoding"]
     content.setdefault("ContentType", DEFAULT_CONTENT_TYPE)
+    if "WebsiteRedirectLocation" in content:
+        check_redirect_location(content["WebsiteRedirectLocation"])
     return content
+
+
+def check_redirect_location(location: str) -> None:
+    """``x-amz-website-redirect-location`` must be a path (``/...``) or an http(s) URL: the
+    website endpoint answers 301 to it (:mod:`s3emu.website`)."""
+    if not location.startswith(("/", "http://", "https://")):
+        raise InvalidRedirectLocation()
 
 
 def storage_class_from(headers: Mapping[str, str]) -> str:
