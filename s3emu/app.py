@@ -28,6 +28,7 @@ from .faults import ConnectionReset, truncated
 from .journal import Entry
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .operations import OPERATIONS
+from .ops.accelerate import check_endpoint as check_accelerate_endpoint
 from .ops.registry import Call
 from .protocol.addressing import address
 from .protocol.render import error_reply, respond
@@ -167,6 +168,8 @@ class App:
             auth=auth, inbound=inbound, store=services.store, clock=services.clock,
             ids=services.ids, users=services.users, settings=settings,
             secure=inbound.secure or inbound.in_process, virtual_host=where.virtual_host)
+        if where.accelerate:
+            check_accelerate_endpoint(op, bucket, where.virtual_host, services.store)
         authorize(call)
         return handler(call)
 

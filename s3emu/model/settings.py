@@ -102,6 +102,10 @@ class BucketSettings:
     mfa_delete: str | None = None
     #: the Object Lock configuration; None: Object Lock is not enabled
     object_lock: LockConfiguration | None = None
+    #: Transfer Acceleration: ``Enabled`` or ``Suspended``; None: never set
+    accelerate: str | None = None
+    #: who pays for requests and downloads: ``BucketOwner`` or ``Requester``
+    request_payment: str = "BucketOwner"
 
     @property
     def object_ownership(self) -> str:

@@ -6,7 +6,8 @@ the bucket's lock (``check``), how the value is shown (``show``), the error of a
 is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tells deleted from
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
-topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`).
+topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
+:mod:`.accelerate`, ...).
 
 The generic handlers:
 
@@ -27,7 +28,7 @@ from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import bucket_encryption, ownership, policy, public_access
+from . import accelerate, bucket_encryption, ownership, policy, public_access
 from .registry import Call, Reply
 
 
@@ -48,7 +49,8 @@ class Subresource:
     field: str
     get: Op
     put: Op
-    delete: Op
+    #: the Delete operation (None: the configuration has none)
+    delete: Op | None
     #: Put body -> the value to store (raises S3's error for a bad document)
     parse: Callable[[bytes, Bucket], Any]
     #: the stored value -> the Get reply
@@ -96,6 +98,12 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         parse=bucket_encryption.parse_configuration,
         show=bucket_encryption.show_configuration,
         changes=bucket_encryption.store_configuration),
+    Subresource(
+        "accelerate",
+        get=Op("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration"),
+        put=Op("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration"),
+        delete=None,
+        parse=accelerate.parse_configuration, show=accelerate.show_configuration),
 )
 
 
@@ -129,6 +137,8 @@ def delete_subresource(row: Subresource, call: Call) -> Reply:
 def _declare(row: Subresource) -> None:
     for op, serve in ((row.get, get_subresource), (row.put, put_subresource),
                       (row.delete, delete_subresource)):
+        if op is None:
+            continue
         declare(op.name, action=op.action, kind=BUCKET, handler=_handler(serve, row),
                 **op.facts)
 

@@ -21,7 +21,7 @@ from ..memo import memo
 from ..errors import InvalidURI
 
 _AWS_HOST = re.compile(
-    r"^(?:(?P<bucket>.+)\.)?s3(?:-accelerate(?:\.dualstack)?|[.-](?:dualstack\.)?"
+    r"^(?:(?P<bucket>.+)\.)?s3(?:(?P<accelerate>-accelerate)(?:\.dualstack)?|[.-](?:dualstack\.)?"
     r"(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?\.amazonaws\.com(?:\.cn)?$")
 _LOCAL_SUFFIXES = (".localhost",)
 #: what a byte that is not UTF-8 becomes when decoded with surrogateescape
@@ -35,6 +35,8 @@ class Address(NamedTuple):
     virtual_host: bool
     #: the request path as sent (still percent-encoded), without the query
     raw_path: str = "/"
+    #: sent to the Transfer Acceleration endpoint (``s3-accelerate[.dualstack].amazonaws.com``)
+    accelerate: bool = False
 
 
 def raw_path(environ: Mapping[str, object]) -> str:
@@ -65,22 +67,23 @@ def _unescaped_bytes(raw: str) -> str:
 
 
 @memo(1024)     # a test talks to a few hosts: 2.8-3.7 us a request (see s3emu.memo)
-def split_host(host: str) -> tuple[str | None, str | None]:
-    """``(bucket, region)`` named by a Host header (either may be None)."""
+def split_host(host: str) -> tuple[str | None, str | None, bool]:
+    """``(bucket, region, accelerate)`` named by a Host header (bucket and region may be None;
+    ``accelerate``: the host is a Transfer Acceleration endpoint)."""
     host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
     match = _AWS_HOST.match(host)
     if match:
-        return match.group("bucket"), match.group("region")
+        return match.group("bucket"), match.group("region"), bool(match.group("accelerate"))
     for suffix in _LOCAL_SUFFIXES:
         if host.endswith(suffix):
-            return host[: -len(suffix)] or None, None
-    return None, None
+            return host[: -len(suffix)] or None, None, False
+    return None, None, False
 
 
 def address(environ: Mapping[str, object]) -> Address:
     """Bucket, key and endpoint region of a WSGI request."""
     host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
-    host_bucket, region = split_host(host)
+    host_bucket, region, accelerate = split_host(host)
     path = raw_path(environ)
     if host_bucket:
         key = path[1:] if path.startswith("/") else path
@@ -91,9 +94,9 @@ def address(environ: Mapping[str, object]) -> Address:
     if not path.isascii() or "%" in path:
         _check_utf8(path)
     if host_bucket:
-        return Address(host_bucket, key or None, region, True, path)
+        return Address(host_bucket, key or None, region, True, path, accelerate)
     return Address((unquote(bucket) if "%" in bucket else bucket) or None, key or None,
-                   region, False, path)
+                   region, False, path, accelerate)
 
 
 def _check_utf8(path: str) -> None:
