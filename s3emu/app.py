@@ -171,7 +171,10 @@ class App:
         if where.accelerate:
             check_accelerate_endpoint(op, bucket, where.virtual_host, services.store)
         authorize(call)
-        return handler(call)
+        reply = handler(call)
+        if call.request_charged:
+            reply.headers["x-amz-request-charged"] = "requester"
+        return reply
 
     def _journal(self, seen: _Seen, outcome: Outcome, when: Any) -> None:
         """One journal entry from the outcome (status 0: the connection was reset) and what

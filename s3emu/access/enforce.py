@@ -10,7 +10,9 @@ DeleteObjects asks :func:`allowed` for each key, PostObject checks the form's si
 GetObjectAttributes) is AccessDenied rather than NoSuchKey unless the requester may list the
 bucket (``s3:ListBucket``), as S3 answers. ``x-amz-expected-bucket-owner`` naming another
 account is AccessDenied. Get/Put/DeleteBucketPolicy granted to another account are 405
-MethodNotAllowed (only the bucket owner's account may make them).
+MethodNotAllowed (only the bucket owner's account may make them). On a Requester Pays bucket,
+a requester outside the owner's account must agree to pay (``x-amz-request-payer``) before
+the policy and ACLs are asked; an anonymous one is refused.
 
 The request context offered to policy conditions (keys are case-insensitive):
 ``aws:SourceIp``, ``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:EpochTime``,
@@ -33,7 +35,7 @@ from ..errors import AccessDenied, MethodNotAllowed
 from .acl import canonical_id
 from ..operations import BUCKET, OBJECT_READ, Operation, named
 from .actions import resource_arn
-from ..model.settings import ENFORCED
+from ..model.settings import ENFORCED, REQUESTER
 from .decide import decide
 from .policy import Who
 
@@ -171,6 +173,16 @@ def _explicitly_denied(call: Any, bucket: Bucket, op: Operation, key: str,
         context_of(call, bucket, op)) == "Deny"
 
 
+def _agrees_to_pay(call: Any) -> None:
+    """Requester Pays, for a requester outside the bucket owner's account: anonymous
+    requests are refused, the others must say ``x-amz-request-payer: requester`` (header or
+    presigned query parameter); the reply then says it charged them."""
+    payer = call.headers.get("x-amz-request-payer") or call.query.get("x-amz-request-payer")
+    if not call.user.access_key or (payer or "").lower() != "requester":
+        raise AccessDenied()
+    call.request_charged = True
+
+
 def authorize(call: Any) -> None:
     """The access check of one request, before its handler runs."""
     if not call.bucket:
@@ -182,9 +194,11 @@ def authorize(call: Any) -> None:
     if expected is not None and expected != bucket.owner:
         raise AccessDenied()
     op = call.operation
+    settings = bucket.settings
+    if settings.request_payment == REQUESTER and call.user.account_id != bucket.owner:
+        _agrees_to_pay(call)
     if op.authorizes_itself:
         return
-    settings = bucket.settings
     if call.user.account_id == bucket.owner and settings.policy is None and \
             settings.ownership == ENFORCED:
         return                                        # the owner's account, nothing to apply

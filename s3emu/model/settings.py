@@ -25,6 +25,9 @@ BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 #: New buckets block all public access (S3 since April 2023).
 DEFAULT_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, True))
 NO_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, False))
+#: Who pays for a bucket's requests and downloads (RequestPaymentConfiguration's Payer).
+BUCKET_OWNER, REQUESTER = "BucketOwner", "Requester"
+PAYERS = (BUCKET_OWNER, REQUESTER)
 
 
 class Deleted:
@@ -105,7 +108,7 @@ class BucketSettings:
     #: Transfer Acceleration: ``Enabled`` or ``Suspended``; None: never set
     accelerate: str | None = None
     #: who pays for requests and downloads: ``BucketOwner`` or ``Requester``
-    request_payment: str = "BucketOwner"
+    request_payment: str = BUCKET_OWNER
 
     @property
     def object_ownership(self) -> str:

@@ -28,7 +28,7 @@ from ..errors import (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import accelerate, bucket_encryption, ownership, policy, public_access
+from . import accelerate, bucket_encryption, ownership, policy, public_access, request_payment
 from .registry import Call, Reply
 
 
@@ -104,6 +104,12 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         put=Op("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration"),
         delete=None,
         parse=accelerate.parse_configuration, show=accelerate.show_configuration),
+    Subresource(
+        "request_payment",
+        get=Op("GetBucketRequestPayment", "s3:GetBucketRequestPayment"),
+        put=Op("PutBucketRequestPayment", "s3:PutBucketRequestPayment"),
+        delete=None,
+        parse=request_payment.parse_configuration, show=request_payment.show_configuration),
 )
 
 
