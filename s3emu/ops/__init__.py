@@ -20,4 +20,5 @@ from . import policy as policy
 from . import ownership as ownership
 from . import public_access as public_access
 from . import subresources as subresources
+from . import torrent as torrent
 from . import unimplemented as unimplemented

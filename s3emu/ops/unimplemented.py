@@ -53,7 +53,6 @@ _ROWS = (
     ("GetBucketWebsite", "s3:GetBucketWebsite", BUCKET, None, None),
     ("GetObjectAnnotation", "s3:GetObjectAnnotation", OBJECT_READ, None, None),
     ("GetObjectTagging", "s3:GetObjectTagging", OBJECT_READ, "s3:GetObjectVersionTagging", None),
-    ("GetObjectTorrent", "s3:GetObjectTorrent", OBJECT_READ, "s3:GetObjectVersionTorrent", "READ"),
     ("ListBucketAnalyticsConfigurations", "s3:GetAnalyticsConfiguration", BUCKET, None, None),
     ("ListBucketIntelligentTieringConfigurations",
      "s3:GetIntelligentTieringConfiguration", BUCKET, None, None),
