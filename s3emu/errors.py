@@ -191,6 +191,9 @@ NoSuchPublicAccessBlockConfiguration = _define(
     "The public access block configuration was not found")
 OwnershipControlsNotFoundError = _define(
     "OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+ServerSideEncryptionConfigurationNotFoundError = _define(
+    "ServerSideEncryptionConfigurationNotFoundError", 404,
+    "The server side encryption configuration was not found")
 UnresolvableGrantByEmailAddress = _define(
     "UnresolvableGrantByEmailAddress", 400,
     "The e-mail address you provided does not match any account on record.")
