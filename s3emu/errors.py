@@ -191,6 +191,11 @@ NoSuchPublicAccessBlockConfiguration = _define(
     "The public access block configuration was not found")
 OwnershipControlsNotFoundError = _define(
     "OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+NoSuchConfiguration = _define(
+    "NoSuchConfiguration", 404, "The specified configuration does not exist.")
+TooManyConfigurations = _define(
+    "TooManyConfigurations", 400, "You are attempting to create a new configuration but have "
+    "already reached the 1,000-configuration limit.")
 ServerSideEncryptionConfigurationNotFoundError = _define(
     "ServerSideEncryptionConfigurationNotFoundError", 404,
     "The server side encryption configuration was not found")

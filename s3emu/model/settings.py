@@ -27,6 +27,8 @@ BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 #: New buckets block all public access (S3 since April 2023).
 DEFAULT_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, True))
 NO_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, False))
+#: A bucket without configurations of a per-Id kind (analytics, inventory, ...).
+NO_CONFIGURATIONS: Mapping[str, Any] = MappingProxyType({})
 #: Who pays for a bucket's requests and downloads (RequestPaymentConfiguration's Payer).
 BUCKET_OWNER, REQUESTER = "BucketOwner", "Requester"
 PAYERS = (BUCKET_OWNER, REQUESTER)
@@ -114,6 +116,11 @@ class BucketSettings:
     #: without a default encryption rule, new objects get SSE-S3 (S3 since January 2023);
     #: False for a bucket of the earlier era (:data:`LEGACY`): they are not encrypted
     sse_s3_by_default: bool = True
+    #: the per-Id configurations (``s3emu.ops.bucket_reports``): Id -> the document S3 shows
+    analytics: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
+    inventory: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
+    metrics: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
+    intelligent_tiering: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
 
     @property
     def object_ownership(self) -> str:

@@ -20,5 +20,6 @@ from . import policy as policy
 from . import ownership as ownership
 from . import public_access as public_access
 from . import subresources as subresources
+from . import bucket_reports as bucket_reports
 from . import torrent as torrent
 from . import unimplemented as unimplemented
