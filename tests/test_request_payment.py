@@ -161,3 +161,23 @@ def test_bucket_owner_pays_again_after_switching_back(s3, other, shared):
                                   RequestPaymentConfiguration={"Payer": "BucketOwner"})
     reply = other.get_object(Bucket=shared, Key="data.csv")
     assert CHARGED not in headers_of(reply)
+
+
+def test_copy_from_a_requester_pays_bucket(s3, other, shared, emu):
+    other.create_bucket(Bucket="others-bucket")
+    source = {"Bucket": shared, "Key": "data.csv"}
+    with pytest.raises(ClientError) as exc:
+        other.copy_object(Bucket="others-bucket", Key="copy", CopySource=source)
+    assert error_of(exc) == (403, "AccessDenied")
+    reply = other.copy_object(Bucket="others-bucket", Key="copy", CopySource=source,
+                              RequestPayer="requester")
+    assert reply["RequestCharged"] == "requester"
+    assert other.get_object(Bucket="others-bucket", Key="copy")["Body"].read() == b"a,b\n"
+    upload = other.create_multipart_upload(Bucket="others-bucket", Key="parts")
+    with pytest.raises(ClientError) as exc:
+        other.upload_part_copy(Bucket="others-bucket", Key="parts", PartNumber=1,
+                               UploadId=upload["UploadId"], CopySource=source)
+    assert error_of(exc) == (403, "AccessDenied")
+    other.upload_part_copy(Bucket="others-bucket", Key="parts", PartNumber=1,
+                           UploadId=upload["UploadId"], CopySource=source,
+                           RequestPayer="requester")

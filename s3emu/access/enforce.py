@@ -149,6 +149,8 @@ def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
     operation's name) on ``bucket`` / ``key``."""
     op = named(op) if isinstance(op, str) else op
     query = call.query if query is None else query
+    if bucket.settings.request_payment == REQUESTER and call.user.account_id != bucket.owner:
+        _agrees_to_pay(call)          # a copy's source bucket too (authorize checked the target)
     target = None
     if op.kind == OBJECT_READ and key is not None:
         target = _current(bucket, key, query.get("versionId"))

@@ -12,7 +12,9 @@ buckets for storage transfers and usage"):
   ``x-amz-request-payer: requester`` (header, or query parameter of a presigned URL), else
   403 AccessDenied; with it, the bucket policy and ACLs decide as usual and the response
   says ``x-amz-request-charged: requester``; anonymous requests are refused; the bucket
-  owner's account pays nothing and gets no such header.
+  owner's account pays nothing and gets no such header. The source bucket of a CopyObject or
+  UploadPartCopy follows the same rule ("if either the source or destination bucket has
+  Requester Pays enabled, the requester pays").
 
 The bucket's settings hold the payer (``request_payment``).
 """
