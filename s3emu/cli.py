@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "per second per prefix), 'off', or a JSON object of "
                             "Throttle.configure keywords, e.g. '{\"reads\": 10, "
                             "\"writes\": 5}' (default: off)")
+    serve.add_argument("--clock", type=_instant, default=None, metavar="ISO8601",
+                       help="start the emulator's clock at this instant (e.g. "
+                            "2025-01-01T00:00:00Z) and let it tick from there; clients that "
+                            "sign with the system clock are then skewed (S3 refuses more than "
+                            "15 minutes: use --auth off, or move the clock through the admin "
+                            "API) (default: the system clock)")
     serve.add_argument("--id-seed", default="s3emu", metavar="TEXT",
                        help="seed of the deterministic request and version ids "
                             "(Emulator seed=; default: s3emu)")
@@ -164,6 +170,13 @@ def _throttle(text: str) -> str | dict[str, Any] | None:
     if not isinstance(spec, dict):
         raise argparse.ArgumentTypeError(f"not 's3', 'off' or a JSON object: {text!r}")
     return spec
+
+
+def _instant(text: str) -> Clock:
+    try:
+        return Clock(text, ticking=True)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
 
 
 def _print(line: str) -> None:
@@ -240,7 +253,8 @@ def serve_command(args: argparse.Namespace) -> int:
         for access_key, secret, account_id, name in users:
             known.add(access_key, secret, account_id=account_id, name=name)
     try:
-        emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system(),
+        emulator = Emulator(region=args.region, auth=args.auth,
+                            clock=args.clock or Clock.system(),
                             journal_limit=args.journal_limit, admin=access, users=known,
                             bucket_defaults=args.bucket_defaults,
                             block_sse_c=args.block_sse_c, min_part_size=args.min_part_size,

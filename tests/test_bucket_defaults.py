@@ -210,7 +210,7 @@ def test_serve_help_documents_every_emulator_option(capsys):
         cli.main(["serve", "--help"])
     out = capsys.readouterr().out
     for flag in ("--bucket-defaults", "--block-sse-c", "--no-block-sse-c", "--min-part-size",
-                 "--throttle", "--id-seed", "--journal-limit", "--region", "--auth",
+                 "--throttle", "--id-seed", "--clock", "--journal-limit", "--region", "--auth",
                  "--user", "--admin"):
         assert flag in out
 
@@ -220,6 +220,7 @@ def test_serve_help_documents_every_emulator_option(capsys):
     (["--min-part-size", "5MB"], "not a whole number of bytes"),
     (["--throttle", "fast"], "not 's3', 'off' or a JSON object"),
     (["--throttle", "[1]"], "not 's3', 'off' or a JSON object"),
+    (["--clock", "yesterday"], "not an ISO 8601 instant"),
 ])
 def test_serve_bad_flag_values_are_usage_errors(args, says, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -233,3 +234,18 @@ def test_serve_bad_throttle_keyword_is_one_line(capsys):
     assert cli.main(["serve", "--port", "0", "--throttle", '{"speed": 1}']) == 2
     err = capsys.readouterr().err
     assert err.startswith("s3emu: ") and err.count("\n") == 1
+
+
+def test_serve_clock_starts_where_asked():
+    proc, endpoint, _ = start_cli("--clock", "2020-06-01T00:00:00Z", "--auth", "off")
+    try:
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3.create_bucket(Bucket="clock-bucket")
+        s3.put_object(Bucket="clock-bucket", Key="k", Body=b"x")
+        made = s3.head_object(Bucket="clock-bucket", Key="k")["LastModified"]
+        assert (made.year, made.month, made.day) == (2020, 6, 1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "Traceback" not in err
