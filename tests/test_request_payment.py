@@ -181,3 +181,18 @@ def test_copy_from_a_requester_pays_bucket(s3, other, shared, emu):
     other.upload_part_copy(Bucket="others-bucket", Key="parts", PartNumber=1,
                            UploadId=upload["UploadId"], CopySource=source,
                            RequestPayer="requester")
+
+
+def test_post_form_of_the_owner_and_of_another_account(s3, other, shared):
+    form = s3.generate_presigned_post(shared, "owner-upload")
+    reply = requests.post(form["url"], data=form["fields"], files={"file": b"mine"})
+    assert reply.status_code == 204
+    form = other.generate_presigned_post(shared, "their-upload")
+    reply = requests.post(form["url"], data=form["fields"], files={"file": b"theirs"})
+    assert reply.status_code == 403 and b"<Code>AccessDenied</Code>" in reply.content
+    form = other.generate_presigned_post(
+        shared, "their-upload", Fields={"x-amz-request-payer": "requester"},
+        Conditions=[{"x-amz-request-payer": "requester"}])
+    reply = requests.post(form["url"], data=form["fields"], files={"file": b"theirs"})
+    assert reply.status_code == 204
+    assert s3.get_object(Bucket=shared, Key="their-upload")["Body"].read() == b"theirs"

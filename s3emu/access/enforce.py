@@ -197,7 +197,8 @@ def authorize(call: Any) -> None:
         raise AccessDenied()
     op = call.operation
     settings = bucket.settings
-    if settings.request_payment == REQUESTER and call.user.account_id != bucket.owner:
+    if settings.request_payment == REQUESTER and call.user.account_id != bucket.owner and \
+            not op.signs_itself:      # a POST form: its signer is checked (require, in post.py)
         _agrees_to_pay(call)
     if op.authorizes_itself:
         return
