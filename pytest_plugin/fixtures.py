@@ -23,9 +23,11 @@ from .plugin import JOURNALS, option
 
 #: Keyword arguments the ``s3emu`` marker accepts.
 MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth",
-                         "throttle", "min_part_size", "block_sse_c", "journal_limit"})
+                         "throttle", "min_part_size", "block_sse_c", "journal_limit",
+                         "bucket_defaults"})
 #: Marker arguments passed to the Emulator as they are, when given.
-EMULATOR_KEYS = ("throttle", "min_part_size", "block_sse_c", "journal_limit")
+EMULATOR_KEYS = ("throttle", "min_part_size", "block_sse_c", "journal_limit",
+                 "bucket_defaults")
 #: Environment the server fixture exports while it runs.
 SERVER_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
               "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -38,7 +40,8 @@ def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
         "region": option(config, "region"), "clock": None,
         "default_clock": option(config, "clock") or None,
         "auth": option(config, "auth"), "seed": option(config, "seed") or None,
-        "buckets": (), "credentials": None}
+        "buckets": (), "credentials": None,
+        "bucket_defaults": option(config, "bucket_defaults")}
     limit = option(config, "journal_limit")
     if limit:
         settings["journal_limit"] = journal_limit(limit)
@@ -70,7 +73,6 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
     only, whose clock is frozen until the test moves it.
     """
     from s3emu import Clock, Emulator
-    from s3emu.model.settings import BucketSettings
 
     start = settings.get("clock") or (None if live else settings.get("default_clock"))
     if live:
@@ -86,8 +88,9 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
     owner = emulator.default_user.account_id
     for name in settings.get("buckets") or ():
         constraint = None if emulator.region == "us-east-1" else emulator.region
-        emulator.store.create_bucket(name, emulator.region, owner,
-                                     BucketSettings(location_constraint=constraint))
+        emulator.store.create_bucket(
+            name, emulator.region, owner,
+            emulator.new_bucket_settings.but(location_constraint=constraint))
     return emulator
 
 

@@ -32,17 +32,24 @@ OPTIONS = {
                  "(default: fixtures)", "fixtures"),
     "journal_limit": ("N", "requests each emulator's journal keeps (the latest; counters stay "
                       "exact; default: 10000; 0: no limit)", ""),
+    "bucket_defaults": ("current|legacy", "what new buckets start as: 'current' (S3 today) "
+                        "or 'legacy' (S3 before April 2023: ACLs enabled, no Block Public "
+                        "Access, no default encryption, SSE-C allowed) (default: current)",
+                        "current"),
     "report": ("failed|never", "'failed' adds the emulator's request log to the report of a "
                "failed test, 'never' does not (default: failed)", "failed"),
 }
 #: The values an option may take, where they are few.
-CHOICES = {"auth": ("on", "off"), "report": ("failed", "never")}
+CHOICES = {"auth": ("on", "off"), "report": ("failed", "never"),
+           "bucket_defaults": ("current", "legacy")}
 
-MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=None, auth=None): "
+MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=None, auth=None, "
+          "bucket_defaults=None): "
           "configure the s3emu, s3_client and s3emu_server fixtures for this test: the "
           "emulator's region, buckets to create, a seed data set to load (name or path), the "
           "clock's start (ISO 8601), credentials {access_key: secret}, 'on'/'off' signature "
-          "checks, journal_limit=N (requests the journal keeps)")
+          "checks, journal_limit=N (requests the journal keeps), bucket_defaults="
+          "'current'|'legacy' (new buckets as S3 makes them today, or as before April 2023)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

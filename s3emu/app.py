@@ -32,6 +32,7 @@ from .journal import Entry
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .operations import OPERATIONS
 from .ops.cors import add_cors_headers
+from .ops.accelerate import check_endpoint as check_accelerate_endpoint
 from .ops.registry import Call
 from .protocol.addressing import address
 from .protocol.render import error_reply, respond
@@ -183,8 +184,13 @@ class App:
             auth=auth, inbound=inbound, store=services.store, clock=services.clock,
             ids=services.ids, users=services.users, settings=settings,
             secure=inbound.secure or inbound.in_process, virtual_host=where.virtual_host)
+        if where.accelerate:
+            check_accelerate_endpoint(op, bucket, where.virtual_host, services.store)
         authorize(call)
-        return handler(call)
+        reply = handler(call)
+        if call.request_charged:
+            reply.headers["x-amz-request-charged"] = "requester"
+        return reply
 
     def _journal(self, seen: _Seen, outcome: Outcome, when: Any) -> None:
         """One journal entry from the outcome (status 0: the connection was reset) and what

@@ -7,6 +7,7 @@ or SIGTERM. Secrets and Authorization headers are never printed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import logging
 import signal
@@ -18,7 +19,7 @@ from . import __version__
 from .auth.users import UserSpec, Users, parse_user, read_users_file
 from .admin import ADMIN_HEADER, AdminAccess
 from .clock import Clock
-from .emulator import Emulator
+from .emulator import BUCKET_DEFAULTS, S3_MIN_PART_SIZE, Emulator
 from .journal import DEFAULT_LIMIT
 
 
@@ -80,6 +81,36 @@ def build_parser() -> argparse.ArgumentParser:
                        help="accept admin requests with this Host name too, besides "
                             "localhost, *.localhost, 127.0.0.0/8 and [::1] (repeatable; "
                             "'*' accepts any)")
+    # -- the Emulator's options (s3emu.Emulator keywords of the same names)
+    serve.add_argument("--bucket-defaults", choices=BUCKET_DEFAULTS, default="current",
+                       help="what new buckets start as: 'current' (S3 today: ACLs disabled, "
+                            "Block Public Access on, SSE-S3 default encryption, SSE-C "
+                            "blocked) or 'legacy' (S3 before April 2023: ObjectWriter with "
+                            "ACLs enabled, no Block Public Access, no default encryption, "
+                            "SSE-C allowed) (default: current)")
+    serve.add_argument("--block-sse-c", action=argparse.BooleanOptionalAction, default=True,
+                       help="buckets that never set BlockedEncryptionTypes refuse SSE-C "
+                            "writes, as S3's buckets made since April 2026 do; "
+                            "--no-block-sse-c stands for an account whose buckets kept SSE-C "
+                            "enabled (default: --block-sse-c)")
+    serve.add_argument("--min-part-size", type=_byte_count, default=S3_MIN_PART_SIZE,
+                       metavar="BYTES",
+                       help=f"smallest allowed size of a multipart part but the last "
+                            f"(default: {S3_MIN_PART_SIZE}, S3's 5 MiB)")
+    serve.add_argument("--throttle", type=_throttle, default=None, metavar="SPEC",
+                       help="per-prefix request budgets: 's3' (5,500 reads and 3,500 writes "
+                            "per second per prefix), 'off', or a JSON object of "
+                            "Throttle.configure keywords, e.g. '{\"reads\": 10, "
+                            "\"writes\": 5}' (default: off)")
+    serve.add_argument("--clock", type=_instant, default=None, metavar="ISO8601",
+                       help="start the emulator's clock at this instant (e.g. "
+                            "2025-01-01T00:00:00Z) and let it tick from there; clients that "
+                            "sign with the system clock are then skewed (S3 refuses more than "
+                            "15 minutes: use --auth off, or move the clock through the admin "
+                            "API) (default: the system clock)")
+    serve.add_argument("--id-seed", default="s3emu", metavar="TEXT",
+                       help="seed of the deterministic request and version ids "
+                            "(Emulator seed=; default: s3emu)")
     serve.add_argument("--journal-limit", type=_journal_limit, default=DEFAULT_LIMIT,
                        metavar="N",
                        help=f"keep the latest N requests in the journal; counters stay exact "
@@ -118,6 +149,34 @@ def _journal_limit(text: str) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise argparse.ArgumentTypeError(f"not a whole number of entries: {text!r}")
     return int(text) or None
+
+
+def _byte_count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 15:
+        raise argparse.ArgumentTypeError(f"not a whole number of bytes: {text!r}")
+    return int(text)
+
+
+def _throttle(text: str) -> str | dict[str, Any] | None:
+    """``--throttle``: ``s3``, ``off`` or a JSON object of Throttle.configure keywords (whose
+    names and values the Emulator checks)."""
+    if text in ("s3", "off"):
+        return None if text == "off" else text
+    try:
+        spec = json.loads(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not 's3', 'off' or a JSON object: {text!r}") from None
+    if not isinstance(spec, dict):
+        raise argparse.ArgumentTypeError(f"not 's3', 'off' or a JSON object: {text!r}")
+    return spec
+
+
+def _instant(text: str) -> Clock:
+    try:
+        return Clock(text, ticking=True)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
 
 
 def _print(line: str) -> None:
@@ -193,8 +252,16 @@ def serve_command(args: argparse.Namespace) -> int:
         known = Users()
         for access_key, secret, account_id, name in users:
             known.add(access_key, secret, account_id=account_id, name=name)
-    emulator = Emulator(region=args.region, auth=args.auth, clock=Clock.system(),
-                        journal_limit=args.journal_limit, admin=access, users=known)
+    try:
+        emulator = Emulator(region=args.region, auth=args.auth,
+                            clock=args.clock or Clock.system(),
+                            journal_limit=args.journal_limit, admin=access, users=known,
+                            bucket_defaults=args.bucket_defaults,
+                            block_sse_c=args.block_sse_c, min_part_size=args.min_part_size,
+                            throttle=args.throttle, seed=args.id_seed)
+    except (TypeError, ValueError) as error:    # e.g. a --throttle keyword it does not know
+        print(f"s3emu: {error}", file=sys.stderr)
+        return 2
     tls_problem = _check_tls(args)
     if tls_problem:
         print(f"s3emu: {tls_problem}", file=sys.stderr)
@@ -224,6 +291,7 @@ def serve_command(args: argparse.Namespace) -> int:
             return 2
         _print(f"s3emu {__version__} serving S3 on {server.endpoint_url} "
                f"(region {args.region}, auth {args.auth}, "
+               f"{args.bucket_defaults} bucket defaults, "
                f"access key {', '.join(repr(u.access_key) for u in emulator.users)}); "
                f"Ctrl-C to stop")
         if server.ca_path:

@@ -19,13 +19,14 @@ from .faults import Faults
 from .ids import Ids
 from .journal import DEFAULT_LIMIT, Journal
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
+from .model.settings import NEW_BUCKETS, BucketSettings
 from .model.store import Store
 from .scheduler import Scheduler
 from .services import Services
-from .settings import S3_MIN_PART_SIZE, Settings
+from .settings import BUCKET_DEFAULTS, S3_MIN_PART_SIZE, Settings
 from .throttle import Throttle
 
-__all__ = ["Emulator", "S3_MIN_PART_SIZE"]
+__all__ = ["BUCKET_DEFAULTS", "Emulator", "S3_MIN_PART_SIZE"]
 
 
 _T = TypeVar("_T")
@@ -110,6 +111,11 @@ class Emulator:
     :param block_sse_c: whether buckets that never set ``BlockedEncryptionTypes`` refuse SSE-C
         writes, as S3's buckets created since April 2026 do (except in me-south-1 and
         me-central-1); False stands for an account whose buckets kept SSE-C enabled.
+    :param bucket_defaults: what new buckets start as: ``"current"`` (the default: S3's
+        buckets today, with ACLs disabled, Block Public Access on, SSE-S3 default encryption
+        and SSE-C blocked) or ``"legacy"`` (S3's before April 2023: Object Ownership
+        ObjectWriter with ACLs enabled, no Block Public Access, no default encryption, SSE-C
+        allowed); anything else is a ValueError.
     :param journal_limit: how many requests :attr:`journal` keeps (the latest; default
         10,000; None: all); its counters (``journal.total``, ``journal.tally()``) stay exact.
     :param admin: who may use the admin API under ``/_s3emu/`` (:attr:`admin`): an
@@ -124,7 +130,8 @@ class Emulator:
                  clock: Clock | None = None, *, auth: str = "on",
                  min_part_size: int = S3_MIN_PART_SIZE, seed: str = "s3emu",
                  throttle: str | Mapping[str, Any] | None = None,
-                 block_sse_c: bool = True, journal_limit: int | None = DEFAULT_LIMIT,
+                 block_sse_c: bool = True, bucket_defaults: str = "current",
+                 journal_limit: int | None = DEFAULT_LIMIT,
                  admin: AdminAccess | bool | None = None, users: Users | None = None) -> None:
         if users is not None and credentials is not None:
             raise TypeError("pass either credentials or users, not both")
@@ -135,7 +142,7 @@ class Emulator:
         elif not len(users):
             raise ValueError("users holds no user")
         settings = Settings(region=region, auth=auth, min_part_size=min_part_size, seed=seed,
-                            block_sse_c=block_sse_c)
+                            block_sse_c=block_sse_c, bucket_defaults=bucket_defaults)
         clock = clock or Clock()
         journal = Journal(journal_limit)
         store, ids, scheduler = _fresh_state(clock, seed, journal)
@@ -183,6 +190,8 @@ class Emulator:
     min_part_size = _Setting()
     #: whether buckets that never set ``BlockedEncryptionTypes`` refuse SSE-C; settable
     block_sse_c = _Setting()
+    #: ``"current"`` or ``"legacy"``: what new buckets start as; settable between requests
+    bucket_defaults = _Setting()
     #: the seed of the deterministic ids (fixed once made)
     seed = _Setting(read_only=True)
 
@@ -198,6 +207,11 @@ class Emulator:
         account's e-mail address, for ACL grants by ``emailAddress``."""
         return self.users.add(access_key, secret, account_id=account_id, name=name,
                               email=email)
+
+    @property
+    def new_bucket_settings(self) -> BucketSettings:
+        """The settings a new bucket starts with (per :attr:`bucket_defaults`)."""
+        return NEW_BUCKETS[self.bucket_defaults]
 
     @property
     def default_user(self) -> User:
@@ -216,7 +230,7 @@ class Emulator:
         """Load the seed data tree at ``path`` (see :mod:`s3emu.seed`); returns bucket names."""
         from .seed import load
         return load(self.store, path, owner=self.default_user.account_id,
-                    region=self.region)
+                    region=self.region, start=self.new_bucket_settings)
 
     def dump(self, path: Any, *, overwrite: bool = False) -> list[str]:
         """Write every bucket and object to ``path`` as a seed data tree (:mod:`s3emu.seed`)."""

@@ -202,6 +202,14 @@ IncorrectEndpoint = _define(
     "endpoint.")
 OwnershipControlsNotFoundError = _define(
     "OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+NoSuchConfiguration = _define(
+    "NoSuchConfiguration", 404, "The specified configuration does not exist.")
+TooManyConfigurations = _define(
+    "TooManyConfigurations", 400, "You are attempting to create a new configuration but have "
+    "already reached the 1,000-configuration limit.")
+ServerSideEncryptionConfigurationNotFoundError = _define(
+    "ServerSideEncryptionConfigurationNotFoundError", 404,
+    "The server side encryption configuration was not found")
 UnresolvableGrantByEmailAddress = _define(
     "UnresolvableGrantByEmailAddress", 400,
     "The e-mail address you provided does not match any account on record.")

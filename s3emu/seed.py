@@ -67,9 +67,10 @@ class SeedError(ValueError):
 
 
 def load(store: Store, path: str | os.PathLike[str], *, owner: str,
-         region: str) -> list[str]:
+         region: str, start: BucketSettings | None = None) -> list[str]:
     """Create the buckets and objects of the seed tree at ``path`` in ``store``, owned by
-    account ``owner``, in ``region`` unless a bucket's sidecar names another.
+    account ``owner``, in ``region`` unless a bucket's sidecar names another; new buckets
+    start from ``start`` (default: S3's defaults today).
 
     The whole tree is read and checked first (SeedError), so a bad tree changes nothing.
     Existing buckets of ``owner`` are added to; objects with the same key are replaced.
@@ -92,7 +93,8 @@ def load(store: Store, path: str | os.PathLike[str], *, owner: str,
         plan.append((folder.name, region, _versioning(config), versions,
                      _older_versions(store, folder, owner)))
     for name, region, versioning, versions, older in plan:
-        settings = BucketSettings(location_constraint=None if region == "us-east-1" else region)
+        settings = (start or BucketSettings()).but(
+            location_constraint=None if region == "us-east-1" else region)
         bucket, _ = store.create_bucket(name, region, owner, settings.but(**versioning))
         if versioning:
             bucket.configure(**versioning)

@@ -241,6 +241,8 @@ def test_regional_virtual_hosted_addressing(emu):
 def test_accelerate_endpoint_addressing(emu):
     s3 = make_client(s3={"use_accelerate_endpoint": True})
     make_client().create_bucket(Bucket="fast-bucket")
+    make_client().put_bucket_accelerate_configuration(
+        Bucket="fast-bucket", AccelerateConfiguration={"Status": "Enabled"})
     s3.put_object(Bucket="fast-bucket", Key="k", Body=b"quick")
     assert s3.get_object(Bucket="fast-bucket", Key="k")["Body"].read() == b"quick"
     assert emu.journal[-1].bucket == "fast-bucket" and emu.journal[-1].key == "k"

@@ -59,10 +59,18 @@ def test_no_unknown_operations():
     assert not extra
 
 
+#: Operations with a second route that lacks the model's required ``?id``: a Put or Delete
+#: missing it reaches its operation (InvalidArgument), not CreateBucket or DeleteBucket.
+WITHOUT_ID = {f"{verb}Bucket{kind}Configuration" for verb in ("Put", "Delete")
+              for kind in ("Analytics", "IntelligentTiering", "Inventory", "Metrics")}
+
+
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.op in OPERATIONS], ids=lambda r: r.op)
 def test_route_agrees_with_model(route):
     method, target, conds, headers = _spec(route.op)
     assert (route.method, route.target) == (method, target)
+    if route.op in WITHOUT_ID and "id" not in dict(route.query):
+        conds = {name: value for name, value in conds.items() if name != "id"}
     assert dict(route.query) == conds
     assert set(route.headers) == headers
 

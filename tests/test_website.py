@@ -313,6 +313,21 @@ def test_a_policy_deny_is_applied(s3, site):
     assert got.text == s3.get_object(Bucket=site, Key="error.html")["Body"].read().decode()
 
 
+def test_a_requester_pays_bucket_refuses_the_anonymous_website_reader(s3):
+    """Requester Pays buckets take no anonymous request, and the website endpoint's are."""
+    s3.create_bucket(Bucket=SITE)
+    public_read(s3, SITE)
+    s3.put_object(Bucket=SITE, Key="index.html", Body=b"home", ContentType="text/html")
+    configure(s3, **page(html=False))
+    assert get("/").status_code == 200
+    s3.put_bucket_request_payment(Bucket=SITE,
+                                  RequestPaymentConfiguration={"Payer": "Requester"})
+    got = get("/")
+    assert got.status_code == 403
+    assert got.headers["x-amz-error-code"] == "AccessDenied"
+    assert items(got.text)["Code"] == "AccessDenied"
+
+
 def test_a_referer_condition_is_evaluated(s3):
     s3.create_bucket(Bucket=SITE)
     s3.delete_public_access_block(Bucket=SITE)

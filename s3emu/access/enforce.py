@@ -10,7 +10,9 @@ DeleteObjects asks :func:`allowed` for each key, PostObject checks the form's si
 GetObjectAttributes) is AccessDenied rather than NoSuchKey unless the requester may list the
 bucket (``s3:ListBucket``), as S3 answers. ``x-amz-expected-bucket-owner`` naming another
 account is AccessDenied. Get/Put/DeleteBucketPolicy granted to another account are 405
-MethodNotAllowed (only the bucket owner's account may make them).
+MethodNotAllowed (only the bucket owner's account may make them). On a Requester Pays bucket,
+a requester outside the owner's account must agree to pay (``x-amz-request-payer``) before
+the policy and ACLs are asked; an anonymous one is refused.
 
 The request context offered to policy conditions (keys are case-insensitive):
 ``aws:SourceIp``, ``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:EpochTime``,
@@ -35,7 +37,7 @@ from ..protocol.tagging import parse_tagging
 from .acl import canonical_id
 from ..operations import BUCKET, OBJECT_READ, Operation, named
 from .actions import resource_arn
-from ..model.settings import ENFORCED
+from ..model.settings import ENFORCED, REQUESTER
 from .decide import decide
 from .policy import Who
 
@@ -165,6 +167,8 @@ def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
     operation's name) on ``bucket`` / ``key``."""
     op = named(op) if isinstance(op, str) else op
     query = call.query if query is None else query
+    if bucket.settings.request_payment == REQUESTER and call.user.account_id != bucket.owner:
+        _agrees_to_pay(call)          # a copy's source bucket too (authorize checked the target)
     target = None
     if op.kind == OBJECT_READ and key is not None:
         target = _current(bucket, key, query.get("versionId"))
@@ -189,6 +193,16 @@ def _explicitly_denied(call: Any, bucket: Bucket, op: Operation, key: str,
         context_of(call, bucket, op)) == "Deny"
 
 
+def _agrees_to_pay(call: Any) -> None:
+    """Requester Pays, for a requester outside the bucket owner's account: anonymous
+    requests are refused, the others must say ``x-amz-request-payer: requester`` (header or
+    presigned query parameter); the reply then says it charged them."""
+    payer = call.headers.get("x-amz-request-payer") or call.query.get("x-amz-request-payer")
+    if not call.user.access_key or (payer or "").lower() != "requester":
+        raise AccessDenied()
+    call.request_charged = True
+
+
 def authorize(call: Any) -> None:
     """The access check of one request, before its handler runs."""
     if not call.bucket:
@@ -200,9 +214,12 @@ def authorize(call: Any) -> None:
     if expected is not None and expected != bucket.owner:
         raise AccessDenied()
     op = call.operation
+    settings = bucket.settings
+    if settings.request_payment == REQUESTER and call.user.account_id != bucket.owner and \
+            not op.signs_itself:      # a POST form: its signer is checked (require, in post.py)
+        _agrees_to_pay(call)
     if op.authorizes_itself:
         return
-    settings = bucket.settings
     if call.user.account_id == bucket.owner and settings.policy is None and \
             settings.ownership == ENFORCED:
         return                                        # the owner's account, nothing to apply

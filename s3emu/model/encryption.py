@@ -45,7 +45,17 @@ class SseC:
     algorithm = "AES256"
 
 
-Encryption = Union[SseS3, SseKms, SseC]
+@dataclass(frozen=True)
+class Unencrypted:
+    """No encryption: an object written without encryption headers to a bucket of the era
+    before default encryption (S3 before January 2023) that has no default rule."""
+
+    algorithm = None
+
+
+Encryption = Union[SseS3, SseKms, SseC, Unencrypted]
 
 #: The SSE-S3 value (one is enough: it carries nothing).
 SSE_S3 = SseS3()
+#: The value of objects that are not encrypted.
+UNENCRYPTED = Unencrypted()

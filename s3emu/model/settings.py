@@ -6,6 +6,8 @@ set. Where S3 tells "never set" from "deleted", the field holds :data:`DELETED` 
 delete: a never-configured bucket is ``BucketOwnerEnforced`` and blocks all public access,
 while after DeleteBucketOwnershipControls it behaves as ``ObjectWriter`` and after
 DeletePublicAccessBlock it blocks nothing (and their Get operations answer 404).
+:data:`NEW_BUCKETS` holds the settings a new bucket starts from, today's or S3's
+before April 2023 (``Emulator(bucket_defaults="legacy")``).
 
 The compiled bucket policy and ACL are the access package's values (typed ``Any`` here: the
 model does not import the layers above it). This module imports only the standard library
@@ -31,6 +33,11 @@ BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 #: New buckets block all public access (S3 since April 2023).
 DEFAULT_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, True))
 NO_BLOCK: Mapping[str, bool] = MappingProxyType(dict.fromkeys(BLOCK_FLAGS, False))
+#: A bucket without configurations of a per-Id kind (analytics, inventory, ...).
+NO_CONFIGURATIONS: Mapping[str, Any] = MappingProxyType({})
+#: Who pays for a bucket's requests and downloads (RequestPaymentConfiguration's Payer).
+BUCKET_OWNER, REQUESTER = "BucketOwner", "Requester"
+PAYERS = (BUCKET_OWNER, REQUESTER)
 
 
 class Deleted:
@@ -116,6 +123,18 @@ class BucketSettings:
     cors: CorsConfiguration | None = None
     #: the static website configuration (PutBucketWebsite); None: not a website
     website: WebsiteConfiguration | None = None
+    #: Transfer Acceleration: ``Enabled`` or ``Suspended``; None: never set
+    accelerate: str | None = None
+    #: who pays for requests and downloads: ``BucketOwner`` or ``Requester``
+    request_payment: str = BUCKET_OWNER
+    #: without a default encryption rule, new objects get SSE-S3 (S3 since January 2023);
+    #: False for a bucket of the earlier era (:data:`LEGACY`): they are not encrypted
+    sse_s3_by_default: bool = True
+    #: the per-Id configurations (``s3emu.ops.bucket_reports``): Id -> the document S3 shows
+    analytics: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
+    inventory: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
+    metrics: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
+    intelligent_tiering: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIGURATIONS)
 
     @property
     def object_ownership(self) -> str:
@@ -133,10 +152,24 @@ class BucketSettings:
         return NO_BLOCK if isinstance(flags, Deleted) else flags
 
     @property
-    def default_encryption(self) -> DefaultEncryption:
-        """The rule new objects get when a write names no encryption."""
-        return self.encryption or SSE_S3_DEFAULT
+    def default_encryption(self) -> DefaultEncryption | None:
+        """The rule new objects get when a write names no encryption (None: they are not
+        encrypted, a bucket of the era before default encryption without a rule)."""
+        if self.encryption is not None:
+            return self.encryption
+        return SSE_S3_DEFAULT if self.sse_s3_by_default else None
 
     def but(self, **changes: Any) -> BucketSettings:
         """A copy with ``changes`` applied."""
         return replace(self, **changes)
+
+
+#: What CreateBucket starts from (``Emulator(bucket_defaults=...)``): S3's defaults today
+#: (ACLs disabled, Block Public Access on, SSE-S3, SSE-C blocked unless the emulator says
+#: otherwise), or S3's before April 2023: no Object Ownership controls (so ObjectWriter, ACLs
+#: enabled), no Block Public Access configuration, no default encryption, SSE-C allowed.
+NEW_BUCKETS: Mapping[str, BucketSettings] = MappingProxyType({
+    "current": BucketSettings(),
+    "legacy": BucketSettings(ownership=DELETED, public_access_block=DELETED,
+                             sse_s3_by_default=False, blocked_encryption_types=("NONE",)),
+})

@@ -38,7 +38,7 @@ from ..errors import (AccessControlListNotSupported, AccessDenied,
                       InvalidBucketAclWithObjectOwnership, InvalidArgument, InvalidRequest,
                       MalformedACLError, MalformedXML, MissingSecurityHeader, UnexpectedContent)
 from ..model.bucket import Bucket
-from ..model.settings import ENFORCED, OWNERSHIPS, PREFERRED
+from ..model.settings import ENFORCED, OWNERSHIPS, PREFERRED, BucketSettings
 from ..protocol import xml
 from .support.versions import readable_version
 from .listing import owner_of
@@ -154,23 +154,25 @@ def written_by(call: Call, bucket: Bucket | None = None) -> dict[str, Any]:
     return {"owner": writer, "acl": acl}
 
 
-def bucket_settings(call: Call) -> dict[str, Any]:
+def bucket_settings(call: Call, start: BucketSettings) -> dict[str, Any]:
     """Object Ownership and ACL of a bucket CreateBucket makes (``ownership`` and ``acl``
-    fields of its settings), checked before it is made."""
+    fields of its settings), checked before it is made; ``start``: the settings new buckets
+    start from (today's: ACLs disabled, public ACLs blocked)."""
     headers = call.headers
     mode = headers.get("x-amz-object-ownership")
     if mode is not None and mode not in OWNERSHIPS:
         raise InvalidArgument(f"Invalid x-amz-object-ownership header: {mode}",
                               ArgumentName="x-amz-object-ownership", ArgumentValue=mode)
     acl, name = _canned(call, call.user.account_id, call.user.account_id)
+    enforced = start.ownership == ENFORCED
     if acl is not None and name == "private":
-        return {"ownership": mode or PREFERRED, "acl": None}
+        return {"ownership": mode or (PREFERRED if enforced else start.ownership), "acl": None}
     if acl is not None:
-        if mode in (None, ENFORCED):
+        if (mode or start.object_ownership) == ENFORCED:
             raise InvalidBucketAclWithObjectOwnership()
-        if acl.is_public:
+        if acl.is_public and start.block_flags["BlockPublicAcls"]:
             raise InvalidBucketAclWithBlockPublicAccessError()
-    return {"ownership": mode or ENFORCED, "acl": acl}
+    return {"ownership": mode or start.ownership, "acl": acl}
 
 
 def render(call: Call, acl: Acl) -> dict[str, Any]:

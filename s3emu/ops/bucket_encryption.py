@@ -6,7 +6,10 @@ The rules, from S3's API reference and S3's recorded answers:
 - every bucket has a default encryption: SSE-S3 (``AES256``, Bucket Key off) until
   PutBucketEncryption sets another; GetBucketEncryption on a never-configured bucket returns
   that default (no ServerSideEncryptionConfigurationNotFoundError since 2023), and
-  DeleteBucketEncryption (204, also when repeated) resets it to SSE-S3;
+  DeleteBucketEncryption (204, also when repeated) resets it to SSE-S3; a bucket of the era
+  before default encryption (``bucket_defaults="legacy"``) has none until PutBucketEncryption
+  sets one, and none again after DeleteBucketEncryption (GetBucketEncryption: 404
+  ServerSideEncryptionConfigurationNotFoundError);
 - the document is ``ServerSideEncryptionConfiguration`` with exactly one ``Rule`` (none or two:
   MalformedXML) holding ``ApplyServerSideEncryptionByDefault`` (``SSEAlgorithm``
   AES256 | aws:kms | aws:kms:dsse, optional ``KMSMasterKeyID``, which S3 does not validate),
@@ -25,7 +28,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidArgument, MalformedXML
+from ..errors import (InvalidArgument, MalformedXML,
+                      ServerSideEncryptionConfigurationNotFoundError)
 from ..model.settings import DefaultEncryption
 from ..protocol import xml
 from .registry import Call, Reply
@@ -128,6 +132,8 @@ def show_configuration(rule: DefaultEncryption | None, call: Call, bucket: Bucke
     """GetBucketEncryption: the rule in effect (SSE-S3 when none was set) and the blocked
     types."""
     rule = rule or bucket.settings.default_encryption
+    if rule is None:                # a bucket of the era before default encryption
+        raise ServerSideEncryptionConfigurationNotFoundError(BucketName=bucket.name)
     by_default = {"SSEAlgorithm": rule.algorithm, "KMSMasterKeyID": rule.kms_key_id}
     body = {"Rule": {"ApplyServerSideEncryptionByDefault": by_default,
                      "BucketKeyEnabled": rule.bucket_key,

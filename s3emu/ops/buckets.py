@@ -6,7 +6,7 @@ import binascii
 
 from ..errors import (AccessDenied, IllegalLocationConstraintException, InvalidArgument,
                       InvalidLocationConstraint)
-from ..model.settings import BucketSettings, LockConfiguration
+from ..model.settings import NEW_BUCKETS, LockConfiguration
 from ..model.store import REGIONS
 from ..protocol import numbers, xml
 from .acl import bucket_settings
@@ -46,8 +46,9 @@ def create_bucket(call: Call) -> Reply:
     refuse_unimplemented("CreateBucket", call.headers)
     constraint = _location_constraint(call)
     region = _bucket_region(constraint, call.region)
-    settings = BucketSettings(location_constraint=constraint,
-                              **bucket_settings(call))  # x-amz-object-ownership, ACL headers
+    start = NEW_BUCKETS[call.settings.bucket_defaults]    # today's, or before 2023
+    settings = start.but(location_constraint=constraint,
+                         **bucket_settings(call, start))  # x-amz-object-ownership, ACL headers
     if call.headers.get("x-amz-bucket-object-lock-enabled", "").strip().lower() == "true":
         settings = settings.but(versioning="Enabled", object_lock=LockConfiguration())
     bucket, _ = call.store.create_bucket(call.bucket_name, region, call.user.account_id, settings)

@@ -72,6 +72,9 @@ class Call:
     settings: Settings = field(repr=False)
     secure: bool = True
     virtual_host: bool = False
+    #: the requester pays for it (a Requester Pays bucket, another account that agreed):
+    #: the reply says ``x-amz-request-charged: requester``; set by the access decision
+    request_charged: bool = False
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
     #: (the headers, their HeaderNames), made on first use
     _header_names: tuple[dict[str, str], HeaderNames] | None = field(default=None, repr=False)

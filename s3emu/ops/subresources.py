@@ -7,7 +7,7 @@ is nothing to show, and what a Delete leaves (None, or ``DELETED`` where S3 tell
 never set). Each operation's record (IAM action, body cap, flags) is declared with its row.
 Adding a configuration is adding a row; its parser and renderer live in the module of its
 topic (:mod:`.policy`, :mod:`.ownership`, :mod:`.public_access`, :mod:`.bucket_encryption`,
-:mod:`.tagging`, :mod:`.cors`, :mod:`.website_config`).
+:mod:`.tagging`, :mod:`.cors`, :mod:`.website_config`, :mod:`.accelerate`, ...).
 
 The generic handlers:
 
@@ -31,8 +31,8 @@ from ..errors import (InvalidRequest, MaxMessageLengthExceeded, NoSuchBucketPoli
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import (bucket_encryption, cors, ownership, policy, public_access, tagging,
-               website_config)
+from . import (accelerate, bucket_encryption, cors, ownership, policy, public_access,
+               request_payment, tagging, website_config)
 from .registry import Call, Reply
 
 
@@ -53,7 +53,8 @@ class Subresource:
     field: str
     get: Op
     put: Op
-    delete: Op
+    #: the Delete operation (None: the configuration has none)
+    delete: Op | None
     #: Put body -> the value to store (raises S3's error for a bad document)
     parse: Callable[[bytes, Bucket], Any]
     #: the stored value -> the Get reply
@@ -129,6 +130,18 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         delete=Op("DeleteBucketWebsite", "s3:DeleteBucketWebsite"),
         parse=website_config.parse_configuration, show=website_config.show_configuration,
         missing=NoSuchWebsiteConfiguration),
+    Subresource(
+        "accelerate",
+        get=Op("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration"),
+        put=Op("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration"),
+        delete=None,
+        parse=accelerate.parse_configuration, show=accelerate.show_configuration),
+    Subresource(
+        "request_payment",
+        get=Op("GetBucketRequestPayment", "s3:GetBucketRequestPayment"),
+        put=Op("PutBucketRequestPayment", "s3:PutBucketRequestPayment"),
+        delete=None,
+        parse=request_payment.parse_configuration, show=request_payment.show_configuration),
 )
 
 
@@ -165,6 +178,8 @@ def delete_subresource(row: Subresource, call: Call) -> Reply:
 def _declare(row: Subresource) -> None:
     for op, serve in ((row.get, get_subresource), (row.put, put_subresource),
                       (row.delete, delete_subresource)):
+        if op is None:
+            continue
         declare(op.name, action=op.action, kind=BUCKET, handler=_handler(serve, row),
                 **op.facts)
 

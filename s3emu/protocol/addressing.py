@@ -25,7 +25,7 @@ from ..memo import memo
 from ..errors import InvalidURI
 
 _AWS_HOST = re.compile(
-    r"^(?:(?P<bucket>.+)\.)?s3(?:-accelerate(?:\.dualstack)?|[.-](?:dualstack\.)?"
+    r"^(?:(?P<bucket>.+)\.)?s3(?:(?P<accelerate>-accelerate)(?:\.dualstack)?|[.-](?:dualstack\.)?"
     r"(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?\.amazonaws\.com(?:\.cn)?$")
 _WEBSITE_HOST = re.compile(
     r"^(?:(?P<bucket>.+)\.)?s3-website[.-](?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d)"
@@ -46,6 +46,8 @@ class Address(NamedTuple):
     raw_path: str = "/"
     #: sent to a website endpoint (its host named ``s3-website``)
     website: bool = False
+    #: sent to the Transfer Acceleration endpoint (``s3-accelerate[.dualstack].amazonaws.com``)
+    accelerate: bool = False
 
 
 def raw_path(environ: Mapping[str, object]) -> str:
@@ -76,28 +78,30 @@ def _unescaped_bytes(raw: str) -> str:
 
 
 @memo(1024)     # a test talks to a few hosts: 2.8-3.7 us a request (see s3emu.memo)
-def split_host(host: str) -> tuple[str | None, str | None, bool]:
-    """``(bucket, region, website)`` named by a Host header (bucket and region may be None;
-    ``website``: a website endpoint's host)."""
+def split_host(host: str) -> tuple[str | None, str | None, bool, bool]:
+    """``(bucket, region, website, accelerate)`` named by a Host header (bucket and region may
+    be None; ``website``: a website endpoint's host; ``accelerate``: a Transfer Acceleration
+    endpoint's)."""
     host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
     match = _AWS_HOST.match(host)
     if match:
-        return match.group("bucket"), match.group("region"), False
+        return (match.group("bucket"), match.group("region"), False,
+                bool(match.group("accelerate")))
     match = _WEBSITE_HOST.match(host)
     if match:
-        return match.group("bucket"), match.group("region"), True
+        return match.group("bucket"), match.group("region"), True, False
     if host.endswith(LOCAL_WEBSITE_SUFFIX):
-        return host[: -len(LOCAL_WEBSITE_SUFFIX)] or None, None, True
+        return host[: -len(LOCAL_WEBSITE_SUFFIX)] or None, None, True, False
     for suffix in _LOCAL_SUFFIXES:
         if host.endswith(suffix):
-            return host[: -len(suffix)] or None, None, False
-    return None, None, False
+            return host[: -len(suffix)] or None, None, False, False
+    return None, None, False, False
 
 
 def address(environ: Mapping[str, object]) -> Address:
     """Bucket, key and endpoint region of a WSGI request."""
     host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
-    host_bucket, region, website = split_host(host)
+    host_bucket, region, website, accelerate = split_host(host)
     path = raw_path(environ)
     if host_bucket or website:
         key = path[1:] if path.startswith("/") else path
@@ -110,9 +114,9 @@ def address(environ: Mapping[str, object]) -> Address:
     if website:
         return Address(host_bucket, key or None, region, True, path, True)
     if host_bucket:
-        return Address(host_bucket, key or None, region, True, path)
+        return Address(host_bucket, key or None, region, True, path, False, accelerate)
     return Address((unquote(bucket) if "%" in bucket else bucket) or None, key or None,
-                   region, False, path)
+                   region, False, path, False, accelerate)
 
 
 def _check_utf8(path: str) -> None:

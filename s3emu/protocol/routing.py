@@ -59,16 +59,20 @@ PUT    bucket  ?abac                                            PutBucketAbac
 PUT    bucket  ?accelerate                                      PutBucketAccelerateConfiguration
 PUT    bucket  ?acl                                             PutBucketAcl
 PUT    bucket  ?analytics ?id                                   PutBucketAnalyticsConfiguration
+PUT    bucket  ?analytics                                       PutBucketAnalyticsConfiguration
 PUT    bucket  ?cors                                            PutBucketCors
 PUT    bucket  ?encryption                                      PutBucketEncryption
 PUT    bucket  ?intelligent-tiering ?id                         PutBucketIntelligentTieringConfiguration
+PUT    bucket  ?intelligent-tiering                             PutBucketIntelligentTieringConfiguration
 PUT    bucket  ?inventory ?id                                   PutBucketInventoryConfiguration
+PUT    bucket  ?inventory                                       PutBucketInventoryConfiguration
 PUT    bucket  ?lifecycle                                       PutBucketLifecycleConfiguration
 PUT    bucket  ?logging                                         PutBucketLogging
 PUT    bucket  ?metadataAnnotationTable                         UpdateBucketMetadataAnnotationTableConfiguration
 PUT    bucket  ?metadataInventoryTable                          UpdateBucketMetadataInventoryTableConfiguration
 PUT    bucket  ?metadataJournalTable                            UpdateBucketMetadataJournalTableConfiguration
 PUT    bucket  ?metrics ?id                                     PutBucketMetricsConfiguration
+PUT    bucket  ?metrics                                         PutBucketMetricsConfiguration
 PUT    bucket  ?notification                                    PutBucketNotificationConfiguration
 PUT    bucket  ?object-lock                                     PutObjectLockConfiguration
 PUT    bucket  ?ownershipControls                               PutBucketOwnershipControls
@@ -85,14 +89,18 @@ POST   bucket  ?metadataConfiguration                           CreateBucketMeta
 POST   bucket  ?metadataTable                                   CreateBucketMetadataTableConfiguration
 POST   bucket                                                   PostObject
 DELETE bucket  ?analytics ?id                                   DeleteBucketAnalyticsConfiguration
+DELETE bucket  ?analytics                                       DeleteBucketAnalyticsConfiguration
 DELETE bucket  ?cors                                            DeleteBucketCors
 DELETE bucket  ?encryption                                      DeleteBucketEncryption
 DELETE bucket  ?intelligent-tiering ?id                         DeleteBucketIntelligentTieringConfiguration
+DELETE bucket  ?intelligent-tiering                             DeleteBucketIntelligentTieringConfiguration
 DELETE bucket  ?inventory ?id                                   DeleteBucketInventoryConfiguration
+DELETE bucket  ?inventory                                       DeleteBucketInventoryConfiguration
 DELETE bucket  ?lifecycle                                       DeleteBucketLifecycle
 DELETE bucket  ?metadataConfiguration                           DeleteBucketMetadataConfiguration
 DELETE bucket  ?metadataTable                                   DeleteBucketMetadataTableConfiguration
 DELETE bucket  ?metrics ?id                                     DeleteBucketMetricsConfiguration
+DELETE bucket  ?metrics                                         DeleteBucketMetricsConfiguration
 DELETE bucket  ?ownershipControls                               DeleteBucketOwnershipControls
 DELETE bucket  ?policy                                          DeleteBucketPolicy
 DELETE bucket  ?publicAccessBlock                               DeletePublicAccessBlock

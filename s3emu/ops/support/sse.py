@@ -8,11 +8,12 @@ API reference and S3's recorded answers:
 
 - ``x-amz-server-side-encryption`` is AES256, aws:kms or aws:kms:dsse, else InvalidArgument;
   without it the bucket's default applies (SSE-S3 unless PutBucketEncryption said otherwise),
-  so every new object reports an encryption. A KMS key id or context without aws:kms is
-  InvalidArgument. aws:kms without a key id uses the account's AWS managed key (aws/s3); key ids
-  are reported as key ARNs; an id that is not a key id, key ARN or alias is
-  ``KMS.NotFoundException``. The encryption context must be base64 of a JSON string map; it is
-  echoed on writes, never on GET/HEAD. SSE-KMS needs SigV4.
+  so every new object reports an encryption, except in a bucket of the era before default
+  encryption (``bucket_defaults="legacy"``) without a rule: its objects are not encrypted.
+  A KMS key id or context without aws:kms is InvalidArgument. aws:kms without a key id uses
+  the account's AWS managed key (aws/s3); key ids are reported as key ARNs; an id that is not
+  a key id, key ARN or alias is ``KMS.NotFoundException``. The encryption context must be
+  base64 of a JSON string map; it is echoed on writes, never on GET/HEAD. SSE-KMS needs SigV4.
 - SSE-C (``x-amz-server-side-encryption-customer-*``): only over HTTPS (in-process mocks count
   as HTTPS; ``Server(allow_insecure_ssec=True)`` lifts it), refused with 403 on buckets that
   block it, incompatible with ``x-amz-server-side-encryption``; the algorithm must be AES256,
@@ -35,7 +36,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
-from ...model.encryption import SSE_S3, Encryption, SseC, SseKms, SseS3
+from ...model.encryption import SSE_S3, UNENCRYPTED, Encryption, SseC, SseKms, SseS3, Unencrypted
 from ...protocol import jsontext
 from ...auth.users import DEFAULT_DISPLAY_NAME
 from ...errors import (S3Error, AccessDenied, InvalidArgument, InvalidEncryptionAlgorithmError,
@@ -207,12 +208,15 @@ def from_request(call: Call, bucket: Bucket | None = None) -> Encryption:
         return SSE_S3
     rule = bucket.settings.default_encryption
     bucket_key = headers.get(BUCKET_KEY)
-    enabled = rule.bucket_key if bucket_key is None else bucket_key.lower() == "true"
+    enabled = (rule is not None and rule.bucket_key) if bucket_key is None else \
+        bucket_key.lower() == "true"
     return _kms(call, bucket, value, headers.get(KMS_KEY_ID), enabled, headers.get(CONTEXT))
 
 
 def _bucket_default(call: Call, bucket: Bucket) -> Encryption:
     rule = bucket.settings.default_encryption
+    if rule is None:                # a bucket of the era before default encryption
+        return UNENCRYPTED
     if not rule.is_kms:
         return SSE_S3
     return _kms(call, bucket, rule.algorithm, rule.kms_key_id, rule.bucket_key, None,
@@ -281,13 +285,13 @@ def is_kms(encryption: Encryption) -> bool:
 
 def etag_is_md5(encryption: Encryption) -> bool:
     """Whether a single-PUT object so encrypted has the MD5 of its bytes as ETag."""
-    return isinstance(encryption, SseS3)
+    return isinstance(encryption, (SseS3, Unencrypted))
 
 
 def etag_for(encryption: Encryption, md5hex: str) -> str:
     """The ETag of a single-PUT object (or a part): the MD5 of the bytes for SSE-S3; for SSE-C
     and SSE-KMS something else, derived from that MD5 and the key so it is deterministic."""
-    if isinstance(encryption, SseS3):
+    if isinstance(encryption, (SseS3, Unencrypted)):
         return f'"{md5hex}"'
     key = encryption.key_digest if isinstance(encryption, SseC) else encryption.key_arn
     return '"' + hashlib.md5(f"s3emu-etag:{key}:{md5hex}".encode()).hexdigest() + '"'
@@ -302,6 +306,8 @@ def echo(encryption: Encryption, *, context: bool = False,
     """
     if isinstance(encryption, SseS3):
         return {ALGORITHM: "AES256"}
+    if isinstance(encryption, Unencrypted):
+        return {}
     if isinstance(encryption, SseC):
         return {CUSTOMER_ALGORITHM: encryption.algorithm,
                 CUSTOMER_KEY_MD5: encryption.key_md5} if customer else {}
