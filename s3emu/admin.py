@@ -25,6 +25,12 @@ GET      ``/_s3emu/journal``         entries of the window; filter by query:
                                      ``?operation=GetObject&status=503&throttled=true``;
                                      ``last=N``; also ``total``, ``dropped``, ``limit``
 POST     ``/_s3emu/journal/clear``   forget all entries (also ``DELETE /_s3emu/journal``)
+GET      ``/_s3emu/notifications``   the destination ARNs event messages went to;
+                                     ``?arn=ARN``: the messages delivered there, in order
+POST     ``/_s3emu/notifications/    ``{"arn": "...", "url": "http://..."}``: POST each new
+         forward``                   message for the ARN there (``"url": null`` stops)
+POST     ``/_s3emu/notifications/    forget the delivered messages (also ``DELETE
+         clear``                     /_s3emu/notifications``)
 =======  ==========================  ==================================================
 
 Errors are JSON too: ``{"error": "..."}`` with 400 (bad input), 403 (refused, see below), 404
@@ -61,6 +67,7 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .faults import Faults
     from .journal import Journal
+    from .notifications import Notifications
     from .throttle import Throttle
 
 #: Every admin path starts with this; no bucket name can (``_`` is not allowed in them).
@@ -95,6 +102,8 @@ class Controls(Protocol):
     def faults(self) -> Faults: ...
     @property
     def journal(self) -> Journal: ...
+    @property
+    def notifications(self) -> Notifications: ...
     def reset(self) -> None: ...
 
 
@@ -266,6 +275,8 @@ def _dispatch(emu: Controls, method: str, parts: list[str],
         return _faults(emu, method, rest, environ)
     if route == "journal":
         return _journal(emu, method, rest, environ)
+    if route == "notifications":
+        return _notifications(emu, method, rest, environ)
     raise AdminError(404, f"no admin endpoint /{'/'.join(parts)}; GET {ADMIN_PATH}/ lists them")
 
 
@@ -403,6 +414,34 @@ def _journal(emu: Controls, method: str, rest: list[str],
                  "limit": journal.limit, "entries": [e.as_dict() for e in entries]}
 
 
+def _notifications(emu: Controls, method: str, rest: list[str],
+                   environ: dict[str, Any]) -> tuple[int, Any]:
+    notifications = emu.notifications
+    if rest == ["clear"] or (not rest and method == "DELETE"):
+        _allow(method, "POST" if rest else "DELETE")
+        notifications.clear()
+        return 200, {"destinations": []}
+    if rest == ["forward"]:
+        _allow(method, "POST")
+        body = _json_body(environ)
+        arn, url = body.get("arn"), body.get("url")
+        if not isinstance(arn, str) or not (url is None or isinstance(url, str)):
+            raise AdminError(400, 'forward needs {"arn": "...", "url": "http://..." or null}')
+        notifications.forward(arn, url)
+        return 200, {"arn": arn, "url": url}
+    if rest:
+        raise AdminError(404, "notifications endpoints: notifications, notifications/forward, "
+                              "notifications/clear")
+    _allow(method, "GET")
+    query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    if set(query) - {"arn"}:
+        raise AdminError(400, "notifications take only ?arn=<destination ARN>")
+    if "arn" in query:
+        messages = notifications.messages(query["arn"])
+        return 200, {"arn": query["arn"], "count": len(messages), "messages": messages}
+    return 200, {"destinations": notifications.destinations()}
+
+
 _FAULT_TEXT = ("operation", "bucket", "key", "error", "message", "connection")
 _FAULT_WHOLE = ("status", "truncate_at", "times", "after")
 
@@ -495,4 +534,6 @@ _ENDPOINTS = [
     "GET /_s3emu/faults", "POST /_s3emu/faults", "DELETE /_s3emu/faults/<id>",
     "POST /_s3emu/faults/clear",
     "GET /_s3emu/journal", "POST /_s3emu/journal/clear",
+    "GET /_s3emu/notifications", "GET /_s3emu/notifications?arn=<arn>",
+    "POST /_s3emu/notifications/forward", "POST /_s3emu/notifications/clear",
 ]

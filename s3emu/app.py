@@ -183,7 +183,8 @@ class App:
             region=where.region or credential.region or settings.region, user=auth.user,
             auth=auth, inbound=inbound, store=services.store, clock=services.clock,
             ids=services.ids, users=services.users, settings=settings,
-            secure=inbound.secure or inbound.in_process, virtual_host=where.virtual_host)
+            secure=inbound.secure or inbound.in_process, virtual_host=where.virtual_host,
+            host_id=host_id, events=services.events)
         if where.accelerate:
             check_accelerate_endpoint(op, bucket, where.virtual_host, services.store)
         authorize(call)

@@ -15,10 +15,12 @@ from .app import App
 from .background import lifecycle
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
+from .events import Events
 from .faults import Faults
 from .ids import Ids
 from .journal import DEFAULT_LIMIT, Journal
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
+from .notifications import Notifications
 from .model.settings import NEW_BUCKETS, BucketSettings
 from .model.store import Store
 from .scheduler import Scheduler
@@ -47,14 +49,20 @@ class _Service(Generic[_T]):
         return self if emu is None else getattr(emu._services, self.name)
 
 
-def _fresh_state(clock: Clock, seed: str, journal: Journal) -> tuple[Store, Ids, Scheduler]:
-    """An empty store, the ids it makes its version ids with (seeded), and the scheduler of
-    the background work on it (the daily lifecycle pass)."""
+def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
+    """The services that start empty (the Services fields they fill): a store, the ids it
+    makes its version ids with (seeded), the events of its objects with their consumers
+    (notifications), and the scheduler of the background work on it (the daily lifecycle
+    pass)."""
     ids = Ids(seed)
     store = Store(clock, ids.version_id)
+    events = Events()
+    notifications = Notifications(store, journal)
+    events.listen(notifications)
     scheduler = Scheduler(clock)
-    scheduler.daily(partial(lifecycle.run_pass, store, journal), "lifecycle")
-    return store, ids, scheduler
+    scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
+    return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
+            "notifications": notifications}
 
 
 def _follower(emu: Emulator) -> Callable[[], bool]:
@@ -145,11 +153,10 @@ class Emulator:
                             block_sse_c=block_sse_c, bucket_defaults=bucket_defaults)
         clock = clock or Clock()
         journal = Journal(journal_limit)
-        store, ids, scheduler = _fresh_state(clock, seed, journal)
         self._services = Services(
-            settings=settings, store=store, clock=clock, ids=ids, users=users,
-            journal=journal, throttle=Throttle(clock, throttle), faults=Faults(),
-            scheduler=scheduler)
+            settings=settings, clock=clock, users=users, journal=journal,
+            throttle=Throttle(clock, throttle), faults=Faults(),
+            **_fresh_state(clock, seed, journal))
         clock.on_move(_follower(self))
         self._app = App(self._services)
         #: who may use the admin API (:class:`~s3emu.admin.AdminAccess`)
@@ -173,6 +180,9 @@ class Emulator:
     faults: _Service[Faults] = _Service()
     #: the background work due on the clock (lifecycle, ...): ``emu.scheduler.pending()``
     scheduler: _Service[Scheduler] = _Service()
+    #: what S3 delivered to event notification destinations: ``emu.notifications.messages(arn)``
+    #: (see :mod:`s3emu.notifications`); a new one after :meth:`reset`
+    notifications: _Service[Notifications] = _Service()
 
     def _rebuild(self, **changes: object) -> None:
         self._services = replace(self._services, **changes)  # type: ignore[arg-type]
@@ -220,8 +230,7 @@ class Emulator:
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault, refill every throttle
         budget; keep the configuration (users, clock, throttle settings)."""
-        store, ids, scheduler = _fresh_state(self.clock, self.seed, self.journal)
-        self._rebuild(store=store, ids=ids, scheduler=scheduler)
+        self._rebuild(**_fresh_state(self.clock, self.seed, self.journal))
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()

@@ -1,7 +1,8 @@
 """The services an Emulator is made of, as one immutable value the layers below it receive.
 
 :class:`Services` holds the emulator's :class:`~s3emu.settings.Settings` with the store,
-clock, ids, users, journal, throttle, faults and the scheduler of background work.
+clock, ids, users, journal, throttle, faults, the scheduler of background work, the events
+of objects and the notifications they make.
 The Emulator (:mod:`s3emu.emulator`) builds them and hands them to the app; handlers get what
 they need through their ``Call``, authentication gets the users, clock and settings. Nothing
 below the Emulator holds the Emulator itself.
@@ -14,10 +15,12 @@ from dataclasses import dataclass
 
 from .auth.users import Users
 from .clock import Clock
+from .events import Events
 from .faults import Faults
 from .ids import Ids
 from .journal import Journal
 from .model.store import Store
+from .notifications import Notifications
 from .scheduler import Scheduler
 from .settings import Settings
 from .throttle import Throttle
@@ -36,3 +39,7 @@ class Services:
     faults: Faults
     #: the background work due on the clock (:mod:`s3emu.scheduler`)
     scheduler: Scheduler
+    #: what happened to objects, for the consumers below (:mod:`s3emu.events`)
+    events: Events
+    #: the event notifications delivered (:mod:`s3emu.notifications`)
+    notifications: Notifications

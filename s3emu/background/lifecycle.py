@@ -15,7 +15,9 @@ server access logs give it (``S3.EXPIRE.OBJECT``, ``S3.CREATE.DELETEMARKER``,
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from ..events import S3_PRINCIPAL, Event, Events, watched
 from ..journal import Entry, Journal
 from ..model.bucket import Bucket
 from ..model.lifecycle import Action, Lifecycle, abort_due, plan
@@ -29,23 +31,30 @@ TRANSITION_OPERATION = {
 }
 
 
-def run_pass(store: Store, journal: Journal, at: datetime) -> int:
-    """Apply every bucket's lifecycle configuration as due at ``at``; the number of effects."""
+def run_pass(store: Store, journal: Journal, events: Events | None, at: datetime) -> int:
+    """Apply every bucket's lifecycle configuration as due at ``at``; the number of effects.
+    Each effect is journaled and, when ``events`` is given, published (``LifecycleExpiration:*``,
+    ``LifecycleTransition``)."""
     done = 0
     for bucket in store.list_buckets():
         config = bucket.settings.lifecycle
         if config is not None:
-            done += _apply(bucket, config, journal, at)
+            done += _apply(bucket, config, journal, events, at)
     return done
 
 
-def _apply(bucket: Bucket, config: Lifecycle, journal: Journal, at: datetime) -> int:
+def _apply(bucket: Bucket, config: Lifecycle, journal: Journal, events: Events | None,
+           at: datetime) -> int:
     done = 0
     for key in bucket.keys:
         stack = bucket.versions(key)
         if stack:
             for action in plan(config, key, stack, at):
-                done += _act(bucket, key, action, journal, at)
+                effect = _act(bucket, key, action, journal, at)
+                if effect is not None:
+                    done += 1
+                    if events is not None and watched(bucket.settings):
+                        _publish(events, bucket, at, *effect)
     for upload in list(bucket.uploads.values()):
         if upload.completed is None and abort_due(config, upload.key, upload.initiated, at):
             bucket.abort_upload(upload.upload_id, upload.key)
@@ -54,27 +63,48 @@ def _apply(bucket: Bucket, config: Lifecycle, journal: Journal, at: datetime) ->
     return done
 
 
-def _act(bucket: Bucket, key: str, action: Action, journal: Journal, at: datetime) -> int:
+#: what an effect tells its event: (event type, the version, more of the message)
+_Effect = tuple[str, Any, dict[str, Any]]
+
+
+def _act(bucket: Bucket, key: str, action: Action, journal: Journal,
+         at: datetime) -> _Effect | None:
+    """Apply one action; what it did (None: nothing, for example a locked version)."""
     version = action.version
     if action.kind == "expire":
         removed = bucket.delete(key, owner=bucket.owner, when=at)
         if removed is None:
-            return 0
+            return None
         operation = "S3.CREATE.DELETEMARKER" if removed.delete_marker else "S3.EXPIRE.OBJECT"
         _journal(journal, at, operation, bucket, key, removed.version_id)
-        return 1
+        if removed.delete_marker:
+            return "LifecycleExpiration:DeleteMarkerCreated", removed, {}
+        return "LifecycleExpiration:Delete", removed, {}
     if action.kind == "remove":
         removal = bucket.delete_version(key, version.version_id or "null", now=at)
         if removal.version is None or removal.locked:
-            return 0
+            return None
         _journal(journal, at, "S3.EXPIRE.OBJECT", bucket, key, version.version_id)
-        return 1
+        return "LifecycleExpiration:Delete", removal.version, {}
     assert action.storage_class is not None
-    if not bucket.replace_version(version, version.evolve(storage_class=action.storage_class)):
-        return 0
+    moved = version.evolve(storage_class=action.storage_class)
+    if not bucket.replace_version(version, moved):
+        return None
     _journal(journal, at, TRANSITION_OPERATION[action.storage_class], bucket, key,
              version.version_id)
-    return 1
+    return "LifecycleTransition", moved, {"lifecycleEventData": {"transitionEventData": {
+        "destinationStorageClass": action.storage_class}}}
+
+
+def _publish(events: Events, bucket: Bucket, at: datetime, name: str, version: Any,
+             more: dict[str, Any]) -> None:
+    gone = name == "LifecycleExpiration:Delete"
+    events.publish(Event(
+        name=name, bucket=bucket.name, owner=bucket.owner, region=bucket.region,
+        key=version.key, time=at, size=None if gone or version.delete_marker else version.size,
+        etag=None if gone or version.delete_marker else version.etag.strip('"'),
+        version_id=version.version_id, principal=S3_PRINCIPAL, reason="Lifecycle",
+        more=more))
 
 
 def _journal(journal: Journal, at: datetime, operation: str, bucket: Bucket, key: str,

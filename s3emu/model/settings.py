@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from .cors import CorsConfiguration
+    from .notification import NotificationConfiguration
 
 from .website import WebsiteConfiguration
 
@@ -123,6 +124,10 @@ class BucketSettings:
     cors: CorsConfiguration | None = None
     #: the static website configuration (PutBucketWebsite); None: not a website
     website: WebsiteConfiguration | None = None
+    #: the event notification configuration; None: no notifications
+    notification: NotificationConfiguration | None = None
+    #: the replication configuration; None: not replicated
+    replication: Any = None
     #: Transfer Acceleration: ``Enabled`` or ``Suspended``; None: never set
     accelerate: str | None = None
     #: who pays for requests and downloads: ``BucketOwner`` or ``Requester``

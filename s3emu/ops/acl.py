@@ -43,6 +43,7 @@ from ..protocol import xml
 from .support.versions import readable_version
 from .listing import owner_of
 from ..operations import BUCKET, OBJECT_READ
+from .support.events import object_event
 from .registry import Call, Reply, operation
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -226,5 +227,7 @@ def put_object_acl(call: Call) -> Reply:
     acl, name = requested_acl(call, owner, bucket.owner)
     _check_settable(bucket, acl, name)
     if bucket.settings.acls_enabled:
-        bucket.replace_version(version, version.evolve(acl=acl))
+        changed = version.evolve(acl=acl)
+        bucket.replace_version(version, changed)
+        object_event(call, bucket, "ObjectAcl:Put", changed)
     return Reply()

@@ -23,6 +23,8 @@ from ..protocol import xml
 from .support.versions import check_versioned_delete, is_version_id
 from ..operations import OBJECT_WRITE
 from .object_lock import LOCKED, may_bypass_governance
+from ..events import watched
+from .support.events import object_event, publish
 from .registry import Call, Reply, operation
 from ..access.enforce import allowed
 
@@ -63,8 +65,11 @@ def _delete_one(call: Call, bucket: Bucket, key: str,
     if version_id is None:
         marker = bucket.delete(key, owner=call.user.account_id, when=call.clock.now_seconds())
         if marker is not None and marker.delete_marker:     # a versioned bucket
+            object_event(call, bucket, "ObjectRemoved:DeleteMarkerCreated", marker)
             return "Deleted", {"Key": key, "DeleteMarker": True,
                                "DeleteMarkerVersionId": marker.version_id or "null"}
+        if watched(bucket.settings):
+            publish(call, bucket, "ObjectRemoved:Delete", key=key)
         return "Deleted", {"Key": key}
     entry: dict[str, Any] = {"Key": key, "VersionId": version_id}
     if version_id != "null" and not is_version_id(version_id):
@@ -76,8 +81,10 @@ def _delete_one(call: Call, bucket: Bucket, key: str,
         entry.update(Code="AccessDenied", Message=LOCKED)
         return "Error", entry
     removed = removal.version
-    if removed is not None and removed.delete_marker:
-        entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
+    if removed is not None:
+        object_event(call, bucket, "ObjectRemoved:Delete", removed)
+        if removed.delete_marker:
+            entry.update(DeleteMarker=True, DeleteMarkerVersionId=version_id)
     return "Deleted", entry
 
 

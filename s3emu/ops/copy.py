@@ -26,6 +26,7 @@ from ..model.naming import check_key
 from ..model.objects import ObjectVersion
 from ..protocol.checksums import checksum, md5_hex, requested_algorithm
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
+from .support.events import object_event
 from .support.copy_source import HEADER, check_source_owner, find_source, parse_copy_source
 from .object_lock import lock_for_write
 from .support.object_headers import (check_redirect_location, content_from, metadata_from,
@@ -158,5 +159,6 @@ def copy_object(call: Call) -> Reply:
         found.append(source)
         return _copy_of(call, source, wanted)
     version = bucket.write(call.object_key, make)
+    object_event(call, bucket, "ObjectCreated:Copy", version)
     source = found[0]
     return _reply(version, source)

@@ -37,6 +37,7 @@ from ..protocol import checksums, numbers
 from ..protocol.checksums import HEADER_OF, check_content_md5, verify_checksums
 from ..protocol.xml import as_list, parse, text_of
 from .support import sse
+from .support.events import object_event
 from .support.preconditions import check_copy_source_conditions, check_write_conditions
 from .support.copy_source import HEADER as COPY_SOURCE
 from .support.copy_source import check_source_owner, find_source, parse_copy_source
@@ -344,6 +345,7 @@ def complete_multipart_upload(call: Call) -> Reply:
             sse=upload.sse, tags=upload.tags, owner=upload.object_owner, acl=upload.acl,
             lock=upload.lock)
     version = bucket.complete_upload(upload_id, call.object_key, requested, finish)
+    object_event(call, bucket, "ObjectCreated:CompleteMultipartUpload", version)
     return _completed(call, version)
 
 

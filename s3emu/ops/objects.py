@@ -8,6 +8,8 @@ from ..model.objects import ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
+from .support.events import object_event, publish
+from ..events import watched
 from .support.object_headers import (content_from, metadata_from, object_headers,
                                      refuse_unimplemented, storage_class_from, tags_from)
 from .multipart import part_read
@@ -98,6 +100,7 @@ def put_object(call: Call) -> Reply:
     stored = bucket.put(version,
                         lambda current: check_write_conditions(headers, current, version.key))
     reply = write_reply(stored)
+    object_event(call, bucket, "ObjectCreated:Put", stored)
     lifecycle = bucket.settings.lifecycle
     if lifecycle is not None:
         reply.headers.update(expiration_header(lifecycle, stored))
@@ -161,11 +164,16 @@ def delete_object(call: Call) -> Reply:
             raise AccessDenied(LOCKED)
         headers = {"x-amz-version-id": version_id}
         removed = removal.version
-        if removed is not None and removed.delete_marker:
-            headers["x-amz-delete-marker"] = "true"
+        if removed is not None:
+            object_event(call, bucket, "ObjectRemoved:Delete", removed)
+            if removed.delete_marker:
+                headers["x-amz-delete-marker"] = "true"
         return Reply(status=204, headers=headers)
     marker = bucket.delete(call.object_key, owner=call.user.account_id,
                            when=call.clock.now_seconds())
     if marker is not None and marker.delete_marker:   # a versioned bucket: a marker on top
+        object_event(call, bucket, "ObjectRemoved:DeleteMarkerCreated", marker)
         return Reply(status=204, headers=marker_headers(marker))
+    if watched(bucket.settings):
+        publish(call, bucket, "ObjectRemoved:Delete", key=call.object_key)
     return Reply(status=204)

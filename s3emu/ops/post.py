@@ -28,6 +28,7 @@ from ..protocol.tagging import parse_tagging
 from .objects import new_version, write_reply
 from ..operations import OBJECT_WRITE, named
 from .registry import Call, Reply, operation
+from .support.events import object_event
 from ..access.enforce import require
 
 #: S3's limit on the form fields preceding the file: 20 KB.
@@ -136,6 +137,7 @@ def post_object(call: Call) -> Reply:
     as_put = call.acting_as(form_headers(fields), user, Blob([data]))
     require(as_put, bucket, "PostObject", key, {})    # s3:PutObject as the form's signer
     version = bucket.put(new_version(as_put, key=key, bucket=bucket))
+    object_event(call, bucket, "ObjectCreated:Post", version)
     return _answer(call, fields, key, write_reply(version))
 
 

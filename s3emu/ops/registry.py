@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..auth.request import Authenticated
     from ..auth.users import User, Users
     from ..clock import Clock
+    from ..events import Events
     from ..ids import Ids
     from ..messages import Inbound
     from ..model.store import Store
@@ -75,6 +76,10 @@ class Call:
     #: the requester pays for it (a Requester Pays bucket, another account that agreed):
     #: the reply says ``x-amz-request-charged: requester``; set by the access decision
     request_charged: bool = False
+    #: the response's ``x-amz-id-2``
+    host_id: str = ""
+    #: where what happened to objects is reported (:mod:`s3emu.ops.support.events`)
+    events: Events | None = field(default=None, repr=False)
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
     #: (the headers, their HeaderNames), made on first use
     _header_names: tuple[dict[str, str], HeaderNames] | None = field(default=None, repr=False)

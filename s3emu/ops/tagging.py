@@ -25,6 +25,7 @@ from ..model.objects import ObjectVersion
 from ..model.tags import check_tag_set
 from ..operations import OBJECT_READ
 from ..protocol.tagging import parse_tagging, tagging_body
+from .support.events import object_event
 from .registry import Call, Reply, operation
 from .support.versions import readable_version
 
@@ -41,7 +42,10 @@ def _version_header(version: ObjectVersion) -> dict[str, str]:
 
 def _retag(call: Call, tags: Mapping[str, str], status: int) -> Reply:
     bucket, version = _version(call)
-    bucket.replace_version(version, version.evolve(tags=tags))
+    changed = version.evolve(tags=tags)
+    bucket.replace_version(version, changed)
+    object_event(call, bucket, "ObjectTagging:Put" if status == 200 else "ObjectTagging:Delete",
+                 changed)
     return Reply(status=status, headers=_version_header(version))
 
 
