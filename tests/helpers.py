@@ -2,6 +2,7 @@
 ``conftest.py`` and the project's pytest plugin).
 
 - boto3 clients and errors: :func:`make_client`, :func:`error_of`.
+- The AWS CLI against a live server: :func:`aws_cli`.
 - Inner pytest runs (``pytester``): :data:`PLUGIN_ARGS`; :data:`INSTALLED` says whether the
   plugin is installed (its ``pytest11`` entry point) or must be loaded from the checkout.
 - Child processes (``python -m s3emu serve``, an inner pytest run) must import the code under
@@ -17,6 +18,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import pathlib
+import subprocess
+import sys
 import tempfile
 from typing import Any
 
@@ -68,3 +71,17 @@ def error_of(excinfo: Any) -> tuple[int, str]:
     """(HTTP status, error code) of a botocore ClientError caught by pytest.raises."""
     response = excinfo.value.response
     return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
+
+
+def aws_cli(server: Any, *args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
+    """``aws --endpoint-url <server> ARGS`` with the emulator's default keys and nothing of the
+    caller's AWS configuration; the finished process (its ``returncode``, ``stdout``,
+    ``stderr``)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_DEFAULT_REGION=REGION, AWS_CONFIG_FILE=os.devnull,
+               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+               AWS_PAGER="")
+    return subprocess.run(
+        [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, *args],
+        env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
