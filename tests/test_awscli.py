@@ -6,26 +6,19 @@ from __future__ import annotations
 
 import os
 import time
-import subprocess
-import sys
 
 import pytest
+
+from helpers import aws_cli
 
 
 def aws(server, *args: str, cwd=None) -> str:
     """Run ``aws --endpoint-url <server> ARGS``; its stdout (fails the test on exit != 0)."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-               AWS_PAGER="")
-    done = subprocess.run(
-        [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, *args],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+    done = aws_cli(server, *args, cwd=cwd)
     if done.returncode != 0:
         pytest.fail(f"aws {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
     return done.stdout
+
 
 
 def operations(server) -> list[str]:

@@ -4,29 +4,22 @@ one call or two per family (each costs about half a second)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import boto3
 import pytest
+
+from helpers import aws_cli
 
 DEST = "arn:aws:s3:::report-bucket"
 
 
 def aws(server, *args: str) -> dict:
     """``aws --endpoint-url <server> s3api ARGS``: its JSON output ({} when it prints none)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-               AWS_PAGER="")
-    done = subprocess.run([sys.executable, "-m", "awscli", "--endpoint-url",
-                           server.endpoint_url, "s3api", *args],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = aws_cli(server, "s3api", *args)
     if done.returncode != 0:
         pytest.fail(f"aws s3api {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
     return json.loads(done.stdout) if done.stdout.strip() else {}
+
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 import requests
@@ -16,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from s3emu.model.cors import CorsConfiguration, CorsRule
 
-from helpers import error_of
+from helpers import aws_cli, error_of
 from signing import sign_v4
 
 #: Each test runs in-process and against the standalone server over TLS (conftest.py).
@@ -512,14 +510,8 @@ def test_boto3_requests_with_origin_get_the_headers(s3, shared):
 # -- the AWS CLI ----------------------------------------------------------------------------
 
 def aws(server, *args: str) -> subprocess.CompletedProcess:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-               AWS_PAGER="")
-    return subprocess.run(
-        [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, "s3api", *args],
-        env=env, capture_output=True, text=True, timeout=120)
+    return aws_cli(server, "s3api", *args)
+
 
 
 def test_aws_cli_put_get_delete_bucket_cors(server):

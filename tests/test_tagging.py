@@ -7,9 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
@@ -18,7 +15,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from helpers import error_of
+from helpers import aws_cli, error_of
 from s3emu.access.policy import compile_policy
 from s3emu.operations import OPERATIONS
 from signing import URL, error_xml, send, sign_v4
@@ -563,16 +560,8 @@ def test_bucket_tagging_needs_its_actions(s3, bucket, other):
 
 # -- the AWS CLI -------------------------------------------------------------------------------
 def test_aws_cli_put_and_get_object_tagging(server):
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-               AWS_PAGER="")
-
     def aws(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "awscli", "--endpoint-url",
-                               server.endpoint_url, "s3api", *args, "--output", "json"],
-                              env=env, capture_output=True, text=True, timeout=120)
+        done = aws_cli(server, "s3api", *args, "--output", "json")
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -8,7 +8,6 @@ conditional and Range requests), and on ``s3emu serve`` with ``BUCKET.s3-website
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -19,7 +18,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from helpers import CHILD_CWD, child_env, error_of
+from helpers import CHILD_CWD, aws_cli, child_env, error_of
 
 SITE = "site"
 URL = f"http://{SITE}.s3-website-us-east-1.amazonaws.com"
@@ -606,14 +605,7 @@ def test_website_requests_are_journaled(emu, site):
 
 def aws(server, *args: str) -> str:
     """``aws --endpoint-url <server> ARGS``: its stdout (the test fails on exit != 0)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-               AWS_PAGER="")
-    done = subprocess.run(
-        [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, *args],
-        env=env, capture_output=True, text=True, timeout=120)
+    done = aws_cli(server, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
