@@ -25,7 +25,8 @@ import threading
 from typing import Any, Callable, TypeVar
 
 from .emulator import Emulator
-from .intercept import Installation, importable, install, patch_clock, patch_credentials
+from .botocore_patches import patch_clock, patch_credentials
+from .intercept import Installation, importable, install
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -72,7 +72,8 @@ ALLOWED: dict[str, set[str]] = {
                  "services", "settings", "throttle"},
     "intercept": {"faults", "memo", "messages", "protocol"},
     "serving": {"errors", "messages", "protocol"},
-    "mock": {"emulator", "intercept", "messages"},
+    "botocore_patches": {"intercept"},
+    "mock": {"botocore_patches", "emulator", "intercept", "messages"},
     "server": {"clock", "emulator", "messages", "protocol", "serving", "tls"},
     "cli": {"__init__", "admin", "auth", "clock", "emulator", "journal", "operations", "ops",
             "server", "tls"},
@@ -82,8 +83,8 @@ ALLOWED: dict[str, set[str]] = {
 #: Third-party packages by the parts that may import them (the rest: standard library only).
 THIRD_PARTY = {
     "werkzeug": {"ops"}, "xmltodict": {"protocol"}, "cryptography": {"tls"},
-    "botocore": {"intercept", "mock"}, "urllib3": {"intercept", "mock"},
-    "awscrt": {"protocol", "mock"},
+    "botocore": {"botocore_patches", "intercept", "mock"}, "urllib3": {"intercept", "mock"},
+    "awscrt": {"botocore_patches", "protocol", "mock"},
 }
 
 
