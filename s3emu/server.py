@@ -23,6 +23,10 @@ exchange is what S3 clients expect:
 - SSE-C needs HTTPS, as on S3, unless ``allow_insecure_ssec=True``.
 
 Each request can be reported as one line (see :func:`format_line`).
+
+With a ticking clock (the system clock, the default), a thread drains the emulator's
+background work (:mod:`s3emu.scheduler`) as real time passes, so a lifecycle pass or a
+scheduled delivery happens at its due time even while no request comes in (within a second).
 """
 from __future__ import annotations
 
@@ -124,6 +128,7 @@ class Server:
         self._sink = _sink(log)
         self._sink_lock = threading.Lock()
         self._hub: Hub | None = None
+        self._stopping: threading.Event | None = None
 
     @property
     def running(self) -> bool:
@@ -181,11 +186,34 @@ class Server:
             access.served_on(self.host, self.admin)
         self._hub = Hub(listener, serving)
         self._hub.start(f"s3emu-server:{self.port}")
+        clock = getattr(self.emulator, "clock", None)
+        if isinstance(clock, Clock) and clock.ticking and hasattr(self.emulator, "scheduler"):
+            self._stopping = threading.Event()
+            threading.Thread(target=self._drain, args=(self._stopping,), daemon=True,
+                             name=f"s3emu-scheduler:{self.port}").start()
         return self
+
+    #: the longest the drain thread sleeps between looks at the queue (seconds)
+    DRAIN_INTERVAL = 1.0
+
+    def _drain(self, stopping: threading.Event) -> None:
+        """Run the background work as it falls due on the ticking clock, until stopped."""
+        while True:
+            scheduler = self.emulator.scheduler      # read again: reset() makes a new one
+            wait = (scheduler.next_due - scheduler.clock.now()).total_seconds()
+            if stopping.wait(min(max(wait, 0.01), self.DRAIN_INTERVAL)):
+                return
+            try:
+                scheduler.run_due()
+            except Exception:   # the scheduler logs its jobs' failures; never end the thread
+                log.exception("draining the background work failed")
 
     def stop(self) -> None:
         """Stop accepting, close open connections and wait for the serving threads."""
         hub = self._hub
+        if self._stopping is not None:
+            self._stopping.set()
+            self._stopping = None
         _tls.remove(self._made)
         self._made = None
         if hub is None:
