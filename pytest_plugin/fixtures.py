@@ -63,6 +63,35 @@ def journal_limit(text: str) -> int | None:
     return int(text) or None
 
 
+#: what ``clock=`` / ``--s3emu-clock`` accept besides an ISO 8601 instant: the real time
+SYSTEM = "system"
+
+
+def make_clock(start: Any, *, live: bool = False) -> Any:
+    """The clock of an emulator fixture: ``"system"`` follows real time; an instant (ISO 8601
+    text or a datetime) starts there, frozen in-process or ticking for a live server; None:
+    the default start (in-process) or now (live). A bad value fails the test with a message
+    naming the accepted forms."""
+    from datetime import datetime
+
+    from s3emu import Clock
+
+    if start == SYSTEM:
+        return Clock.system()
+    if start is not None and not isinstance(start, (str, datetime)):
+        pytest.fail(f"s3emu: clock must be an ISO 8601 instant such as "
+                    f"'2025-01-01T00:00:00Z', a datetime, or 'system', not {start!r}",
+                    pytrace=False)
+    try:
+        if live:
+            return Clock(start, ticking=True) if start else Clock.system()
+        return Clock(start) if start else Clock()
+    except ValueError:
+        pytest.fail(f"s3emu: clock must be an ISO 8601 instant such as "
+                    f"'2025-01-01T00:00:00Z', a datetime, or 'system', not {start!r}",
+                    pytrace=False)
+
+
 def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
                    live: bool = False) -> Any:
     """A new Emulator per ``settings``, seeded and with its buckets created.
@@ -72,13 +101,10 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
     clock, are not skewed; the ``--s3emu-clock`` default applies to the in-process fixtures
     only, whose clock is frozen until the test moves it.
     """
-    from s3emu import Clock, Emulator
+    from s3emu import Emulator
 
     start = settings.get("clock") or (None if live else settings.get("default_clock"))
-    if live:
-        clock = Clock(start, ticking=True) if start else Clock.system()
-    else:
-        clock = Clock(start) if start else Clock()
+    clock = make_clock(start, live=live)
     extra = {name: settings[name] for name in EMULATOR_KEYS if name in settings}
     emulator = Emulator(region=settings["region"], credentials=settings.get("credentials"),
                         clock=clock, auth=settings.get("auth") or "on", **extra)
@@ -125,6 +151,13 @@ def s3emu(request: pytest.FixtureRequest) -> Iterator[Any]:
     track(request, "s3emu", emulator)
     with MockS3(emulator):
         yield emulator
+
+
+@pytest.fixture
+def s3_emulator(s3emu: Any) -> Any:
+    """The ``s3emu`` fixture's Emulator under a name that leaves the ``s3emu`` module usable
+    in the test (``s3emu.Clock``, ``s3emu.mock_s3``): both names give the same emulator."""
+    return s3emu
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ REPORT_LIMIT = 200
 #: option name -> (metavar, help, default); each is ``--s3emu-NAME`` and ini ``s3emu_NAME``.
 OPTIONS = {
     "region": ("REGION", "region of the emulator (default: us-east-1)", "us-east-1"),
-    "clock": ("ISO8601", "instant the emulator's clock starts at, for the in-process fixtures "
-              "(default: 2025-01-01T00:00:00Z; the server fixtures follow real time)", ""),
+    "clock": ("ISO8601|system", "instant the emulator's clock starts at, for the in-process "
+              "fixtures, or 'system' to follow real time (default: 2025-01-01T00:00:00Z, "
+              "frozen until the test moves it; the server fixtures follow real time)", ""),
     "auth": ("on|off", "'on' verifies request signatures, 'off' accepts any (default: on)",
              "on"),
     "seed": ("NAME|PATH", "seed data set loaded into every emulator fixture: a name in the "
@@ -47,7 +48,7 @@ MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=Non
           "bucket_defaults=None): "
           "configure the s3emu, s3_client and s3emu_server fixtures for this test: the "
           "emulator's region, buckets to create, a seed data set to load (name or path), the "
-          "clock's start (ISO 8601), credentials {access_key: secret}, 'on'/'off' signature "
+          "clock's start (ISO 8601, or 'system' for real time), credentials {access_key: secret}, 'on'/'off' signature "
           "checks, journal_limit=N (requests the journal keeps), bucket_defaults="
           "'current'|'legacy' (new buckets as S3 makes them today, or as before April 2023)")
 

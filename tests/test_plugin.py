@@ -114,6 +114,57 @@ def test_marker_configures_the_fixture(pytester):
     result.stdout.fnmatch_lines(["*@pytest.mark.s3emu takes keyword arguments*bukets*"])
 
 
+def test_s3_emulator_is_the_same_emulator_and_leaves_the_module_usable(pytester):
+    pytester.makepyfile("""
+        import s3emu
+
+        def test_alias(s3_emulator, s3_client, request):
+            assert s3_emulator is request.getfixturevalue("s3emu")
+            s3_client.create_bucket(Bucket="aliased")
+            assert list(s3_emulator.store.buckets) == ["aliased"]
+            assert s3emu.Clock().now().year == 2025      # the module, not a fixture
+    """)
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_the_clock_may_follow_real_time(pytester):
+    pytester.makeini("""
+        [pytest]
+        s3emu_clock = system
+    """)
+    pytester.makepyfile("""
+        import datetime
+        import pytest
+
+        def test_from_the_ini(s3emu, s3_client):
+            now = datetime.datetime.now(datetime.timezone.utc)
+            assert s3emu.clock.ticking
+            assert abs((s3emu.clock.now() - now).total_seconds()) < 60
+            s3_client.create_bucket(Bucket="real-time")
+            made = s3_client.list_buckets()["Buckets"][0]["CreationDate"]
+            assert abs((made - now).total_seconds()) < 60
+
+        @pytest.mark.s3emu(clock="2031-02-03T04:05:06Z")
+        def test_the_marker_still_wins(s3emu):
+            assert not s3emu.clock.ticking and s3emu.clock.now().year == 2031
+
+        @pytest.mark.s3emu(clock="yesterday")
+        def test_a_bad_value_is_named(s3emu):
+            pass
+
+        @pytest.mark.s3emu(clock=12)
+        def test_a_bad_type_is_named(s3emu):
+            pass
+    """)
+    result = run(pytester)
+    result.assert_outcomes(passed=2, errors=2)
+    result.stdout.fnmatch_lines([
+        "*s3emu: clock must be an ISO 8601 instant such as '2025-01-01T00:00:00Z', a datetime, "
+        "or 'system', not 'yesterday'*",
+        "*s3emu: clock must be an ISO 8601 instant such as '2025-01-01T00:00:00Z', a datetime, "
+        "or 'system', not 12*"])
+
+
 def test_marker_and_option_seed_data(pytester):
     seeds = pytester.path / "seeds"
     (seeds / "tiny" / "tiny-bucket" / "docs").mkdir(parents=True)
