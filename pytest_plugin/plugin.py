@@ -49,7 +49,8 @@ MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=Non
           "configure the s3emu, s3_client and s3emu_server fixtures for this test: the "
           "emulator's region, buckets to create, a seed data set to load (name or path), the "
           "clock's start (ISO 8601, or 'system' for real time), credentials "
-          "{access_key: secret}, 'on'/'off' signature checks, journal_limit=N (requests the journal keeps), bucket_defaults="
+          "{access_key: secret}, 'on'/'off' signature checks, journal_limit=N (requests the "
+          "journal keeps), bucket_defaults="
           "'current'|'legacy' (new buckets as S3 makes them today, or as before April 2023)")
 
 
