@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from . import __version__
 from .auth.users import UserSpec, Users, parse_user, read_users_file
-from .admin import ADMIN_HEADER, AdminAccess
+from .admin import ADMIN_HEADER, AdminAccess, is_loopback_host
 from .clock import Clock
 from .emulator import BUCKET_DEFAULTS, S3_MIN_PART_SIZE, Emulator
 from .journal import DEFAULT_LIMIT
@@ -37,8 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "access key 'testing', secret 'testing'.")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind (default: 127.0.0.1, this machine only)")
-    serve.add_argument("--port", type=int, default=9000,
+    serve.add_argument("--port", type=_port, default=9000,
                        help="port to bind; 0 picks a free one (default: 9000)")
+    serve.add_argument("--seed", action="append", default=[], metavar="DIR",
+                       help="load a seed data tree at start (see the README's 'Seed data'; "
+                            "repeatable)")
     serve.add_argument("--region", default="us-east-1",
                        help="the region the emulator stands for (default: us-east-1)")
     serve.add_argument("--auth", choices=("on", "off"), default="on",
@@ -149,6 +152,12 @@ def _journal_limit(text: str) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise argparse.ArgumentTypeError(f"not a whole number of entries: {text!r}")
     return int(text) or None
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 5 or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return int(text)
 
 
 def _byte_count(text: str) -> int:
@@ -262,6 +271,12 @@ def serve_command(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as error:    # e.g. a --throttle keyword it does not know
         print(f"s3emu: {error}", file=sys.stderr)
         return 2
+    for seed in args.seed:
+        try:
+            emulator.load(seed)
+        except (OSError, ValueError) as error:
+            print(f"s3emu: --seed {seed}: {error}", file=sys.stderr)
+            return 2
     tls_problem = _check_tls(args)
     if tls_problem:
         print(f"s3emu: {tls_problem}", file=sys.stderr)
@@ -289,7 +304,17 @@ def serve_command(args: argparse.Namespace) -> int:
         except RuntimeError as error:  # no 'cryptography' to make a certificate
             print(f"s3emu: {error}", file=sys.stderr)
             return 2
-        _print(f"s3emu {__version__} serving S3 on {server.endpoint_url} "
+        where = server.endpoint_url
+        if not is_loopback_host(args.host):
+            bound = f"[{args.host}]" if ":" in args.host else args.host
+            where = (f"{'https' if server.tls else 'http'}://{bound}:{server.port} "
+                     f"(all interfaces; from this machine {server.endpoint_url})"
+                     if args.host in ("0.0.0.0", "::", "") else
+                     f"{'https' if server.tls else 'http'}://{bound}:{server.port}")
+            print(f"s3emu: warning: listening on {args.host}, not a loopback address: the "
+                  f"emulator (test credentials{'' if server.tls else ', plain HTTP'}) is "
+                  f"reachable from the network", file=sys.stderr)
+        _print(f"s3emu {__version__} serving S3 on {where} "
                f"(region {args.region}, auth {args.auth}, "
                f"{args.bucket_defaults} bucket defaults, "
                f"access key {', '.join(repr(u.access_key) for u in emulator.users)}); "

@@ -2,7 +2,8 @@
 ``conftest.py`` and the project's pytest plugin).
 
 - boto3 clients and errors: :func:`make_client`, :func:`error_of`.
-- The AWS CLI against a live server: :func:`aws_cli`.
+- The AWS CLI against a live server: :func:`aws_cli`; ``s3emu serve`` in a child process:
+  :func:`start_serve`.
 - Inner pytest runs (``pytester``): :data:`PLUGIN_ARGS`; :data:`INSTALLED` says whether the
   plugin is installed (its ``pytest11`` entry point) or must be loaded from the checkout.
 - Child processes (``python -m s3emu serve``, an inner pytest run) must import the code under
@@ -18,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from typing import Any
 
 import boto3
 import botocore.config
+import pytest
 
 import s3emu
 
@@ -85,3 +88,19 @@ def aws_cli(server: Any, *args: str, cwd: str | None = None) -> subprocess.Compl
     return subprocess.run(
         [sys.executable, "-m", "awscli", "--endpoint-url", server.endpoint_url, *args],
         env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def start_serve(*args: str) -> tuple[subprocess.Popen, str, str]:
+    """``python -m s3emu serve --port 0 --quiet ARGS`` in a child: the process, the endpoint
+    it printed (``http://127.0.0.1:PORT``) and its first line (the test fails if it prints no
+    endpoint). Stop it with SIGTERM and ``communicate()``."""
+    proc = subprocess.Popen([sys.executable, "-m", "s3emu", "serve", "--port", "0", "--quiet",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=CHILD_CWD, env=child_env())
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+", first)
+    if match is None:
+        proc.kill()
+        pytest.fail(f"no endpoint printed: {first!r} {proc.stderr.read()!r}")
+    return proc, match.group(0), first

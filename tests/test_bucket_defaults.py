@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import signal
-import subprocess
-import sys
 
 import boto3
 import pytest
@@ -20,7 +17,7 @@ from botocore.exceptions import ClientError
 
 import s3emu
 from s3emu import cli
-from helpers import CHILD_CWD, PLUGIN_ARGS, child_env, error_of
+from helpers import PLUGIN_ARGS, error_of, start_serve
 
 pytest_plugins = ["pytester"]
 
@@ -172,16 +169,7 @@ def test_pytest_option_sets_the_default(pytester):
 
 
 # -- s3emu serve -----------------------------------------------------------------------------
-def start_cli(*args: str):
-    proc = subprocess.Popen([sys.executable, "-m", "s3emu", "serve", "--port", "0", "--quiet",
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=CHILD_CWD, env=child_env())
-    first = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+", first)
-    if match is None:
-        proc.kill()
-        pytest.fail(f"no endpoint printed: {first!r} {proc.stderr.read()!r}")
-    return proc, match.group(0), first
+start_cli = start_serve
 
 
 def test_serve_bucket_defaults_legacy_and_the_other_flags():
