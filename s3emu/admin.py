@@ -9,6 +9,9 @@ S3's pipeline, which refuses the bucket name as S3 does), not journaled and take
 Method   Path                        What it does
 =======  ==========================  ==================================================
 GET      ``/_s3emu/``                this list
+GET      ``/_s3emu/health``          ``{"status": "ok"}`` while the emulator serves: for
+                                     container health checks, open to any caller (it
+                                     reveals nothing), also with the admin API off
 POST     ``/_s3emu/reset``           ``emu.reset()``: empty state, same configuration
 GET      ``/_s3emu/clock``           ``{"now": ISO 8601, "ticking": bool}``
 POST     ``/_s3emu/clock/set``       ``{"now": "2030-01-01T00:00:00Z"}``
@@ -239,8 +242,11 @@ def serve(emu: Controls, inbound: Inbound) -> Outcome:
     method = inbound.method
     parts = [p for p in environ.get("PATH_INFO", "")[len(ADMIN_PATH):].split("/") if p]
     try:
-        emu.admin.check(inbound)
-        status, data = _dispatch(emu, method, parts, environ)
+        if parts == ["health"] and method in ("GET", "HEAD"):
+            status, data = 200, {"status": "ok"}     # reveals nothing: open to any caller
+        else:
+            emu.admin.check(inbound)
+            status, data = _dispatch(emu, method, parts, environ)
     except AdminError as error:
         status, data = error.status, {"error": str(error)}
     except (TypeError, ValueError, ArithmeticError) as error:  # bad settings from the caller
@@ -528,7 +534,7 @@ def _no_constant(name: str) -> Any:
 
 
 _ENDPOINTS = [
-    "POST /_s3emu/reset",
+    "GET /_s3emu/health", "POST /_s3emu/reset",
     "GET /_s3emu/clock", "POST /_s3emu/clock/set", "POST /_s3emu/clock/advance",
     "GET /_s3emu/throttle", "POST /_s3emu/throttle",
     "GET /_s3emu/faults", "POST /_s3emu/faults", "DELETE /_s3emu/faults/<id>",

@@ -51,6 +51,20 @@ def test_index_lists_the_endpoints(live):
     assert "POST /_s3emu/clock/advance" in got.json()["endpoints"]
 
 
+def test_health_is_open_to_any_caller_and_reveals_nothing(live):
+    plain = requests.get(f"{live.endpoint_url}/_s3emu/health", timeout=10)   # no header
+    assert (plain.status_code, plain.json()) == (200, {"status": "ok"})
+    foreign = requests.get(f"{live.endpoint_url}/_s3emu/health", timeout=10,
+                           headers={"Host": "s3emu.example.com"})
+    assert (foreign.status_code, foreign.json()) == (200, {"status": "ok"})
+    assert requests.post(f"{live.endpoint_url}/_s3emu/health", timeout=10).status_code == 403
+    with s3emu.Server(s3emu.Emulator(), admin=False) as off:
+        got = requests.get(f"{off.endpoint_url}/_s3emu/health", timeout=10)
+        assert (got.status_code, got.json()) == (200, {"status": "ok"})
+        assert requests.get(f"{off.endpoint_url}/_s3emu/clock", timeout=10,
+                            headers={"X-S3emu-Admin": "1"}).status_code == 403
+
+
 def test_clock_get_set_advance(live):
     assert admin(live, "GET", "clock").json() == \
         {"now": "2025-01-01T00:00:00+00:00", "ticking": False}
