@@ -6,6 +6,7 @@ here imports s3emu, boto3 or botocore, so a test run that uses no s3emu fixture 
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Iterator
 
 import pytest
@@ -76,6 +77,38 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
     for name in CHOICES:
         option(config, name)  # a bad value is a usage error now, not in every test
+
+
+#: the session-scoped fixtures whose requests a failed test's report shows (from its call on)
+SESSION_FIXTURES = ("s3emu_session", "s3emu_server_session")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Show in a failed test's report the requests of the session fixtures it uses and of the
+    ``mock_s3`` it starts (a decorator or a ``with``), from its call on."""
+    journals = item.stash.setdefault(JOURNALS, [])
+    funcargs = getattr(item, "funcargs", {})
+    for name in SESSION_FIXTURES:
+        value = funcargs.get(name)
+        if value is not None:
+            emulator = getattr(value, "emulator", value)       # a Server, or an Emulator
+            journals.append((name, emulator, emulator.journal.total))
+    mock = sys.modules.get("s3emu.mock")     # loaded if the tests use mock_s3: else no cost
+    stop = None
+    if mock is not None:
+        seen = {id(emulator) for _, emulator, _ in journals}
+
+        def started(emulator: Any) -> None:
+            if id(emulator) not in seen:
+                seen.add(id(emulator))
+                journals.append(("mock_s3", emulator, emulator.journal.total))
+        stop = mock.on_start(started)
+    try:
+        yield
+    finally:
+        if stop is not None:
+            stop()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -37,6 +37,19 @@ _INSTALLED: list[Installation] = []
 _ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
              "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
 _saved_env: dict[str, str | None] = {}
+#: called with the Emulator of each mock that starts (see :func:`on_start`)
+_WATCHERS: list[Callable[[Emulator], None]] = []
+
+
+def on_start(watcher: Callable[[Emulator], None]) -> Callable[[], None]:
+    """Call ``watcher(emulator)`` whenever a mock starts from now on (the pytest plugin shows
+    the requests of a mock a failed test started); returns the function that stops it."""
+    _WATCHERS.append(watcher)
+
+    def stop() -> None:
+        if watcher in _WATCHERS:
+            _WATCHERS.remove(watcher)
+    return stop
 
 
 def current() -> Emulator | None:
@@ -86,7 +99,9 @@ class MockS3:
             _ACTIVE.append(self)
             self._active = True
             _apply_env()
-            return emu
+        for watcher in list(_WATCHERS):
+            watcher(emu)
+        return emu
 
     def stop(self) -> None:
         """Stop serving (a no-op when not active); the last active mock removes the patches."""

@@ -249,6 +249,38 @@ def test_report_section_is_attached_to_the_failed_report_only(pytester):
     assert "s3emu requests (s3emu)" not in sections["test_passes"]
 
 
+def test_the_report_shows_session_fixtures_and_mock_s3_requests(pytester):
+    pytester.makepyfile("""
+        import boto3
+        import s3emu
+
+        def test_session_earlier(s3emu_session):
+            boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="before")
+
+        def test_session_fails(s3emu_session):
+            boto3.client("s3", region_name="us-east-1").head_bucket(Bucket="before")
+            assert False, "session"
+
+        @s3emu.mock_s3
+        def test_decorated_fails():
+            boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="decorated")
+            assert False, "decorator"
+
+        def test_with_fails():
+            with s3emu.mock_s3():
+                boto3.client("s3", region_name="us-east-1").list_buckets()
+            assert False, "with"
+    """)
+    recorder = pytester.inline_run(*PLUGIN_ARGS)
+    reports = [r for r in recorder.getreports("pytest_runtest_logreport") if r.when == "call"]
+    sections = {r.nodeid.split("::")[-1]: dict(r.sections) for r in reports}
+    session = sections["test_session_fails"]["s3emu requests (s3emu_session)"]
+    assert "HeadBucket" in session and "CreateBucket" not in session   # from the call on
+    assert "CreateBucket" in sections["test_decorated_fails"]["s3emu requests (mock_s3)"]
+    assert "ListBuckets" in sections["test_with_fails"]["s3emu requests (mock_s3)"]
+    assert sections["test_session_earlier"] == {}                     # passed: no section
+
+
 def test_report_can_be_turned_off(pytester):
     pytester.makepyfile("""
         def test_fails(s3_client):
