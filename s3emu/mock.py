@@ -27,6 +27,7 @@ from typing import Any, Callable, TypeVar
 from .emulator import Emulator
 from .botocore_patches import patch_clock, patch_credentials
 from .intercept import Installation, importable, install
+from .moto_guard import moto_loaded, patch_moto
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -236,12 +237,15 @@ def _set_env(values: dict[str, str | None]) -> None:
 
 # -- patches -----------------------------------------------------------------------------
 def _install_all() -> Installation:
-    """Every patch, served by the innermost mock: requests, botocore's clock, credentials."""
+    """Every patch, served by the innermost mock: requests, botocore's clock, credentials,
+    and moto's stubber when moto is loaded."""
     done = install(current)
     try:
         if importable("botocore"):
             patch_clock(done, current)
             patch_credentials(done, _top)
+        if moto_loaded():           # moto's mock_aws would answer S3 first (s3emu.moto_guard)
+            patch_moto(done, current)
     except BaseException:
         done.undo()
         raise
