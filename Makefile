@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 SOURCES := $(shell find s3emu pytest_plugin -name '*.py' -o -name 'py.typed') \
            setup.py setup.cfg pyproject.toml README.md LICENSE
 
-.PHONY: venv wheel install lint test test-browser serve bench smoke clean
+.PHONY: venv wheel install lint test test-browser serve bench smoke image image-test clean
 
 # The dependencies (the `test` extra and the build tools), installed once per change of the
 # packaging files; the package itself is replaced by the freshly built wheel on every run.
@@ -67,6 +67,16 @@ serve: install
 bench: install
 	$(PY) -m pip install --quiet "$$(ls $(DIST)/s3emu-*.whl)[bench]"
 	$(PY) bench/run.py
+
+# The container image (Dockerfile) from the built wheel, and a check of it: the container
+# starts, answers its health check and S3 (an unsigned ListBuckets is S3's 403). Needs a
+# container runtime; .ci/run runs image-test only where `docker info` works.
+IMAGE ?= s3emu:dev
+image: wheel
+	docker build -t $(IMAGE) .
+
+image-test: image
+	bash .ci/image $(IMAGE)
 
 # A user's project: a fresh venv outside the checkout, the wheel from PyPI's point of view, a
 # test file using the plugin's fixtures and mock_s3, and `s3emu serve` driven by boto3.
