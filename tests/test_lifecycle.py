@@ -384,3 +384,37 @@ def test_the_pass_follows_a_clock_set_back(emu, s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"1")
     emu.clock.advance(timedelta(days=1, hours=16))      # 2020-06-03T00:00
     assert keys(s3, bucket) == []
+
+
+# -- what the pass remembers of quiet keys must follow every change ----------------------------
+def test_a_quiet_key_is_acted_on_once_a_tag_makes_a_rule_apply(emu, s3, bucket):
+    put_rules(s3, bucket, rule(Filter={"Tag": {"Key": "tmp", "Value": "1"}},
+                               Expiration={"Days": 2}))
+    s3.put_object(Bucket=bucket, Key="k", Body=b"1")
+    emu.clock.advance(days=5)                       # passes found nothing to do for it
+    assert keys(s3, bucket) == ["k"]
+    s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [{"Key": "tmp",
+                                                                       "Value": "1"}]})
+    emu.clock.advance(days=1)                       # created + 2 days is long past: now due
+    assert keys(s3, bucket) == []
+
+
+def test_a_new_configuration_is_applied_to_quiet_keys(emu, s3, bucket):
+    put_rules(s3, bucket, rule(Expiration={"Days": 300}))
+    s3.put_object(Bucket=bucket, Key="k", Body=b"1")
+    emu.clock.advance(days=3)
+    put_rules(s3, bucket, rule(Expiration={"Days": 4}))
+    emu.clock.advance(days=1)
+    assert keys(s3, bucket) == []
+
+
+def test_a_marker_left_alone_by_a_delete_by_id_is_noticed(emu, s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    put_rules(s3, bucket, rule(Expiration={"ExpiredObjectDeleteMarker": True}))
+    first = s3.put_object(Bucket=bucket, Key="k", Body=b"1")["VersionId"]
+    s3.delete_object(Bucket=bucket, Key="k")        # a marker over the version: not expired
+    emu.clock.advance(days=2)
+    assert len(s3.list_object_versions(Bucket=bucket)["DeleteMarkers"]) == 1
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=first)   # the marker is alone now
+    emu.clock.advance(days=1)
+    assert "DeleteMarkers" not in s3.list_object_versions(Bucket=bucket)

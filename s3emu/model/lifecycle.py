@@ -172,6 +172,43 @@ def plan(config: Lifecycle, key: str, stack: Sequence[ObjectVersion], at: dateti
     return actions
 
 
+def next_due(config: Lifecycle, key: str, stack: Sequence[ObjectVersion], after: datetime
+             ) -> datetime | None:
+    """The earliest instant later than ``after`` at which :func:`plan` has something to do
+    for ``key`` with the versions ``stack`` (None: never, while they and the configuration
+    stay as they are).
+
+    Every condition of :func:`plan` is ``due(a version's time, days) <= at`` or ``date <=
+    at``: whether anything is due only changes at those instants, and once something is due it
+    stays due. So the answer is the first of those instants where :func:`plan` finds something,
+    found by bisection."""
+    days = {0}
+    dates: set[datetime] = set()
+    for rule in config.rules:
+        if not rule.enabled:
+            continue
+        for value in (rule.expiration_days, rule.noncurrent_days):
+            if value is not None:
+                days.add(value)
+        if rule.expiration_date is not None:
+            dates.add(rule.expiration_date)
+        for transition in (*rule.transitions, *rule.noncurrent_transitions):
+            if transition.days is not None:
+                days.add(transition.days)
+            if transition.date is not None:
+                dates.add(transition.date)
+    instants = {due(version.last_modified, value) for version in stack for value in days}
+    candidates = sorted(when for when in instants | dates if when > after)
+    low, high = 0, len(candidates)
+    while low < high:
+        middle = (low + high) // 2
+        if plan(config, key, stack, candidates[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return candidates[low] if low < len(candidates) else None
+
+
 def _current(config: Lifecycle, key: str, version: ObjectVersion, at: datetime
              ) -> list[Action]:
     target: tuple[str, str] | None = None
