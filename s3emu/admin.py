@@ -28,6 +28,8 @@ GET      ``/_s3emu/journal``         entries of the window; filter by query:
                                      ``?operation=GetObject&status=503&throttled=true``;
                                      ``last=N``; also ``total``, ``dropped``, ``limit``
 POST     ``/_s3emu/journal/clear``   forget all entries (also ``DELETE /_s3emu/journal``)
+GET      ``/_s3emu/usage``           ``emu.usage()``: objects and bytes per bucket, storage
+                                     class and prefix
 GET      ``/_s3emu/notifications``   the destination ARNs event messages went to;
                                      ``?arn=ARN``: the messages delivered there, in order
 POST     ``/_s3emu/notifications/    ``{"arn": "...", "url": "http://..."}``: POST each new
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
     from .faults import Faults
     from .journal import Journal
     from .notifications import Notifications
+    from .usage import Usage
     from .throttle import Throttle
 
 #: Every admin path starts with this; no bucket name can (``_`` is not allowed in them).
@@ -107,6 +110,7 @@ class Controls(Protocol):
     def journal(self) -> Journal: ...
     @property
     def notifications(self) -> Notifications: ...
+    def usage(self) -> Usage: ...
     def reset(self) -> None: ...
 
 
@@ -283,6 +287,9 @@ def _dispatch(emu: Controls, method: str, parts: list[str],
         return _journal(emu, method, rest, environ)
     if route == "notifications":
         return _notifications(emu, method, rest, environ)
+    if route == "usage" and not rest:
+        _allow(method, "GET")
+        return 200, emu.usage().to_dict()
     raise AdminError(404, f"no admin endpoint /{'/'.join(parts)}; GET {ADMIN_PATH}/ lists them")
 
 
@@ -542,4 +549,5 @@ _ENDPOINTS = [
     "GET /_s3emu/journal", "POST /_s3emu/journal/clear",
     "GET /_s3emu/notifications", "GET /_s3emu/notifications?arn=<arn>",
     "POST /_s3emu/notifications/forward", "POST /_s3emu/notifications/clear",
+    "GET /_s3emu/usage",
 ]

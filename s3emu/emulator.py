@@ -27,6 +27,7 @@ from .scheduler import Scheduler
 from .services import Services
 from .settings import BUCKET_DEFAULTS, S3_MIN_PART_SIZE, Settings
 from .throttle import Throttle
+from .usage import Usage, usage_of
 
 __all__ = ["BUCKET_DEFAULTS", "Emulator", "S3_MIN_PART_SIZE"]
 
@@ -234,6 +235,11 @@ class Emulator:
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()
+
+    def usage(self) -> Usage:
+        """What the store holds, per bucket, storage class and top-level prefix: objects,
+        bytes, noncurrent versions, delete markers, uploads in progress (:mod:`s3emu.usage`)."""
+        return usage_of(self.store)
 
     def load(self, path: Any) -> list[str]:
         """Load the seed data tree at ``path`` (see :mod:`s3emu.seed`); returns bucket names."""
