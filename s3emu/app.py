@@ -184,7 +184,7 @@ class App:
             auth=auth, inbound=inbound, store=services.store, clock=services.clock,
             ids=services.ids, users=services.users, settings=settings,
             secure=inbound.secure or inbound.in_process, virtual_host=where.virtual_host,
-            host_id=host_id, events=services.events)
+            host_id=host_id, events=services.events, jobs=services.jobs)
         if where.accelerate:
             check_accelerate_endpoint(op, bucket, where.virtual_host, services.store)
         authorize(call)

@@ -12,7 +12,7 @@ from functools import partial
 
 from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
-from .background import lifecycle
+from .background import Jobs, lifecycle
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
 from .events import Events
@@ -63,7 +63,8 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     scheduler = Scheduler(clock)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
-            "notifications": notifications}
+            "notifications": notifications,
+            "jobs": Jobs(store, journal, events, scheduler)}
 
 
 def _follower(emu: Emulator) -> Callable[[], bool]:

@@ -164,6 +164,11 @@ MalformedPOSTRequest = _define(
     "The body of your POST request is not well-formed multipart/form-data.")
 InvalidObjectState = _define(
     "InvalidObjectState", 403, "The operation is not valid for the object's storage class")
+RestoreAlreadyInProgress = _define(
+    "RestoreAlreadyInProgress", 409, "Object restore is already in progress")
+GlacierExpeditedRetrievalNotAvailable = _define(
+    "GlacierExpeditedRetrievalNotAvailable", 503,
+    "Glacier expedited retrievals are currently not available, please try again later")
 NoSuchTagSet = _define("NoSuchTagSet", 404, "The TagSet does not exist")
 InvalidTag = _define("InvalidTag", 400, "The tag provided was not a valid tag.")
 BadRequest = _define("BadRequest", 400, "Bad Request")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .auth.users import Users
+from .background import Jobs
 from .clock import Clock
 from .events import Events
 from .faults import Faults
@@ -43,3 +44,5 @@ class Services:
     events: Events
     #: the event notifications delivered (:mod:`s3emu.notifications`)
     notifications: Notifications
+    #: what background work started by a request works with (:mod:`s3emu.background`)
+    jobs: Jobs

@@ -38,7 +38,8 @@ def test_usage_counts_a_scripted_workload(emu, s3):
     assert (standard.objects, standard.bytes, standard.noncurrent_versions,
             standard.noncurrent_bytes) == (1, 20, 2, 15)
     assert versioned.delete_markers == 1 and versioned.prefixes[""].delete_markers == 1
-    assert (versioned.uploads_in_progress, versioned.upload_parts, versioned.upload_bytes) == (1, 2, 7)
+    assert (versioned.uploads_in_progress, versioned.upload_parts,
+            versioned.upload_bytes) == (1, 2, 7)
     assert (versioned.objects, versioned.bytes) == (1, 42)
     assert (usage.objects, usage.bytes) == (4, 199)
     assert usage.to_dict()["buckets"]["data"]["storage_classes"]["STANDARD_IA"] == {

@@ -28,6 +28,9 @@ STORAGE_CLASSES = frozenset({
 
 _EMPTY = Blob([])
 
+#: The storage classes whose objects must be restored before they are read.
+ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
+
 #: Object Lock retention modes.
 GOVERNANCE, COMPLIANCE = "GOVERNANCE", "COMPLIANCE"
 
@@ -67,6 +70,27 @@ class PartInfo:
     checksums: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Restore:
+    """The temporary copy of an archived version (RestoreObject): being made until
+    ``ready``, then readable until ``expires``."""
+
+    #: when the copy is there (the restore job's end)
+    ready: datetime
+    #: how many days the copy stays, counted from ``ready`` (RestoreRequest ``Days``)
+    days: int
+    #: Expedited, Standard or Bulk
+    tier: str
+    #: when the copy goes away (None while the restore runs)
+    expires: datetime | None = None
+
+    def ongoing(self, now: datetime) -> bool:
+        return now < self.ready
+
+    def readable(self, now: datetime) -> bool:
+        return self.expires is not None and self.ready <= now < self.expires
+
+
 @dataclass(frozen=True, init=False)
 class ObjectVersion:
     """One stored version of an object.
@@ -96,6 +120,8 @@ class ObjectVersion:
     acl: Any = None
     #: its Object Lock retention and legal hold (None: none)
     lock: ObjectLock | None = None
+    #: the restored copy of an archived version (None: never restored, or expired)
+    restore: Restore | None = None
 
     def __init__(self, key: str, blob: Blob, etag: str, last_modified: datetime,
                  metadata: Mapping[str, str] | None = None,
@@ -104,7 +130,7 @@ class ObjectVersion:
                  version_id: str | None = None, parts: tuple[PartInfo, ...] | None = None,
                  sse: Encryption = SSE_S3, tags: Mapping[str, str] | None = None,
                  owner: str = "", delete_marker: bool = False, acl: Any = None,
-                 lock: ObjectLock | None = None) -> None:
+                 lock: ObjectLock | None = None, restore: Restore | None = None) -> None:
         # Written straight into the instance dict: what the generated frozen __init__ does,
         # without a setattr call per field (a version is made on every write).
         vars(self).update(
@@ -114,7 +140,7 @@ class ObjectVersion:
             checksums={} if checksums is None else checksums, checksum_type=checksum_type,
             version_id=version_id, parts=parts, sse=sse,
             tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
-            acl=acl, lock=lock)
+            acl=acl, lock=lock, restore=restore)
 
     @classmethod
     def marker(cls, key: str, when: datetime, owner: str) -> ObjectVersion:
@@ -126,6 +152,11 @@ class ObjectVersion:
     @property
     def size(self) -> int:
         return self.blob.size
+
+    def archived(self, now: datetime) -> bool:
+        """Whether it cannot be read now: in an archive class, with no restored copy."""
+        return self.storage_class in ARCHIVED and (
+            self.restore is None or not self.restore.readable(now))
 
     def evolve(self, **changes: Any) -> ObjectVersion:
         """A copy with ``changes`` applied (the blob is shared, not copied). Made by copying

@@ -24,6 +24,7 @@ from . import cors as cors
 from . import subresources as subresources
 from . import lifecycle as lifecycle
 from . import notification_config as notification_config
+from . import restore as restore
 from . import bucket_reports as bucket_reports
 from . import torrent as torrent
 from . import unimplemented as unimplemented

@@ -23,6 +23,7 @@ from ..model.listing import Page
 from ..model.objects import ObjectVersion
 from ..protocol import numbers
 from ..operations import BUCKET
+from .restore import restore_status
 from .registry import Call, Reply, operation
 
 #: S3 returns at most this many entries per page, whatever max-keys asks for.
@@ -124,15 +125,25 @@ def _page(call: Call, after: str | None, max_keys: int) -> tuple[Page, list[Obje
 def _contents(call: Call, versions: list[ObjectVersion], encode: Callable[[str], Any],
               with_owner: bool) -> list[dict[str, Any]]:
     owner_of_account = owners(call)
+    now = call.clock.now() if wants_restore_status(call) else None
     out = []
     for version in versions:
         owner = owner_of_account(version.owner) if with_owner else None
-        out.append({
+        entry = {
             "Key": encode(version.key), "LastModified": version.last_modified,
             "ETag": version.etag, "ChecksumAlgorithm": list(version.checksums) or None,
             "ChecksumType": version.checksum_type if version.checksums else None,
-            "Size": version.size, "Owner": owner, "StorageClass": version.storage_class})
+            "Size": version.size, "Owner": owner, "StorageClass": version.storage_class}
+        if now is not None and version.restore is not None:
+            entry["RestoreStatus"] = restore_status(version, now)
+        out.append(entry)
     return out
+
+
+def wants_restore_status(call: Call) -> bool:
+    """Whether a listing asked for RestoreStatus (``x-amz-optional-object-attributes``)."""
+    asked = call.headers.get("x-amz-optional-object-attributes")
+    return asked is not None and "RestoreStatus" in (a.strip() for a in asked.split(","))
 
 
 def _prefixes(page: Page, encode: Callable[[str], Any]) -> list[dict[str, Any]]:

@@ -1,14 +1,15 @@
 """Object operations: PutObject, GetObject, HeadObject, DeleteObject."""
 from __future__ import annotations
 
-from ..errors import AccessDenied, EntityTooLarge
+from ..errors import AccessDenied, EntityTooLarge, InvalidObjectState
 from ..model.bucket import Bucket
 from ..model.naming import check_key
-from ..model.objects import ObjectVersion
+from ..model.objects import ARCHIVED, ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
 from .support.events import object_event, publish
+from .restore import restore_header
 from ..events import watched
 from .support.object_headers import (content_from, metadata_from, object_headers,
                                      refuse_unimplemented, storage_class_from, tags_from)
@@ -113,6 +114,9 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     if version is None or version.delete_marker:    # S3's error, or the version asked for
         version = readable_version(bucket, call.object_key, call.query.get("versionId"),
                                    call.method)
+    if with_body and version.storage_class in ARCHIVED and \
+            version.archived(call.clock.now()):      # HEAD needs no restored copy
+        raise InvalidObjectState(StorageClass=version.storage_class)
     sse.check_read_key(call, version)
     check_read_conditions(call.headers, version)
     part = part_read(call, version)        # ?partNumber: that part's span and headers
@@ -121,6 +125,8 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     headers = object_headers(version, checksum_mode=checksum_mode and span is None and not part)
     if part:
         headers.update(part.headers)
+    if version.restore is not None:
+        headers.update(restore_header(version, call.clock.now()))
     lifecycle = bucket.settings.lifecycle
     if lifecycle is not None and bucket.find(version.key) is version:
         headers.update(expiration_header(lifecycle, version))

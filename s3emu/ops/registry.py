@@ -27,6 +27,7 @@ from .support.header_names import HeaderNames, names_of
 if TYPE_CHECKING:
     from ..auth.request import Authenticated
     from ..auth.users import User, Users
+    from ..background import Jobs
     from ..clock import Clock
     from ..events import Events
     from ..ids import Ids
@@ -80,6 +81,8 @@ class Call:
     host_id: str = ""
     #: where what happened to objects is reported (:mod:`s3emu.ops.support.events`)
     events: Events | None = field(default=None, repr=False)
+    #: where background work is scheduled (a restore)
+    jobs: Jobs | None = field(default=None, repr=False)
     _decoded: chunked.Decoded | None = field(default=None, repr=False)
     #: (the headers, their HeaderNames), made on first use
     _header_names: tuple[dict[str, str], HeaderNames] | None = field(default=None, repr=False)

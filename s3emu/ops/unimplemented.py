@@ -37,7 +37,6 @@ _ROWS = (
     ("PutBucketReplication", "s3:PutReplicationConfiguration", BUCKET, None, None),
     ("PutObjectAnnotation", "s3:PutObjectAnnotation", OBJECT_WRITE, None, None),
     ("RenameObject", "s3:RenameObject", OBJECT_WRITE, None, None),
-    ("RestoreObject", "s3:RestoreObject", OBJECT_READ, None, None),
     ("SelectObjectContent", "s3:GetObject", OBJECT_READ, None, "READ"),
     ("UpdateBucketMetadataAnnotationTableConfiguration",
      "s3:UpdateBucketMetadataAnnotationTableConfiguration", BUCKET, None, None),

@@ -25,6 +25,8 @@ from ..model.objects import ObjectVersion
 from ..operations import BUCKET
 from ..protocol import xml
 from .listing import encoder_of, max_keys_of, owners
+from .listing import wants_restore_status
+from .restore import restore_status
 from .registry import Call, Reply, operation
 from .support.versions import bad_version_id, check_mfa, is_version_id
 
@@ -122,5 +124,7 @@ def _entries(call: Call, found: list[tuple[ObjectVersion, bool]],
                       "ChecksumType": version.checksum_type if version.checksums else None,
                       "Size": version.size, "StorageClass": version.storage_class,
                       "Owner": owner})
+        if version.restore is not None and wants_restore_status(call):
+            entry["RestoreStatus"] = restore_status(version, call.clock.now())
         out.append(("Version", entry))
     return out

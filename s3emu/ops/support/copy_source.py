@@ -12,7 +12,8 @@ copy. Both raise S3's errors, as observed on S3:
   ``InvalidArgument: Version id cannot be the empty string`` (all with ``ArgumentName``
   ``x-amz-copy-source``);
 - a missing source bucket is NoSuchBucket, a missing key NoSuchKey, a missing version
-  NoSuchVersion; a source in GLACIER or DEEP_ARCHIVE (not restored) is 403 InvalidObjectState.
+  NoSuchVersion; a source in GLACIER or DEEP_ARCHIVE without a restored copy is 403
+  InvalidObjectState.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 from ...errors import (AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest,
                        NoSuchVersion, S3Error)
 from ...model.naming import is_valid_bucket_name
+from ...model.objects import ARCHIVED
 from .versions import current_version, is_version_id
 
 if TYPE_CHECKING:
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
 HEADER = "x-amz-copy-source"
 
 #: Storage classes whose objects must be restored before they can be read or copied.
-ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 #: What an S3 version id looks like (32 URL-safe characters); anything else is malformed.
@@ -90,20 +91,20 @@ def find_source(store: Store, bucket_name: str, key: str, version_id: str | None
     """
     bucket = store.bucket(bucket_name)
     if version_id is None:
-        return _readable(current_version(bucket, key))
+        return _readable(current_version(bucket, key), store)
     found = bucket.version(key, version_id)
     if found is not None:
         if found.delete_marker:
             raise InvalidRequest("The source of a copy request may not specifically refer to "
                                  "a delete marker by version id.")
-        return _readable(found)
+        return _readable(found, store)
     if version_id != "null" and not is_version_id(version_id):
         raise malformed_version or InvalidRequest()
     raise NoSuchVersion(Key=key, VersionId=version_id)
 
 
-def _readable(version: ObjectVersion) -> ObjectVersion:
-    if version.storage_class in ARCHIVED:
+def _readable(version: ObjectVersion, store: Store) -> ObjectVersion:
+    if version.storage_class in ARCHIVED and version.archived(store.clock.now()):
         raise InvalidObjectState("Operation is not valid for the source object's storage class",
                                  StorageClass=version.storage_class)
     return version
