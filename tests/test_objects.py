@@ -73,6 +73,15 @@ def test_invalid_storage_class(emu, bucket):
     assert error_of(exc) == (400, "InvalidStorageClass")
 
 
+@pytest.mark.parametrize("storage_class", ["EXPRESS_ONEZONE", "OUTPOSTS", "SNOW",
+                                           "FSX_OPENZFS", "FSX_ONTAP"])
+def test_classes_of_other_bucket_kinds_are_invalid_here(s3, bucket, storage_class):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass=storage_class)
+    assert error_of(exc) == (400, "InvalidStorageClass")
+    assert exc.value.response["Error"]["StorageClassRequested"] == storage_class
+
+
 def test_metadata_limit(s3, bucket):
     ok = {"k": "v" * (2048 - 1)}                  # 1 + 2047 bytes: exactly 2 KB
     s3.put_object(Bucket=bucket, Key="ok", Body=b"x", Metadata=ok)

@@ -19,11 +19,12 @@ from .encryption import SSE_S3, Encryption
 CONTENT_FIELDS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentLanguage",
                   "CacheControl", "Expires", "WebsiteRedirectLocation")
 
-#: Storage classes S3 accepts on PUT/COPY/CreateMultipartUpload.
+#: Storage classes S3 accepts on PUT/COPY/CreateMultipartUpload in a general purpose bucket
+#: (the only kind s3emu has): every class but S3 Express One Zone (directory buckets), OUTPOSTS
+#: (S3 on Outposts), SNOW and the FSx classes, which the API model also lists.
 STORAGE_CLASSES = frozenset({
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-    "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS",
-    "FSX_ONTAP"})
+    "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"})
 
 
 _EMPTY = Blob([])
