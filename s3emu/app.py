@@ -31,6 +31,7 @@ from .faults import ConnectionReset, truncated
 from .journal import Entry
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .operations import OPERATIONS
+from .access_logs import record_line
 from .ops.cors import add_cors_headers
 from .ops.accelerate import check_endpoint as check_accelerate_endpoint
 from .ops.registry import Call
@@ -91,7 +92,8 @@ class App:
         """Serve one request."""
         services = self.services
         scheduler = services.scheduler
-        if scheduler.next_due <= services.clock.now():   # a ticking clock passed a due time
+        started = services.clock.now()
+        if scheduler.next_due <= started:   # a ticking clock passed a due time
             scheduler.run_due()
         request_id, host_id = services.ids.request_ids()
         seen = _Seen(inbound.method)
@@ -133,7 +135,20 @@ class App:
         outcome = Outcome(status, headers, body, seen.op, error_code, request_id, bytes_in,
                           bytes_out, fault, reply.headers.get("x-amz-version-id"))
         self._journal(seen, outcome, now)
+        if seen.bucket is not None:
+            logged = services.store.buckets.get(seen.bucket)
+            if logged is not None and logged.settings.logging is not None:
+                self._log(logged, inbound, seen, outcome, host_id, started, now)
         return outcome
+
+    def _log(self, bucket: Any, inbound: Inbound, seen: _Seen, outcome: Outcome,
+             host_id: str, started: Any, now: Any) -> None:
+        """A server access log record of this request (the bucket logs)."""
+        user = seen.call.user if seen.call is not None else None
+        requester = user.account_id if user is not None and user.access_key else None
+        line = record_line(bucket, inbound, outcome, method=seen.method, key=seen.key,
+                           requester=requester, host_id=host_id, started=started, ended=now)
+        self.services.access_logs.record(bucket, line, now)
 
     def _reply(self, inbound: Inbound, seen: _Seen, request_id: str, host_id: str) -> Reply:
         """Route, authenticate, throttle, inject faults, authorize, then run the handler."""

@@ -10,6 +10,7 @@ from dataclasses import replace
 import weakref
 from functools import partial
 
+from .access_logs import AccessLogs
 from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
 from .background import Jobs, lifecycle
@@ -64,7 +65,9 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
             "notifications": notifications,
-            "jobs": Jobs(store, journal, events, scheduler)}
+            "jobs": Jobs(store, journal, events, scheduler),
+            "access_logs": AccessLogs(store, journal, scheduler,
+                                      lambda: ids.request_ids()[0])}
 
 
 def _follower(emu: Emulator) -> Callable[[], bool]:

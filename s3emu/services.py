@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .access_logs import AccessLogs
 from .auth.users import Users
 from .background import Jobs
 from .clock import Clock
@@ -46,3 +47,5 @@ class Services:
     notifications: Notifications
     #: what background work started by a request works with (:mod:`s3emu.background`)
     jobs: Jobs
+    #: server access log records waiting for delivery (:mod:`s3emu.access_logs`)
+    access_logs: AccessLogs

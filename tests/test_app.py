@@ -13,9 +13,9 @@ from s3emu.operations import OPERATIONS
 
 def test_unimplemented_operation_is_501_naming_it(s3, bucket):
     with pytest.raises(ClientError) as exc:
-        s3.get_bucket_logging(Bucket=bucket)
+        s3.get_bucket_metadata_table_configuration(Bucket=bucket)
     assert error_of(exc) == (501, "NotImplemented")
-    assert "GetBucketLogging" in exc.value.response["Error"]["Message"]
+    assert "GetBucketMetadataTableConfiguration" in exc.value.response["Error"]["Message"]
 
 
 def test_unroutable_method_is_405(emu, bucket):

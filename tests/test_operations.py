@@ -47,9 +47,9 @@ def test_records_say_what_the_layers_used_to_keep_in_tables():
 def test_implemented_operations_have_their_handler_and_the_rest_none():
     implemented = {n for n, r in OPERATIONS.items() if r.implemented}
     assert {"PutObject", "GetObject", "ListObjectsV2", "CompleteMultipartUpload"} <= implemented
-    assert not OPERATIONS["GetBucketLogging"].implemented
+    assert not OPERATIONS["GetBucketMetadataTableConfiguration"].implemented
     assert OPERATIONS["PutObject"].where.startswith("s3emu/ops/objects.py:")
-    assert OPERATIONS["GetBucketLogging"].where == "-"
+    assert OPERATIONS["GetBucketMetadataTableConfiguration"].where == "-"
 
 
 def test_a_record_is_declared_once_and_checked():
@@ -67,11 +67,11 @@ def test_unimplemented_operation_answers_501_naming_it(s3_client):
     s3_client.create_bucket(Bucket="records")
     from botocore.exceptions import ClientError
     with pytest.raises(ClientError) as caught:
-        s3_client.get_bucket_logging(Bucket="records")
+        s3_client.get_bucket_metadata_table_configuration(Bucket="records")
     error = caught.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplemented"
-    assert "GetBucketLogging" in error["Error"]["Message"]
+    assert "GetBucketMetadataTableConfiguration" in error["Error"]["Message"]
 
 
 def test_ops_command_prints_the_table():
@@ -84,7 +84,8 @@ def test_ops_command_prints_the_table():
     assert set(rows) == set(ROUTED)
     assert rows["PutObject"][0].startswith("s3emu/ops/objects.py:")
     assert rows["PutObject"][1:] == ["s3:PutObject", "implemented"]
-    assert rows["GetBucketLogging"] == ["-", "s3:GetBucketLogging", "501"]
+    assert rows["GetBucketMetadataTableConfiguration"] == [
+        "-", "s3:GetBucketMetadataTableConfiguration", "501"]
     implemented = sum(r.implemented for r in OPERATIONS.values())
     assert lines[-1] == f"{implemented} of {len(OPERATIONS)} operations implemented"
     missing = subprocess.run([sys.executable, "-m", "s3emu", "ops", "--missing"],

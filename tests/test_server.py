@@ -207,7 +207,8 @@ def test_errors_have_exact_status_and_code(s3srv):
     assert error(s3srv.get_object, Bucket="errs", Key="k", IfMatch='"nope"') == \
         (412, "PreconditionFailed")
     assert error(s3srv.delete_bucket, Bucket="errs") == (409, "BucketNotEmpty")
-    assert error(s3srv.get_bucket_logging, Bucket="errs") == (501, "NotImplemented")
+    assert error(s3srv.get_bucket_metadata_table_configuration, Bucket="errs") == (
+        501, "NotImplemented")
 
 
 def test_error_body_is_s3_xml(server, conn):

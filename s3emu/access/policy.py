@@ -69,6 +69,8 @@ class Who:
     canonical_id: str | None = None
     names: tuple[str, ...] = ()
     arn: str | None = None
+    #: an AWS service principal acting for S3 itself (``logging.s3.amazonaws.com``)
+    service: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,14 @@ class Principals:
     accounts: frozenset[str]
     users: frozenset[tuple[str, str]]
     canonical: frozenset[str]
+    #: ``Service`` principals (S3's own deliveries: server access logs)
+    services: frozenset[str] = frozenset()
 
     def match(self, who: Who) -> bool:
         if self.everyone:
             return True
+        if who.service is not None:
+            return who.service in self.services
         if who.account is None:
             return False
         return (who.account in self.accounts or who.canonical_id in self.canonical
@@ -106,6 +112,7 @@ def _principals(value: Any) -> Principals:
     accounts: set[str] = set()
     users: set[tuple[str, str]] = set()
     canonical: set[str] = set()
+    services: set[str] = set()
     for kind, raw in value.items():
         items = _strings(raw, invalid)
         if kind == "AWS":
@@ -124,11 +131,14 @@ def _principals(value: Any) -> Principals:
             if not all(_CANONICAL.match(i) for i in items):
                 raise MalformedPolicy(invalid)
             canonical.update(items)
-        elif kind in ("Service", "Federated"):
+        elif kind == "Service":
+            services.update(items)                # S3's own deliveries (access logs)
+        elif kind == "Federated":
             continue                              # no such principal ever calls s3emu
         else:
             raise MalformedPolicy(invalid)
-    return Principals(everyone, frozenset(accounts), frozenset(users), frozenset(canonical))
+    return Principals(everyone, frozenset(accounts), frozenset(users), frozenset(canonical),
+                      frozenset(services))
 
 
 def _actions(value: Any) -> tuple[tuple[re.Pattern[str], ...], set[str]]:

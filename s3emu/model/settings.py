@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     from .cors import CorsConfiguration
     from .notification import NotificationConfiguration
+    from .server_logging import LoggingConfiguration
 
 from .website import WebsiteConfiguration
 
@@ -128,6 +129,8 @@ class BucketSettings:
     notification: NotificationConfiguration | None = None
     #: the replication configuration; None: not replicated
     replication: Any = None
+    #: server access logging (PutBucketLogging); None: off
+    logging: LoggingConfiguration | None = None
     #: Transfer Acceleration: ``Enabled`` or ``Suspended``; None: never set
     accelerate: str | None = None
     #: who pays for requests and downloads: ``BucketOwner`` or ``Requester``

@@ -31,8 +31,8 @@ from ..errors import (InvalidRequest, MaxMessageLengthExceeded, NoSuchBucketPoli
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
-from . import (accelerate, bucket_encryption, cors, ownership, policy, public_access,
-               request_payment, tagging, website_config)
+from . import (accelerate, bucket_encryption, cors, logging_config, ownership, policy,
+               public_access, request_payment, tagging, website_config)
 from .registry import Call, Reply
 
 
@@ -65,6 +65,8 @@ class Subresource:
     cleared: Any = None
     #: rules a Put must pass against the current settings (under the bucket's lock)
     check: Callable[[BucketSettings, Any, Bucket], None] | None = None
+    #: rules a Put must pass against the rest of the store (another bucket it names)
+    verify: Callable[[Any, Bucket, Call], None] | None = None
     #: the settings a parsed Put changes (default: ``{field: value}``)
     changes: Callable[[Any], dict[str, Any]] | None = None
     put_status: int = 200
@@ -142,6 +144,13 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         put=Op("PutBucketRequestPayment", "s3:PutBucketRequestPayment"),
         delete=None,
         parse=request_payment.parse_configuration, show=request_payment.show_configuration),
+    Subresource(
+        "logging",
+        get=Op("GetBucketLogging", "s3:GetBucketLogging"),
+        put=Op("PutBucketLogging", "s3:PutBucketLogging"),
+        delete=None,
+        parse=logging_config.parse_logging, show=logging_config.show_logging,
+        verify=logging_config.verify_logging),
 )
 
 
@@ -159,6 +168,8 @@ def put_subresource(row: Subresource, call: Call) -> Reply:
     if row.missing_digest is not None and not call.has_digest:
         raise InvalidRequest(row.missing_digest)
     value = row.parse(body, bucket)
+    if row.verify is not None:
+        row.verify(value, bucket, call)
     changes = row.changes(value) if row.changes is not None else {row.field: value}
 
     def change(settings: BucketSettings) -> BucketSettings:
