@@ -13,7 +13,7 @@ from functools import partial
 from .access_logs import AccessLogs
 from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
-from .background import Jobs, lifecycle
+from .background import Jobs, inventory, lifecycle
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
 from .events import Events
@@ -63,6 +63,8 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     events.listen(notifications)
     scheduler = Scheduler(clock)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
+    scheduler.daily(partial(inventory.run_reports, store, journal,
+                            lambda: ids.request_ids()[0]), "inventory")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
             "notifications": notifications,
             "jobs": Jobs(store, journal, events, scheduler),

@@ -55,7 +55,7 @@ ALLOWED: dict[str, set[str]] = {
     "operations": {"errors", "protocol"},
     "auth": {"clock", "errors", "memo", "operations", "protocol", "settings"},
     "access": {"auth", "errors", "memo", "model", "operations", "protocol"},
-    "background": {"events", "journal", "model", "scheduler"},
+    "background": {"access", "events", "journal", "model", "scheduler"},
     "ops": {"access", "auth", "background", "clock", "errors", "events", "ids", "memo",
             "messages", "model", "operations", "protocol", "settings"},
     "notifications": {"events", "journal", "model"},

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ..errors import InvalidArgument, MalformedXML
+from ..errors import InvalidArgument, MalformedXML, NotImplemented_
 from ..protocol import numbers, xml
 
 Document = dict[str, Any]
@@ -202,6 +202,9 @@ def parse_inventory(body: bytes, config_id: str) -> Document:
         target["AccountId"] = _text(where["AccountId"])
     target["Bucket"] = _bucket_arn(where["Bucket"])
     target["Format"] = _choice(where["Format"], INVENTORY_FORMATS)
+    if target["Format"] != "CSV":     # the reports are written as CSV only (background.inventory)
+        raise NotImplemented_(f"s3emu writes inventory reports as CSV, not {target['Format']}.",
+                              Parameter="Format")
     if "Prefix" in where:
         target["Prefix"] = _text(where["Prefix"], empty=True)
     if "Encryption" in where:
