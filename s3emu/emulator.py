@@ -22,6 +22,7 @@ from .ids import Ids
 from .journal import DEFAULT_LIMIT, Journal
 from .messages import Inbound, Outcome, answer_wsgi, inbound_of
 from .notifications import Notifications
+from .replication import Replication
 from .model.settings import NEW_BUCKETS, BucketSettings
 from .model.store import Store
 from .scheduler import Scheduler
@@ -62,11 +63,13 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     notifications = Notifications(store, journal)
     events.listen(notifications)
     scheduler = Scheduler(clock)
+    replication = Replication(store, journal, scheduler, events)
+    events.listen(replication)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
     scheduler.daily(partial(inventory.run_reports, store, journal,
                             lambda: ids.request_ids()[0]), "inventory")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
-            "notifications": notifications,
+            "notifications": notifications, "replication": replication,
             "jobs": Jobs(store, journal, events, scheduler),
             "access_logs": AccessLogs(store, journal, scheduler,
                                       lambda: ids.request_ids()[0])}

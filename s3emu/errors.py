@@ -164,6 +164,9 @@ MalformedPOSTRequest = _define(
     "The body of your POST request is not well-formed multipart/form-data.")
 InvalidObjectState = _define(
     "InvalidObjectState", 403, "The operation is not valid for the object's storage class")
+ReplicationConfigurationNotFoundError = _define(
+    "ReplicationConfigurationNotFoundError", 404,
+    "The replication configuration was not found")
 InvalidTargetBucketForLogging = _define(
     "InvalidTargetBucketForLogging", 400, "The target bucket for logging does not exist")
 RestoreAlreadyInProgress = _define(

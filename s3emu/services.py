@@ -23,6 +23,7 @@ from .ids import Ids
 from .journal import Journal
 from .model.store import Store
 from .notifications import Notifications
+from .replication import Replication
 from .scheduler import Scheduler
 from .settings import Settings
 from .throttle import Throttle
@@ -45,6 +46,8 @@ class Services:
     events: Events
     #: the event notifications delivered (:mod:`s3emu.notifications`)
     notifications: Notifications
+    #: replication of new versions (:mod:`s3emu.replication`)
+    replication: Replication
     #: what background work started by a request works with (:mod:`s3emu.background`)
     jobs: Jobs
     #: server access log records waiting for delivery (:mod:`s3emu.access_logs`)

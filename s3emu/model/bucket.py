@@ -131,6 +131,22 @@ class Bucket:
             self.objects[key] = version
             return version
 
+    def put_replica(self, version: ObjectVersion) -> bool:
+        """Store a replica made by replication: ``version`` keeps its version id and becomes
+        the key's current version. False (nothing stored) unless versioning is Enabled, as
+        replication needs it on the destination."""
+        with self.lock:
+            if self._settings.versioning != "Enabled":
+                return False
+            key = version.key
+            current = self.objects.get(key)
+            if current is None:
+                bisect.insort(self._keys, key)
+            else:
+                self._push_down(current, replacing=version.version_id)
+            self.objects[key] = version
+            return True
+
     def _push_down(self, current: ObjectVersion, replacing: str | None) -> None:
         """Make ``current`` noncurrent, dropping the version the new one replaces (the
         ``null`` one: ``replacing`` is None)."""

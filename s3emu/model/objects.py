@@ -123,6 +123,9 @@ class ObjectVersion:
     lock: ObjectLock | None = None
     #: the restored copy of an archived version (None: never restored, or expired)
     restore: Restore | None = None
+    #: ``x-amz-replication-status``: PENDING, COMPLETED or FAILED on a replicated source,
+    #: REPLICA on a replica; None: not replicated
+    replication: str | None = None
 
     def __init__(self, key: str, blob: Blob, etag: str, last_modified: datetime,
                  metadata: Mapping[str, str] | None = None,
@@ -131,7 +134,8 @@ class ObjectVersion:
                  version_id: str | None = None, parts: tuple[PartInfo, ...] | None = None,
                  sse: Encryption = SSE_S3, tags: Mapping[str, str] | None = None,
                  owner: str = "", delete_marker: bool = False, acl: Any = None,
-                 lock: ObjectLock | None = None, restore: Restore | None = None) -> None:
+                 lock: ObjectLock | None = None, restore: Restore | None = None,
+                 replication: str | None = None) -> None:
         # Written straight into the instance dict: what the generated frozen __init__ does,
         # without a setattr call per field (a version is made on every write).
         vars(self).update(
@@ -141,7 +145,7 @@ class ObjectVersion:
             checksums={} if checksums is None else checksums, checksum_type=checksum_type,
             version_id=version_id, parts=parts, sse=sse,
             tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
-            acl=acl, lock=lock, restore=restore)
+            acl=acl, lock=lock, restore=restore, replication=replication)
 
     @classmethod
     def marker(cls, key: str, when: datetime, owner: str) -> ObjectVersion:

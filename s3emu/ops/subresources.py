@@ -27,12 +27,13 @@ from typing import Any, Callable, Mapping
 from ..errors import (InvalidRequest, MaxMessageLengthExceeded, NoSuchBucketPolicy,
                       NoSuchCORSConfiguration, NoSuchPublicAccessBlockConfiguration,
                       NoSuchTagSet, NoSuchWebsiteConfiguration, OwnershipControlsNotFoundError,
-                      PolicyTooLarge, S3Error)
+                      PolicyTooLarge, ReplicationConfigurationNotFoundError, S3Error)
 from ..model.bucket import Bucket
 from ..model.settings import DELETED, BucketSettings, Deleted
 from ..operations import BUCKET, declare
 from . import (accelerate, bucket_encryption, cors, logging_config, ownership, policy,
-               public_access, request_payment, tagging, website_config)
+               public_access, replication_config, request_payment, tagging,
+               website_config)
 from .registry import Call, Reply
 
 
@@ -151,6 +152,16 @@ SUBRESOURCES: tuple[Subresource, ...] = (
         delete=None,
         parse=logging_config.parse_logging, show=logging_config.show_logging,
         verify=logging_config.verify_logging),
+    Subresource(
+        "replication",
+        get=Op("GetBucketReplication", "s3:GetReplicationConfiguration"),
+        put=Op("PutBucketReplication", "s3:PutReplicationConfiguration"),
+        delete=Op("DeleteBucketReplication", "s3:PutReplicationConfiguration"),
+        parse=replication_config.parse_replication,
+        show=replication_config.show_replication, verify=replication_config.verify_replication,
+        missing=ReplicationConfigurationNotFoundError,
+        missing_digest="Missing required header for this request: Content-MD5 OR "
+                       "x-amz-checksum-*"),
 )
 
 

@@ -112,6 +112,8 @@ def object_headers(version: ObjectVersion, *, checksum_mode: bool = False) -> di
         out["x-amz-meta-" + name] = value
     if version.storage_class != "STANDARD":
         out["x-amz-storage-class"] = version.storage_class
+    if version.replication is not None:
+        out["x-amz-replication-status"] = version.replication
     if version.version_id is not None:
         out["x-amz-version-id"] = version.version_id
     if version.tags:
