@@ -24,7 +24,6 @@ This module imports only the standard library and s3emu's parts below the app.
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,12 +31,10 @@ from typing import Any
 from urllib.parse import quote
 
 from .access.acl import canonical_id
-from .access.policy import Who
-from .journal import Entry, Journal
+from .background.delivery import put_delivered, service_may_write
+from .journal import Journal
 from .messages import Inbound, Outcome
-from .model.blob import Blob
 from .model.bucket import Bucket
-from .model.objects import ObjectVersion
 from .model.server_logging import DELIVERY_TIME, PARTITIONED
 from .model.store import Store
 from .scheduler import Scheduler
@@ -173,18 +170,13 @@ class AccessLogs:
         config = source.settings.logging
         target = self._store.buckets.get(config.target_bucket)
         key = self._key(source, config, batch.first, at)
-        status = 200 if target is not None and self._may_write(target, source, key) else 403
-        if status == 200 and target is not None:
-            body = ("\n".join(batch.lines) + "\n").encode()
-            etag = f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
-            target.put(ObjectVersion(key=key, blob=Blob([body]), etag=etag, last_modified=at,
-                                     content={"ContentType": "text/plain"},
-                                     owner=target.owner))
-        self._journal.record(Entry(
-            time=at, operation="S3.LOG.DELIVERY", method="", bucket=config.target_bucket,
-            key=key, access_key=None, status=status,
-            error_code=None if status == 200 else "AccessDenied", bytes_in=0, bytes_out=0,
-            request_id=""))
+        allowed = target is not None and service_may_write(LOGGING_SERVICE, target, source, key)
+        status = 200 if allowed else 403
+        if allowed and target is not None:
+            put_delivered(target, key, ("\n".join(batch.lines) + "\n").encode(), "text/plain", at)
+        self._journal.record_effect(at, "S3.LOG.DELIVERY", config.target_bucket, key,
+                                    status=status,
+                                    error_code=None if status == 200 else "AccessDenied")
 
     def _key(self, source: Bucket, config: Any, first: datetime, at: datetime) -> str:
         stamp = at.strftime("%Y-%m-%d-%H-%M-%S")
@@ -195,12 +187,3 @@ class AccessLogs:
                     f"{day.strftime('%Y/%m/%d')}/{stamp}-{unique}")
         return f"{config.target_prefix}{stamp}-{unique}"
 
-    def _may_write(self, target: Bucket, source: Bucket, key: str) -> bool:
-        policy = target.settings.policy
-        if policy is None:
-            return False
-        context = {"aws:sourcearn": [f"arn:aws:s3:::{source.name}"],
-                   "aws:sourceaccount": [source.owner]}
-        verdict = policy.evaluate(Who(None, service=LOGGING_SERVICE), "s3:PutObject",
-                                  f"arn:aws:s3:::{target.name}/{key}", context)
-        return bool(verdict == "Allow")

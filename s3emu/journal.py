@@ -79,6 +79,15 @@ class Journal(Sequence[Entry]):
         if self._high is not None and len(self._entries) > self._high:
             self._trim()
 
+    def record_effect(self, at: datetime, operation: str, bucket: str | None, key: str | None,
+                      *, status: int = 200, error_code: str | None = None,
+                      version_id: str | None = None, request_id: str = "") -> None:
+        """Record one effect of the emulator's own work (a lifecycle expiration, a delivery):
+        no HTTP method, no requester, no bytes on the wire."""
+        self.record(Entry(time=at, operation=operation, method="", bucket=bucket, key=key,
+                          access_key=None, status=status, error_code=error_code, bytes_in=0,
+                          bytes_out=0, request_id=request_id, version_id=version_id))
+
     def _trim(self) -> None:
         """Drop the entries older than the window, counting them in the tallies."""
         with self._lock:

@@ -36,7 +36,7 @@ from typing import Any, Callable
 from urllib.parse import quote_plus
 
 from .events import S3_PRINCIPAL, Event
-from .journal import Entry, Journal
+from .journal import Journal
 from .model.notification import NotificationConfiguration
 from .model.store import Store
 
@@ -215,10 +215,9 @@ class Notifications:
                 log.exception("a subscriber of %s failed", arn)
         if url is not None:
             status = _post(url, arn, message)
-        self._journal.record(Entry(
-            time=event.time, operation="S3.NOTIFICATION", method="", bucket=event.bucket,
-            key=event.key or None, access_key=None, status=status, error_code=None, bytes_in=0,
-            bytes_out=0, request_id=event.request_id, version_id=event.version_id))
+        self._journal.record_effect(event.time, "S3.NOTIFICATION", event.bucket,
+                                    event.key or None, status=status,
+                                    request_id=event.request_id, version_id=event.version_id)
 
 
 def _post(url: str, arn: str, message: dict[str, Any]) -> int:

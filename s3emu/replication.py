@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .events import S3_PRINCIPAL, Event, Events
-from .journal import Entry, Journal
+from .journal import Journal
 from .model.bucket import Bucket
 from .model.objects import ObjectVersion
 from .model.replication import ReplicationRule
@@ -91,12 +91,10 @@ class Replication:
         if not version.delete_marker:
             source.replace_version(version, version.evolve(
                 replication="COMPLETED" if done else "FAILED"))
-        self._journal.record(Entry(
-            time=at, operation="S3.REPLICATE.OBJECT", method="",
-            bucket=rule.destination, key=key,
-            access_key=None, status=200 if done else 500,
-            error_code=None if done else "ReplicationFailed", bytes_in=0, bytes_out=0,
-            request_id="", version_id=version_id))
+        self._journal.record_effect(at, "S3.REPLICATE.OBJECT", rule.destination, key,
+                                    status=200 if done else 500,
+                                    error_code=None if done else "ReplicationFailed",
+                                    version_id=version_id)
         if not done and source.settings.notification is not None:
             self._events.publish(Event(
                 name="Replication:OperationFailedReplication", bucket=source.name,

@@ -60,7 +60,7 @@ ALLOWED: dict[str, set[str]] = {
             "messages", "model", "operations", "protocol", "settings"},
     "notifications": {"events", "journal", "model"},
     "replication": {"events", "journal", "model", "scheduler"},
-    "access_logs": {"access", "journal", "messages", "model", "scheduler"},
+    "access_logs": {"access", "background", "journal", "messages", "model", "scheduler"},
     "services": {"access_logs", "auth", "background", "clock", "events", "faults", "ids",
                  "journal", "model", "notifications", "replication", "scheduler", "settings",
                  "throttle"},

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Callable
 
 from ..events import Events
-from ..journal import Entry, Journal
+from ..journal import Journal
 from ..model.store import Store
 from ..scheduler import Scheduler
 
@@ -31,7 +31,4 @@ class Jobs:
     def record(self, at: datetime, operation: str, bucket: str, key: str | None,
                version_id: str | None) -> None:
         """Journal one effect of background work (no request, no requester)."""
-        self.journal.record(Entry(time=at, operation=operation, method="", bucket=bucket,
-                                  key=key, access_key=None, status=200, error_code=None,
-                                  bytes_in=0, bytes_out=0, request_id="",
-                                  version_id=version_id))
+        self.journal.record_effect(at, operation, bucket, key, version_id=version_id)

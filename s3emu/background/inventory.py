@@ -27,13 +27,12 @@ from datetime import datetime
 from typing import Any, Callable, Mapping
 from urllib.parse import quote
 
-from ..access.policy import Who
-from ..journal import Entry, Journal
-from ..model.blob import Blob
+from ..journal import Journal
 from ..model.bucket import Bucket
 from ..model.encryption import SseC, SseKms, Unencrypted
 from ..model.objects import ObjectVersion
 from ..model.store import Store
+from .delivery import put_delivered, service_may_write
 
 S3_SERVICE = "s3.amazonaws.com"
 #: S3's order of the optional fields in a report's schema
@@ -117,7 +116,7 @@ def _report(store: Store, journal: Journal, unique: Callable[[], str], bucket: B
     base = "/".join(p for p in (where.get("Prefix", "").strip("/"), bucket.name, config["Id"])
                     if p)
     target = store.buckets.get(target_name)
-    if target is None or not _may_write(target, bucket, base):
+    if target is None or not service_may_write(S3_SERVICE, target, bucket, base + "/"):
         _journal(journal, at, target_name, base, 403)
         return 0
     chosen = set((config.get("OptionalFields") or {}).get("Field") or [])
@@ -145,25 +144,11 @@ def _report(store: Store, journal: Journal, unique: Callable[[], str], bucket: B
              hashlib.md5(manifest, usedforsecurity=False).hexdigest().encode(), "text/plain"),
             (f"{base}/hive/dt={at.strftime('%Y-%m-%d-%H-%M')}/symlink.txt", symlink,
              "text/plain")):
-        etag = f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
-        target.put(ObjectVersion(key=key, blob=Blob([body]), etag=etag, last_modified=at,
-                                 content={"ContentType": kind}, owner=target.owner))
+        put_delivered(target, key, body, kind, at)
     _journal(journal, at, target_name, f"{base}/{stamp}/manifest.json", 200)
     return 1
 
 
-def _may_write(target: Bucket, source: Bucket, base: str) -> bool:
-    policy = target.settings.policy
-    if policy is None:
-        return False
-    context = {"aws:sourcearn": [f"arn:aws:s3:::{source.name}"],
-               "aws:sourceaccount": [source.owner]}
-    return bool(policy.evaluate(Who(None, service=S3_SERVICE), "s3:PutObject",
-                                f"arn:aws:s3:::{target.name}/{base}/", context) == "Allow")
-
-
 def _journal(journal: Journal, at: datetime, bucket: str, key: str, status: int) -> None:
-    journal.record(Entry(time=at, operation="S3.INVENTORY.REPORT", method="", bucket=bucket,
-                         key=key, access_key=None, status=status,
-                         error_code=None if status == 200 else "AccessDenied", bytes_in=0,
-                         bytes_out=0, request_id=""))
+    journal.record_effect(at, "S3.INVENTORY.REPORT", bucket, key, status=status,
+                          error_code=None if status == 200 else "AccessDenied")

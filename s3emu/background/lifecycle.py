@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from ..events import S3_PRINCIPAL, Event, Events, watched
-from ..journal import Entry, Journal
+from ..journal import Journal
 from ..model.bucket import Bucket
 from ..model.lifecycle import Action, Lifecycle, abort_due, next_due, plan
 from ..model.store import Store
@@ -144,6 +144,4 @@ def _publish(events: Events, bucket: Bucket, at: datetime, name: str, version: A
 
 def _journal(journal: Journal, at: datetime, operation: str, bucket: Bucket, key: str,
              version_id: str | None) -> None:
-    journal.record(Entry(time=at, operation=operation, method="", bucket=bucket.name, key=key,
-                         access_key=None, status=200, error_code=None, bytes_in=0,
-                         bytes_out=0, request_id="", version_id=version_id))
+    journal.record_effect(at, operation, bucket.name, key, version_id=version_id)
