@@ -67,12 +67,12 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     events.listen(replication)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
     scheduler.daily(partial(inventory.run_reports, store, journal,
-                            lambda: ids.request_ids()[0]), "inventory")
+                            ids.request_id), "inventory")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
             "notifications": notifications, "replication": replication,
             "jobs": Jobs(store, journal, events, scheduler),
             "access_logs": AccessLogs(store, journal, scheduler,
-                                      lambda: ids.request_ids()[0])}
+                                      ids.request_id)}
 
 
 def _follower(emu: Emulator) -> Callable[[], bool]:

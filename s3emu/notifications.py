@@ -70,16 +70,20 @@ def sequencer(event: Event) -> str:
     return f"{event.sequence:018X}"
 
 
+def _object(event: Event, key: str, names: tuple[str, str, str]) -> dict[str, Any]:
+    """The object part of a message: ``key``, then size, ETag and version id (those the event
+    has) under the ``names`` of the message's form, then the sequencer."""
+    obj: dict[str, Any] = {"key": key}
+    for name, value in zip(names, (event.size, event.etag, event.version_id)):
+        if value is not None:
+            obj[name] = value
+    obj["sequencer"] = sequencer(event)
+    return obj
+
+
 def record(event: Event, configuration_id: str) -> dict[str, Any]:
     """S3's event message for one destination configuration."""
-    obj: dict[str, Any] = {"key": quote_plus(event.key, safe="/")}
-    if event.size is not None:
-        obj["size"] = event.size
-    if event.etag is not None:
-        obj["eTag"] = event.etag
-    if event.version_id is not None:
-        obj["versionId"] = event.version_id
-    obj["sequencer"] = sequencer(event)
+    obj = _object(event, quote_plus(event.key, safe="/"), ("size", "eTag", "versionId"))
     item: dict[str, Any] = {
         "eventVersion": EVENT_VERSION, "eventSource": "aws:s3", "awsRegion": event.region,
         "eventTime": _iso(event.time), "eventName": event.name,
@@ -107,14 +111,7 @@ def eventbridge_message(event: Event) -> dict[str, Any] | None:
     detail_type = _DETAIL_TYPES.get(event.name) or _DETAIL_TYPES.get(event.name.split(":")[0])
     if detail_type is None:
         return None
-    obj: dict[str, Any] = {"key": event.key}
-    if event.size is not None:
-        obj["size"] = event.size
-    if event.etag is not None:
-        obj["etag"] = event.etag
-    if event.version_id is not None:
-        obj["version-id"] = event.version_id
-    obj["sequencer"] = sequencer(event)
+    obj = _object(event, event.key, ("size", "etag", "version-id"))
     detail: dict[str, Any] = {"version": "0", "bucket": {"name": event.bucket}, "object": obj,
                               "request-id": event.request_id,
                               "requester": event.principal or "anonymous",
