@@ -59,7 +59,7 @@ ALLOWED: dict[str, set[str]] = {
     "ops": {"access", "auth", "background", "clock", "errors", "events", "ids", "memo",
             "messages", "model", "operations", "protocol", "settings"},
     "notifications": {"events", "journal", "model"},
-    "replication": {"events", "journal", "model", "scheduler"},
+    "replication": {"access", "events", "journal", "model", "scheduler"},
     "access_logs": {"access", "background", "journal", "messages", "model", "scheduler"},
     "services": {"access_logs", "auth", "background", "clock", "events", "faults", "ids",
                  "journal", "model", "notifications", "replication", "scheduler", "settings",

@@ -45,8 +45,9 @@ _FIELDS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", 
 _ACCOUNT = re.compile(r"\d{12}\Z")
 _ROOT = re.compile(r"arn:aws:iam::(\d{12}):root\Z")
 _USER = re.compile(r"arn:aws:iam::(\d{12}):user/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)\Z")
+_ROLE = re.compile(r"arn:aws:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]+\Z")
 _OTHER_ARN = re.compile(
-    r"arn:aws:(?:iam::\d{12}:(?:role|group)|sts::\d{12}:(?:assumed-role|federated-user))/.+\Z")
+    r"arn:aws:(?:iam::\d{12}:group|sts::\d{12}:(?:assumed-role|federated-user))/.+\Z")
 _CANONICAL = re.compile(r"[0-9a-f]{64}\Z")
 _S3_ARN = re.compile(r"arn:aws[a-z-]*:s3:::(.*)\Z", re.DOTALL)
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
@@ -83,6 +84,8 @@ class Principals:
     canonical: frozenset[str]
     #: ``Service`` principals (S3's own deliveries: server access logs)
     services: frozenset[str] = frozenset()
+    #: IAM role ARNs (the role a replication configuration names)
+    roles: frozenset[str] = frozenset()
 
     def match(self, who: Who) -> bool:
         if self.everyone:
@@ -92,7 +95,8 @@ class Principals:
         if who.account is None:
             return False
         return (who.account in self.accounts or who.canonical_id in self.canonical
-                or any((who.account, name) in self.users for name in who.names))
+                or any((who.account, name) in self.users for name in who.names)
+                or (who.arn is not None and who.arn in self.roles))
 
 
 def _strings(value: Any, error: str) -> list[str]:
@@ -113,6 +117,7 @@ def _principals(value: Any) -> Principals:
     users: set[tuple[str, str]] = set()
     canonical: set[str] = set()
     services: set[str] = set()
+    roles: set[str] = set()
     for kind, raw in value.items():
         items = _strings(raw, invalid)
         if kind == "AWS":
@@ -125,6 +130,8 @@ def _principals(value: Any) -> Principals:
                     accounts.add(root.group(1))
                 elif (user := _USER.match(item)) is not None:
                     users.add((user.group(1), user.group(2)))
+                elif _ROLE.match(item):
+                    roles.add(item)
                 elif not _OTHER_ARN.match(item):
                     raise MalformedPolicy(invalid)
         elif kind == "CanonicalUser":
@@ -138,7 +145,7 @@ def _principals(value: Any) -> Principals:
         else:
             raise MalformedPolicy(invalid)
     return Principals(everyone, frozenset(accounts), frozenset(users), frozenset(canonical),
-                      frozenset(services))
+                      frozenset(services), frozenset(roles))
 
 
 def _actions(value: Any) -> tuple[tuple[re.Pattern[str], ...], set[str]]:
