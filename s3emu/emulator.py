@@ -13,7 +13,7 @@ from functools import partial
 from .access_logs import AccessLogs
 from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
-from .background import Jobs, inventory, lifecycle
+from .background import Jobs, inventory, lifecycle, tiering
 from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
 from .clock import Clock
 from .events import Events
@@ -66,6 +66,7 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     replication = Replication(store, journal, scheduler, events)
     events.listen(replication)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
+    scheduler.daily(partial(tiering.run_pass, store, journal, events), "intelligent tiering")
     scheduler.daily(partial(inventory.run_reports, store, journal,
                             ids.request_id), "inventory")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,

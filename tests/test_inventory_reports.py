@@ -121,3 +121,18 @@ def test_without_the_destination_policy_nothing_is_written(emu, s3, source):
     assert keys(s3) == []
     [failed] = [e for e in emu.journal if e.operation == "S3.INVENTORY.REPORT"]
     assert (failed.status, failed.error_code) == (403, "AccessDenied")
+
+
+def test_the_intelligent_tiering_access_tier_column(emu, s3, source):
+    big = b"x" * (128 * 1024)
+    s3.put_object(Bucket=source, Key="fresh", Body=big, StorageClass="INTELLIGENT_TIERING")
+    s3.put_object(Bucket=source, Key="plain", Body=b"x")
+    s3.put_object(Bucket=source, Key="small", Body=b"x", StorageClass="INTELLIGENT_TIERING")
+    emu.clock.advance(days=40)
+    s3.put_object(Bucket=source, Key="new", Body=big, StorageClass="INTELLIGENT_TIERING")
+    configure(s3, source, fields=("IntelligentTieringAccessTier",))
+    emu.clock.advance(days=1)
+    [manifest_key] = [k for k in keys(s3) if k.endswith("manifest.json")]
+    _, rows = report(s3, manifest_key)
+    assert [row[1:] for row in rows] == [["fresh", "INFREQUENT_ACCESS"], ["new", "FREQUENT_ACCESS"],
+                                         ["plain", ""], ["small", "FREQUENT_ACCESS"]]

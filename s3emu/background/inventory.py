@@ -32,6 +32,7 @@ from ..model.bucket import Bucket
 from ..model.encryption import SseC, SseKms, Unencrypted
 from ..model.objects import ObjectVersion
 from ..model.store import Store
+from ..model.tiering import access_tier
 from .delivery import put_delivered, service_may_write
 
 S3_SERVICE = "s3.amazonaws.com"
@@ -57,7 +58,7 @@ def run_reports(store: Store, journal: Journal, unique: Callable[[], str], at: d
     return written
 
 
-def _value(field: str, version: ObjectVersion) -> str:
+def _value(field: str, version: ObjectVersion, at: datetime) -> str:
     if field == "Size":
         return str(version.size)
     if field == "LastModifiedDate":
@@ -86,10 +87,15 @@ def _value(field: str, version: ObjectVersion) -> str:
         return next(iter(version.checksums), "")
     if field == "ObjectOwner":
         return version.owner
-    return ""       # ReplicationStatus, IntelligentTieringAccessTier, ObjectAccessControlList
+    if field == "IntelligentTieringAccessTier" and version.storage_class == "INTELLIGENT_TIERING":
+        return access_tier(version, at)
+    if field == "ReplicationStatus":
+        return version.replication or ""
+    return ""       # ObjectAccessControlList
 
 
-def _rows(bucket: Bucket, config: Mapping[str, Any], fields: list[str]) -> list[list[str]]:
+def _rows(bucket: Bucket, config: Mapping[str, Any], fields: list[str],
+          at: datetime) -> list[list[str]]:
     every = config.get("IncludedObjectVersions") == "All"
     prefix = (config.get("Filter") or {}).get("Prefix", "")
     rows = []
@@ -104,7 +110,7 @@ def _rows(bucket: Bucket, config: Mapping[str, Any], fields: list[str]) -> list[
             if every:
                 row += [version.version_id or "null", "true" if rank == 0 else "false",
                         "true" if version.delete_marker else "false"]
-            row += ["" if version.delete_marker else _value(f, version) for f in fields]
+            row += ["" if version.delete_marker else _value(f, version, at) for f in fields]
             rows.append(row)
     return rows
 
@@ -125,7 +131,7 @@ def _report(store: Store, journal: Journal, unique: Callable[[], str], bucket: B
     schema = ["Bucket", "Key"] + (["VersionId", "IsLatest", "IsDeleteMarker"] if every else [])
     text = io.StringIO()
     csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
-        _rows(bucket, config, fields))
+        _rows(bucket, config, fields, at))
     data = gzip.compress(text.getvalue().encode(), mtime=0)
     data_key = f"{base}/data/{unique().lower()}.csv.gz"
     stamp = at.strftime("%Y-%m-%dT%H-%MZ")

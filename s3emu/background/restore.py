@@ -1,12 +1,12 @@
-"""The end of a restore, and of its restored copy, on the emulator clock.
-
-:func:`complete` runs when a restore job is done (RestoreObject scheduled it at the version's
-``restore.ready``): the copy becomes readable until its expiry, S3's rule: the completion
-plus the request's ``Days``, rounded up to the next midnight UTC. :func:`expire` runs then and
-removes the copy; GET is refused again. Both act only if the version still carries the very
-restore they were scheduled for (a version deleted, overwritten in place or restored again in
-between is left alone), journal their effect (``S3.RESTORE.OBJECT``, ``S3.EXPIRE.RESTORE``)
-and publish ``ObjectRestore:Completed`` / ``ObjectRestore:Delete``.
+"""The end of a restore, and of its restored copy, on the emulator clock. :func:`complete` runs
+when a restore job is done (RestoreObject scheduled it at the version's ``restore.ready``): the
+copy becomes readable until its expiry, S3's rule: the completion plus the request's ``Days``,
+rounded up to the next midnight UTC. :func:`expire` runs then and removes the copy; GET is
+refused again. A version in an Intelligent-Tiering archive access tier has no copy: the restore
+moves it back to the Frequent Access tier, for good. Both act only if the version still carries
+the very restore they were scheduled for (a version deleted, overwritten in place or restored
+again in between is left alone), journal their effect (``S3.RESTORE.OBJECT``,
+``S3.EXPIRE.RESTORE``) and publish ``ObjectRestore:Completed`` / ``ObjectRestore:Delete``.
 """
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def complete(jobs: Jobs, at: datetime, *, bucket: str, key: str, version_id: str
     if found is None:
         return
     where, version = found
+    if version.access_tier is not None:     # Intelligent-Tiering: back to Frequent Access
+        if where.replace_version(version, version.evolve(restore=None, access_tier=None,
+                                                         accessed=at)):
+            jobs.record(at, "S3.RESTORE.OBJECT", bucket, key, version_id)
+            _publish(jobs, where, version, at, "ObjectRestore:Completed", None)
+        return
     done = replace(restore, expires=due(restore.ready, restore.days))
     if not where.replace_version(version, version.evolve(restore=done)):
         return

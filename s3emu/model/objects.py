@@ -31,6 +31,10 @@ _EMPTY = Blob([])
 
 #: The storage classes whose objects must be restored before they are read.
 ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
+#: The classes whose versions may be unreadable until restored: the archive classes, and
+#: Intelligent-Tiering, whose versions may sit in an archive access tier
+#: (:attr:`ObjectVersion.access_tier`). A cheap first test before :meth:`ObjectVersion.archived`.
+MAY_BE_ARCHIVED = ARCHIVED | {"INTELLIGENT_TIERING"}
 
 #: Object Lock retention modes.
 GOVERNANCE, COMPLIANCE = "GOVERNANCE", "COMPLIANCE"
@@ -126,6 +130,12 @@ class ObjectVersion:
     #: ``x-amz-replication-status``: PENDING, COMPLETED or FAILED on a replicated source,
     #: REPLICA on a replica; None: not replicated
     replication: str | None = None
+    #: an INTELLIGENT_TIERING version's last access (GET, copy source) when later than its
+    #: creation (None: not accessed since); the automatic tiers follow from it
+    accessed: datetime | None = None
+    #: the archive access tier an INTELLIGENT_TIERING version was moved to (ARCHIVE_ACCESS,
+    #: DEEP_ARCHIVE_ACCESS; :mod:`s3emu.model.tiering`); None: a readable tier
+    access_tier: str | None = None
 
     def __init__(self, key: str, blob: Blob, etag: str, last_modified: datetime,
                  metadata: Mapping[str, str] | None = None,
@@ -135,7 +145,8 @@ class ObjectVersion:
                  sse: Encryption = SSE_S3, tags: Mapping[str, str] | None = None,
                  owner: str = "", delete_marker: bool = False, acl: Any = None,
                  lock: ObjectLock | None = None, restore: Restore | None = None,
-                 replication: str | None = None) -> None:
+                 replication: str | None = None, accessed: datetime | None = None,
+                 access_tier: str | None = None) -> None:
         # Written straight into the instance dict: what the generated frozen __init__ does,
         # without a setattr call per field (a version is made on every write).
         vars(self).update(
@@ -145,7 +156,8 @@ class ObjectVersion:
             checksums={} if checksums is None else checksums, checksum_type=checksum_type,
             version_id=version_id, parts=parts, sse=sse,
             tags={} if tags is None else tags, owner=owner, delete_marker=delete_marker,
-            acl=acl, lock=lock, restore=restore, replication=replication)
+            acl=acl, lock=lock, restore=restore, replication=replication, accessed=accessed,
+            access_tier=access_tier)
 
     @classmethod
     def marker(cls, key: str, when: datetime, owner: str) -> ObjectVersion:
@@ -159,7 +171,10 @@ class ObjectVersion:
         return self.blob.size
 
     def archived(self, now: datetime) -> bool:
-        """Whether it cannot be read now: in an archive class, with no restored copy."""
+        """Whether it cannot be read now: in an archive class with no restored copy, or in an
+        Intelligent-Tiering archive access tier (until a restore brings it back)."""
+        if self.access_tier is not None:
+            return True
         return self.storage_class in ARCHIVED and (
             self.restore is None or not self.restore.readable(now))
 

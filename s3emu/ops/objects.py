@@ -1,10 +1,10 @@
 """Object operations: PutObject, GetObject, HeadObject, DeleteObject."""
 from __future__ import annotations
 
-from ..errors import AccessDenied, EntityTooLarge, InvalidObjectState
+from ..errors import AccessDenied, EntityTooLarge
 from ..model.bucket import Bucket
 from ..model.naming import check_key
-from ..model.objects import ARCHIVED, ObjectVersion
+from ..model.objects import MAY_BE_ARCHIVED, ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
 from .support.preconditions import check_read_conditions, check_write_conditions
@@ -15,6 +15,7 @@ from .support.object_headers import (content_from, metadata_from, object_headers
                                      refuse_unimplemented, storage_class_from, tags_from)
 from .multipart import part_read
 from .support.ranges import byte_range
+from .support.archive import archive_status, not_readable, note_access
 from ..operations import OBJECT_READ, OBJECT_WRITE
 from .registry import Call, Reply, operation
 from .acl import written_by
@@ -114,9 +115,9 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     if version is None or version.delete_marker:    # S3's error, or the version asked for
         version = readable_version(bucket, call.object_key, call.query.get("versionId"),
                                    call.method)
-    if with_body and version.storage_class in ARCHIVED and \
+    if with_body and version.storage_class in MAY_BE_ARCHIVED and \
             version.archived(call.clock.now()):      # HEAD needs no restored copy
-        raise InvalidObjectState(StorageClass=version.storage_class)
+        raise not_readable(version)
     sse.check_read_key(call, version)
     check_read_conditions(call.headers, version)
     part = part_read(call, version)        # ?partNumber: that part's span and headers
@@ -125,8 +126,13 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     headers = object_headers(version, checksum_mode=checksum_mode and span is None and not part)
     if part:
         headers.update(part.headers)
-    if version.restore is not None:
-        headers.update(restore_header(version, call.clock.now()))
+    if version.storage_class in MAY_BE_ARCHIVED:
+        if version.restore is not None:
+            headers.update(restore_header(version, call.clock.now()))
+        if not with_body:
+            headers.update(archive_status(version))
+        elif version.storage_class == "INTELLIGENT_TIERING":
+            note_access(bucket, version, call.clock.now())
     lifecycle = bucket.settings.lifecycle
     if lifecycle is not None and bucket.find(version.key) is version:
         headers.update(expiration_header(lifecycle, version))

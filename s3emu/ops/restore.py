@@ -45,13 +45,20 @@ RETRIEVAL = {
     ("GLACIER", "Bulk"): timedelta(hours=12),
     ("DEEP_ARCHIVE", "Standard"): timedelta(hours=12),
     ("DEEP_ARCHIVE", "Bulk"): timedelta(hours=48),
+    # Intelligent-Tiering's archive access tiers, as the classes they resemble
+    ("ARCHIVE_ACCESS", "Expedited"): timedelta(minutes=5),
+    ("ARCHIVE_ACCESS", "Standard"): timedelta(hours=5),
+    ("ARCHIVE_ACCESS", "Bulk"): timedelta(hours=12),
+    ("DEEP_ARCHIVE_ACCESS", "Standard"): timedelta(hours=12),
+    ("DEEP_ARCHIVE_ACCESS", "Bulk"): timedelta(hours=48),
 }
 _ELEMENTS = frozenset({"Days", "GlacierJobParameters", "Type", "Tier", "Description",
                        "SelectParameters", "OutputLocation"})
 
 
-def _request(body: bytes) -> tuple[int, str]:
-    """``(days, tier)`` of a RestoreRequest document."""
+def _request(body: bytes) -> tuple[int | None, str]:
+    """``(days, tier)`` of a RestoreRequest document (no days: none given, as for an
+    Intelligent-Tiering archive tier)."""
     doc = xml.parse(body, "RestoreRequest")
     if not isinstance(doc, dict) or not set(doc) <= _ELEMENTS:
         raise MalformedXML()
@@ -61,9 +68,8 @@ def _request(body: bytes) -> tuple[int, str]:
                                   "(a Select restore).", Operation="RestoreObject",
                                   Parameter=name)
     if "Days" not in doc:
-        raise MalformedXML()
-    days = numbers.integer(xml.text_of(doc["Days"]))
-    if days is None or days < 1:
+        days = None
+    elif (days := numbers.integer(xml.text_of(doc["Days"]))) is None or days < 1:
         raise InvalidArgument("Days must be a positive integer", ArgumentName="Days",
                               ArgumentValue=xml.text_of(doc["Days"]))
     tier = "Standard"
@@ -103,10 +109,13 @@ def restore_object(call: Call) -> Reply:
     version = readable_version(bucket, call.object_key, call.query.get("versionId"),
                                call.method)
     days, tier = _request(call.verified_body())
-    if version.storage_class not in ARCHIVED:
+    tiered = version.access_tier is not None   # back to Frequent Access: no copy, no Days
+    if not tiered and version.storage_class not in ARCHIVED:
         raise InvalidObjectState("Restore is not allowed for the object's current storage class",
                                  StorageClass=version.storage_class)
-    retrieval = RETRIEVAL.get((version.storage_class, tier))
+    if days is None and not tiered:
+        raise MalformedXML()
+    retrieval = RETRIEVAL.get((version.access_tier or version.storage_class, tier))
     if retrieval is None:
         raise GlacierExpeditedRetrievalNotAvailable()
     now = call.clock.now()
@@ -114,13 +123,13 @@ def restore_object(call: Call) -> Reply:
     current = version.restore
     if current is not None and current.ongoing(now):
         raise RestoreAlreadyInProgress()
-    if current is not None and current.readable(now):       # extend the copy's stay
+    if current is not None and current.readable(now) and days is not None:   # a longer stay
         extended = replace(current, days=days, expires=due(now, days))
         bucket.replace_version(version, version.evolve(restore=extended))
         assert extended.expires is not None and call.jobs is not None
         _schedule(call, version, extended, extended.expires, jobs_of_restore.expire)
         return Reply(status=200, headers=headers)
-    started = Restore(ready=now + retrieval, days=days, tier=tier)
+    started = Restore(ready=now + retrieval, days=days or 0, tier=tier)
     restoring = version.evolve(restore=started)
     bucket.replace_version(version, restoring)
     _schedule(call, version, started, started.ready, jobs_of_restore.complete)

@@ -21,10 +21,11 @@ import re
 from typing import TYPE_CHECKING, Mapping
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from ...errors import (AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest,
+from ...errors import (AccessDenied, InvalidArgument, InvalidRequest,
                        NoSuchVersion, S3Error)
 from ...model.naming import is_valid_bucket_name
-from ...model.objects import ARCHIVED
+from ...model.objects import MAY_BE_ARCHIVED
+from .archive import not_readable, note_access
 from .versions import current_version, is_version_id
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
     from ...model.store import Store
 
 HEADER = "x-amz-copy-source"
-
-#: Storage classes whose objects must be restored before they can be read or copied.
 
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 #: What an S3 version id looks like (32 URL-safe characters); anything else is malformed.
@@ -91,22 +90,25 @@ def find_source(store: Store, bucket_name: str, key: str, version_id: str | None
     """
     bucket = store.bucket(bucket_name)
     if version_id is None:
-        return _readable(current_version(bucket, key), store)
+        return _readable(current_version(bucket, key), store, bucket)
     found = bucket.version(key, version_id)
     if found is not None:
         if found.delete_marker:
             raise InvalidRequest("The source of a copy request may not specifically refer to "
                                  "a delete marker by version id.")
-        return _readable(found, store)
+        return _readable(found, store, bucket)
     if version_id != "null" and not is_version_id(version_id):
         raise malformed_version or InvalidRequest()
     raise NoSuchVersion(Key=key, VersionId=version_id)
 
 
-def _readable(version: ObjectVersion, store: Store) -> ObjectVersion:
-    if version.storage_class in ARCHIVED and version.archived(store.clock.now()):
-        raise InvalidObjectState("Operation is not valid for the source object's storage class",
-                                 StorageClass=version.storage_class)
+def _readable(version: ObjectVersion, store: Store, bucket: Bucket) -> ObjectVersion:
+    if version.storage_class in MAY_BE_ARCHIVED:
+        now = store.clock.now()
+        if version.archived(now):
+            raise not_readable(version, "Operation is not valid for the source object's "
+                               "storage class")
+        note_access(bucket, version, now)
     return version
 
 
