@@ -224,3 +224,19 @@ def test_changes_of_versions_never_replicated_stay_put(emu, s3):
     emu.clock.advance(seconds=15)
     assert _replications(emu, "S3.REPLICATE.TAGS") == []
     assert "Versions" not in s3.list_object_versions(Bucket="replica-bucket")
+
+
+def test_a_destination_in_another_region_replicates(emu, s3):
+    _versioned(s3, "source-bucket")
+    _versioned(s3, "far-replica", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_bucket_replication(Bucket="source-bucket", ReplicationConfiguration={
+        "Role": ROLE, "Rules": [{
+            "ID": "all", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+            "DeleteMarkerReplication": {"Status": "Disabled"},
+            "Destination": {"Bucket": "arn:aws:s3:::far-replica"}}]})
+    put = s3.put_object(Bucket="source-bucket", Key="doc", Body=b"x")
+    emu.clock.advance(seconds=15)
+    far = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="testing",
+                       aws_secret_access_key="testing")
+    replica = far.head_object(Bucket="far-replica", Key="doc")
+    assert (replica["VersionId"], replica["ReplicationStatus"]) == (put["VersionId"], "REPLICA")
