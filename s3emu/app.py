@@ -42,6 +42,7 @@ from .protocol.routing import near_misses, resolve, target_of
 from .services import Services
 from .throttle import kind_of
 from . import website
+from .sts import is_sts, serve as serve_sts
 
 log = logging.getLogger("s3emu")
 
@@ -96,6 +97,8 @@ class App:
         if scheduler.next_due <= started:   # a ticking clock passed a due time
             scheduler.run_due()
         request_id, host_id = services.ids.request_ids()
+        if inbound.method == "POST" and is_sts(inbound):
+            return self._sts(inbound, request_id, started)
         seen = _Seen(inbound.method)
         try:
             reply = self._reply(inbound, seen, request_id, host_id)
@@ -139,6 +142,17 @@ class App:
             logged = services.store.buckets.get(seen.bucket)
             if logged is not None and logged.settings.logging is not None:
                 self._log(logged, inbound, seen, outcome, host_id, started, now)
+        return outcome
+
+    def _sts(self, inbound: Inbound, request_id: str, started: Any) -> Outcome:
+        """An STS request (AssumeRole, GetSessionToken, GetCallerIdentity), journaled."""
+        outcome = serve_sts(self.services, inbound, request_id)
+        self.services.journal.record(Entry(
+            time=started, operation=outcome.operation, method="POST", bucket=None, key=None,
+            access_key=claimed_credential(inbound.headers, {}).access_key or None,
+            status=outcome.status_code,
+            error_code=outcome.error_code, bytes_in=0, bytes_out=outcome.bytes_out,
+            request_id=request_id))
         return outcome
 
     def _log(self, bucket: Any, inbound: Inbound, seen: _Seen, outcome: Outcome,

@@ -14,7 +14,8 @@ from .access_logs import AccessLogs
 from .admin import AdminAccess, is_admin, serve as serve_admin
 from .app import App
 from .background import Jobs, inventory, lifecycle, tiering
-from .auth.users import DEFAULT_ACCOUNT_ID, User, Users
+from .access.identity import UNRESTRICTED, Identity, compile_document, identity_of
+from .auth.users import DEFAULT_ACCOUNT_ID, Role, User, Users
 from .clock import Clock
 from .events import Events
 from .faults import Faults
@@ -50,6 +51,12 @@ class _Service(Generic[_T]):
 
     def __get__(self, emu: Emulator | None, owner: type | None = None) -> Any:
         return self if emu is None else getattr(emu._services, self.name)
+
+
+def _identity(policies: Any, boundary: Any) -> Identity | None:
+    """What a user's documents allow (None: no documents, everything in its account)."""
+    identity = identity_of(policies, boundary)
+    return None if identity is UNRESTRICTED else identity
 
 
 def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
@@ -223,11 +230,44 @@ class Emulator:
 
     # -- configuration -------------------------------------------------------------------
     def add_user(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
-                 name: str | None = None, email: str | None = None) -> User:
+                 name: str | None = None, email: str | None = None,
+                 policies: Any = None, boundary: Any = None,
+                 tags: dict[str, str] | None = None) -> User:
         """Add a user (access key and secret) belonging to ``account_id``; ``email`` is the
-        account's e-mail address, for ACL grants by ``emailAddress``."""
+        account's e-mail address, for ACL grants by ``emailAddress``.
+
+        :param policies: the user's identity-based policies (JSON documents, as strings or
+            dicts; one or a list): the user may do only what they allow (and bucket policies
+            grant). None (the default): everything in its own account, as the root user.
+        :param boundary: a permissions boundary limiting what ``policies`` grant.
+        :param tags: the principal's tags (``aws:PrincipalTag/*`` in conditions).
+        """
         return self.users.add(access_key, secret, account_id=account_id, name=name,
-                              email=email)
+                              email=email, identity=_identity(policies, boundary), tags=tags)
+
+    def add_role(self, name: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
+                 policies: Any = (), trust: Any = None, boundary: Any = None,
+                 max_session_duration: int = 3600, tags: dict[str, str] | None = None,
+                 path: str = "/") -> Role:
+        """Add an IAM role that STS ``AssumeRole`` hands out sessions of.
+
+        :param policies: its permission policies (JSON documents).
+        :param trust: its trust policy; None: any principal of its own account may assume it.
+        :param max_session_duration: the longest session, in seconds (3600 .. 43200).
+        """
+        if not 3600 <= max_session_duration <= 43200:
+            raise ValueError("max_session_duration must be between 3600 and 43200 seconds")
+        if not (path.startswith("/") and path.endswith("/")):
+            raise ValueError("a role's path starts and ends with '/'")
+        if trust is None:
+            trust = {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "sts:AssumeRole"}]}
+        role = Role(name, account_id, identity_of(policies, boundary),
+                    compile_document(trust, kind="trust"), max_session_duration,
+                    "AROA" + self.ids.request_id()[:17], dict(tags or {}), path)
+        self.users.roles[role.arn] = role
+        return role
 
     @property
     def new_bucket_settings(self) -> BucketSettings:

@@ -150,6 +150,8 @@ ServiceUnavailable = _define("ServiceUnavailable", 503, "Please reduce your requ
 InvalidAccessKeyId = _define(
     "InvalidAccessKeyId", 403,
     "The AWS Access Key Id you provided does not exist in our records.")
+InvalidToken = _define("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")
+ExpiredToken = _define("ExpiredToken", 400, "The provided token has expired.")
 XAmzContentSHA256Mismatch = _define(
     "XAmzContentSHA256Mismatch", 400,
     "The provided 'x-amz-content-sha256' header does not match what was computed.")

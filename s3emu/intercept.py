@@ -7,7 +7,8 @@ a :class:`Response` that streams the app's chunks (no socket, no copy of stored 
 :func:`call_app`:
 
 - botocore: ``Endpoint._send``, for endpoints whose prefix is ``s3`` (every client, made before
-  or during the patch, any region, addressing style or ``endpoint_url``);
+  or during the patch, any region, addressing style or ``endpoint_url``), and ``sts`` (the
+  emulator's roles and temporary credentials, :mod:`s3emu.sts`);
 - urllib3: ``HTTPConnectionPool.urlopen``, which ``requests`` and ``urllib3.request`` /
   ``PoolManager`` go through, for URLs that S3 would receive (see :func:`is_s3_request`).
 
@@ -32,6 +33,8 @@ from .messages import Inbound, Serves
 from .protocol.render import STATUS_LINES
 
 _NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+#: the botocore endpoints served in-process: S3, and STS for temporary credentials
+_SERVED = frozenset({"s3", "sts"})
 _EMPTY = memoryview(b"")
 #: aws-chunked bodies of up to about this size are handed over as one bytes object
 _SMALL_BODY = 64 * 1024
@@ -427,7 +430,7 @@ def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
 
     def _send(endpoint: Any, request: Any) -> Any:
         emu = current()
-        if emu is None or endpoint._endpoint_prefix != "s3":
+        if emu is None or endpoint._endpoint_prefix not in _SERVED:
             return real_send(endpoint, request)
         url = request.url
         netloc = split_url(url)[1]

@@ -431,9 +431,10 @@ def test_presigned_put_and_post_sent_with_requests_reach_the_emulator(no_sockets
 
 def test_other_aws_services_are_left_alone(no_sockets):
     with mock_s3() as emu:
-        sts = boto3.client("sts", config=botocore.config.Config(retries={"max_attempts": 1}))
+        # (STS is served: the emulator's roles and temporary credentials; SQS is not)
+        sqs = boto3.client("sqs", config=botocore.config.Config(retries={"max_attempts": 1}))
         with pytest.raises(HTTPClientError) as exc:
-            sts.get_caller_identity()
+            sqs.list_queues()
         assert "SocketBlocked" in repr(exc.value.kwargs.get("error"))
         plain = urllib3.PoolManager(retries=False)
         with pytest.raises(SocketBlocked):

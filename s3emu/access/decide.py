@@ -11,9 +11,14 @@ A bucket's access settings are fields of its :class:`~s3emu.model.settings.Bucke
    and delete the policy itself, as S3's root user can);
 2. object context: in a bucket with ACLs enabled, an object owned by another account than the
    bucket's is readable only by its owner's account or through its ACL;
-3. users of the bucket owner's account are allowed (identity policies are out of scope: every
-   user has full permissions within its own account);
-4. other accounts and anonymous requests need an Allow from the policy (ignored for them when
+3. the requester's own documents (:mod:`.identity`: identity-based policies, permissions
+   boundary, session policy) are asked: an explicit Deny there denies; a requester they do not
+   allow is denied unless it is of the bucket owner's account and the bucket policy allows it
+   (within one account either kind of policy suffices; across accounts both must allow). A
+   principal without documents (the root user, users added without ``policies``) is allowed
+   everything in its own account;
+4. users of the bucket owner's account are allowed;
+5. other accounts and anonymous requests need an Allow from the policy (ignored for them when
    RestrictPublicBuckets is on and the policy is public) or, when ACLs are enabled, an ACL grant
    of the permission the operation needs (bucket ACL for bucket operations and object writes,
    the object's ACL for object reads; public grants ignored under IgnorePublicAcls).
@@ -66,6 +71,11 @@ def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operati
     verdict = policy.evaluate(who, action, resource, context) if policy is not None else None
     if verdict == "Deny":
         return same and op.owner_account_only
+    identity = who.identity
+    if identity is not None and identity.restricted:
+        own, _ = identity.verdict(who, action, resource, context)
+        if own == "Deny" or (own is None and not (same and verdict == "Allow")):
+            return False
     flags = settings.block_flags
     if verdict == "Allow" and not same and flags["RestrictPublicBuckets"] and \
             policy is not None and policy.is_public:

@@ -61,9 +61,33 @@ def who_of(user: User) -> Who:
     """The requester as policies see it (anonymous: no account)."""
     if not user.access_key:
         return Who(None)
+    session = user.session
+    if session is not None and session.role_arn is not None:      # an assumed role
+        return Who(user.account_id, canonical_id(user.account_id), (), session.arn,
+                   role=session.role_arn, identity=user.identity)
     return Who(user.account_id, canonical_id(user.account_id),
-               (user.display_name, user.access_key),
-               f"arn:aws:iam::{user.account_id}:user/{user.display_name}")
+               (user.display_name, user.access_key), user.arn, identity=user.identity)
+
+
+def principal_keys(user: User) -> dict[str, list[str]]:
+    """The condition keys that describe a signed request's principal: ``aws:PrincipalArn``,
+    ``aws:PrincipalAccount``, ``aws:PrincipalType``, ``aws:userid``, ``aws:username`` (IAM
+    users), ``aws:PrincipalTag/*``, and for temporary credentials ``aws:TokenIssueTime`` and
+    ``aws:MultiFactorAuthPresent`` (false: s3emu has no MFA devices)."""
+    session = user.session
+    role = session is not None and session.role_arn is not None
+    keys = {"aws:principalaccount": [user.account_id], "aws:principalarn": [
+        session.role_arn if role else user.arn],
+        "aws:principaltype": ["AssumedRole" if role else "User"],
+        "aws:userid": [session.user_id if session is not None else user.access_key]}
+    if not role:
+        keys["aws:username"] = [user.display_name]
+    for tag, value in user.tags.items():
+        keys[f"aws:principaltag/{tag.lower()}"] = [value]
+    if session is not None:
+        keys["aws:tokenissuetime"] = [session.issued.strftime("%Y-%m-%dT%H:%M:%SZ")]
+        keys["aws:multifactorauthpresent"] = ["false"]
+    return keys
 
 
 #: ``s3:signatureversion`` and ``s3:authType`` of each credential scheme.
@@ -88,10 +112,7 @@ def context_of(call: Any, bucket: Bucket, op: Operation,
         if header in headers:
             context[key] = [headers[header]]
     if user.access_key:
-        who = who_of(user)
-        context.update({"aws:principalaccount": [user.account_id],
-                        "aws:principalarn": [who.arn or ""], "aws:principaltype": ["User"],
-                        "aws:username": [user.display_name], "aws:userid": [user.access_key]})
+        context.update(principal_keys(user))
     else:
         context["aws:principaltype"] = ["Anonymous"]
     signed = _SIGNATURES.get(call.auth.credential.scheme)
@@ -157,7 +178,8 @@ def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
         bucket_owner=bucket.owner, settings=settings, who=who_of(call.user), op=op,
         action=action or op.action_for(query),
         resource=resource_arn(bucket.name, None if op.kind == BUCKET else key),
-        context=context_of(call, bucket, op, target) if settings.policy is not None else {},
+        context=context_of(call, bucket, op, target)
+        if settings.policy is not None or call.user.identity is not None else {},
         target=target)
 
 
@@ -179,7 +201,7 @@ def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
                 raise AccessDenied()
             return
     if not allowed(call, bucket, op, key, query, target=target):
-        raise AccessDenied()
+        raise AccessDenied(denial(call, bucket, op, key, query))
     if op.owner_account_only and call.user.account_id != bucket.owner:
         # allowed, but not from the owner's account: S3's 405 for the policy calls
         raise MethodNotAllowed(Method=call.method, ResourceType="BUCKETPOLICY")
@@ -203,12 +225,57 @@ def _agrees_to_pay(call: Any) -> None:
     call.request_charged = True
 
 
+def denial(call: Any, bucket: Bucket, op: Operation, key: str | None,
+           query: Mapping[str, str]) -> str:
+    """The AccessDenied message: AWS's detailed one ("User: ARN is not authorized to perform:
+    ACTION on resource: "ARN" because no identity-based policy allows the ACTION action") for a
+    principal with identity policies in the bucket owner's account, S3's plain "Access Denied"
+    otherwise (other accounts and anonymous callers learn nothing more)."""
+    user = call.user
+    if user.identity is None or user.account_id != bucket.owner:
+        return "Access Denied"
+    action = op.action_for(query)
+    resource = resource_arn(bucket.name, None if op.kind == BUCKET else key)
+    who = who_of(user)
+    context = context_of(call, bucket, op)
+    policy = bucket.settings.policy
+    if policy is not None and policy.evaluate(who, action, resource, context) == "Deny":
+        reason = "with an explicit deny in a resource-based policy"
+    else:
+        reason = user.identity.verdict(who, action, resource, context)[1]
+    return explained(user, action, resource, reason)
+
+
+def explained(user: User, action: str, resource: str, reason: str) -> str:
+    if not reason:
+        return "Access Denied"
+    return (f'User: {user.arn} is not authorized to perform: {action} on resource: '
+            f'"{resource}" {reason.format(action=action)}')
+
+
+def _check_identity(call: Any, action: str, resource: str) -> None:
+    """A request that names no existing bucket (ListBuckets, CreateBucket) by a principal
+    with identity policies: those policies must allow it."""
+    user = call.user
+    if user.identity is None:
+        return
+    who = who_of(user)
+    context = principal_keys(user)
+    verdict, reason = user.identity.verdict(who, action, resource, context)
+    if verdict != "Allow":
+        raise AccessDenied(explained(user, action, resource, reason))
+
+
 def authorize(call: Any) -> None:
     """The access check of one request, before its handler runs."""
     if not call.bucket:
+        if call.user.identity is not None and call.operation.action:
+            _check_identity(call, call.operation.action, "*")
         return
     bucket = call.store.buckets.get(call.bucket)
     if bucket is None:
+        if call.user.identity is not None and call.operation.action:
+            _check_identity(call, call.operation.action, resource_arn(call.bucket, None))
         return                                        # the handler answers NoSuchBucket
     expected = call.headers.get("x-amz-expected-bucket-owner")
     if expected is not None and expected != bucket.owner:
@@ -221,6 +288,6 @@ def authorize(call: Any) -> None:
     if op.authorizes_itself:
         return
     if call.user.account_id == bucket.owner and settings.policy is None and \
-            settings.ownership == ENFORCED:
+            settings.ownership == ENFORCED and call.user.identity is None:
         return                                        # the owner's account, nothing to apply
     require(call, bucket, op, call.key)

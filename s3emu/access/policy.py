@@ -46,6 +46,7 @@ _ACCOUNT = re.compile(r"\d{12}\Z")
 _ROOT = re.compile(r"arn:aws:iam::(\d{12}):root\Z")
 _USER = re.compile(r"arn:aws:iam::(\d{12}):user/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)\Z")
 _ROLE = re.compile(r"arn:aws:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]+\Z")
+_SESSION = re.compile(r"arn:aws:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+\Z")
 _OTHER_ARN = re.compile(
     r"arn:aws:(?:iam::\d{12}:group|sts::\d{12}:(?:assumed-role|federated-user))/.+\Z")
 _CANONICAL = re.compile(r"[0-9a-f]{64}\Z")
@@ -72,6 +73,11 @@ class Who:
     arn: str | None = None
     #: an AWS service principal acting for S3 itself (``logging.s3.amazonaws.com``)
     service: str | None = None
+    #: the role a session belongs to (its ARN; a policy naming the role names its sessions)
+    role: str | None = None
+    #: what the principal's own documents allow (an :class:`.identity.Identity`); None:
+    #: everything in its account
+    identity: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,8 @@ class Principals:
             return False
         return (who.account in self.accounts or who.canonical_id in self.canonical
                 or any((who.account, name) in self.users for name in who.names)
-                or (who.arn is not None and who.arn in self.roles))
+                or (who.arn is not None and who.arn in self.roles)
+                or (who.role is not None and who.role in self.roles))
 
 
 def _strings(value: Any, error: str) -> list[str]:
@@ -106,7 +113,7 @@ def _strings(value: Any, error: str) -> list[str]:
     return items
 
 
-def _principals(value: Any) -> Principals:
+def parse_principals(value: Any) -> Principals:
     invalid = "Invalid principal in policy"
     if value == "*":
         return Principals(True, frozenset(), frozenset(), frozenset())
@@ -130,7 +137,7 @@ def _principals(value: Any) -> Principals:
                     accounts.add(root.group(1))
                 elif (user := _USER.match(item)) is not None:
                     users.add((user.group(1), user.group(2)))
-                elif _ROLE.match(item):
+                elif _ROLE.match(item) or _SESSION.match(item):
                     roles.add(item)
                 elif not _OTHER_ARN.match(item):
                     raise MalformedPolicy(invalid)
@@ -282,7 +289,7 @@ def _statement(raw: Any, bucket: str, variables: bool) -> Statement:
         raise MalformedPolicy("Missing required field Principal" if "Principal" not in raw
                               else "Statement cannot have both Principal and NotPrincipal")
     principal_key = "Principal" if "Principal" in raw else "NotPrincipal"
-    principals = _principals(raw[principal_key])
+    principals = parse_principals(raw[principal_key])
     if ("Action" in raw) == ("NotAction" in raw):
         raise MalformedPolicy("Missing required field Action" if "Action" not in raw
                               else "Statement cannot have both Action and NotAction")

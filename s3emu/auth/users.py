@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ..memo import memo
 from .signing import signing_key
@@ -29,15 +30,68 @@ class User:
     secret: str = field(repr=False)
     account_id: str = DEFAULT_ACCOUNT_ID
     display_name: str = DEFAULT_DISPLAY_NAME
+    #: what the user may do: an :class:`s3emu.access.identity.Identity` (its identity-based
+    #: policies and permissions boundary); None: everything in its own account, as the
+    #: account's root user
+    identity: Any = field(default=None, repr=False, compare=False)
+    #: the principal's tags (``aws:PrincipalTag/*``)
+    tags: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: temporary credentials: the :class:`Session` they belong to; None: long-term keys
+    session: Any = field(default=None, repr=False, compare=False)
 
     @property
     def canonical_id(self) -> str:
         """The account's 64-hex canonical user id (stable for an account id)."""
         return canonical_id(self.account_id)
 
+    @property
+    def arn(self) -> str:
+        """The principal's ARN: the IAM user's, or the assumed role session's."""
+        if self.session is not None:
+            return str(self.session.arn)
+        return f"arn:aws:iam::{self.account_id}:user/{self.display_name}"
+
 
 def canonical_id(account_id: str) -> str:
     return hashlib.sha256(f"s3emu-canonical:{account_id}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Role:
+    """An IAM role: who may assume it (its trust policy), what its sessions may do."""
+
+    name: str
+    account_id: str
+    #: its permission policies and boundary (an ``s3emu.access.identity.Identity``)
+    identity: Any = field(repr=False)
+    #: its trust policy (an ``s3emu.access.policy.Policy`` with principals)
+    trust: Any = field(repr=False)
+    #: the longest session AssumeRole may ask for, in seconds (3600 .. 43200)
+    max_session: int = 3600
+    #: its unique id (``AROA...``), the first half of its sessions' ``aws:userid``
+    role_id: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    path: str = "/"
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:role{self.path}{self.name}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """What temporary credentials belong to: an assumed role's session, or a user's session
+    token (GetSessionToken)."""
+
+    #: the principal's ARN (``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION``, or the user's)
+    arn: str
+    token: str = field(repr=False)
+    issued: datetime
+    expires: datetime
+    #: ``aws:userid`` (``AROA...:SESSION`` for a role; the user's key otherwise)
+    user_id: str
+    #: the role assumed (its ARN), None for GetSessionToken
+    role_arn: str | None = None
 
 
 #: The principal of an unsigned request.
@@ -50,6 +104,8 @@ class Users:
 
     def __init__(self) -> None:
         self._by_key: dict[str, User] = {}
+        #: IAM roles by ARN (``emu.add_role``), assumed through STS
+        self.roles: dict[str, Role] = {}
         #: account e-mail addresses (lower-case) -> account id, for ACL grants by e-mail
         self.emails: dict[str, str] = {}
         #: :func:`.signing.signing_key`, memoized: ``(secret, date, region[, service])`` ->
@@ -59,10 +115,11 @@ class Users:
         self._memos: dict[Callable[..., Any], Callable[..., Any]] = {}
 
     def add(self, access_key: str, secret: str, *, account_id: str = DEFAULT_ACCOUNT_ID,
-            name: str | None = None, email: str | None = None) -> User:
+            name: str | None = None, email: str | None = None, identity: Any = None,
+            tags: Mapping[str, str] | None = None, session: Session | None = None) -> User:
         user = User(access_key, secret, account_id,
                     name or (DEFAULT_DISPLAY_NAME if account_id == DEFAULT_ACCOUNT_ID
-                             else f"account-{account_id}"))
+                             else f"account-{account_id}"), identity, dict(tags or {}), session)
         self._by_key[access_key] = user
         self._memos.clear()             # they name users: one may have been replaced
         if email is not None:

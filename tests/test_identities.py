@@ -1,0 +1,156 @@
+"""Identities with permissions, through boto3 with real signed requests: identity-based
+policies of users and roles against bucket policies (the same-account / cross-account matrix
+of IAM's policy evaluation logic), permissions boundaries, session policies, ListBuckets and
+CreateBucket for restricted users, AWS's access-denied messages, the principal condition keys,
+and the documents' own validation."""
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from helpers import REGION, error_of
+
+OWNER = "123456789012"
+OTHER = "210987654321"
+READ = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}]}
+DENY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}]}
+EVERYTHING = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+
+
+def client(key, secret="secret", token=None):
+    return boto3.client("s3", region_name=REGION, aws_access_key_id=key,
+                        aws_secret_access_key=secret, aws_session_token=token)
+
+
+def refused(call):
+    with pytest.raises(ClientError) as exc:
+        call()
+    return error_of(exc), exc.value.response["Error"]["Message"]
+
+
+@pytest.fixture
+def shared(s3):
+    s3.create_bucket(Bucket="shared")
+    s3.put_object(Bucket="shared", Key="doc", Body=b"x")
+    return "shared"
+
+
+def _bucket_policy(s3, effect, principal):
+    s3.put_bucket_policy(Bucket="shared", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": effect, "Principal": {"AWS": principal}, "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::shared/*"}]}))
+
+
+@pytest.mark.parametrize("account", [OWNER, OTHER])
+@pytest.mark.parametrize("identity", ["allow", "deny", "none"])
+@pytest.mark.parametrize("resource", ["allow", "deny", "none"])
+def test_the_evaluation_matrix(emu, s3, shared, account, identity, resource):
+    policies = {"allow": [READ], "deny": [READ, DENY], "none": []}[identity]
+    emu.add_user("worker", "secret", account_id=account, name="worker", policies=policies)
+    if resource != "none":
+        _bucket_policy(s3, resource.capitalize(), f"arn:aws:iam::{account}:user/worker")
+    if "deny" in (identity, resource):
+        expected = False                               # an explicit deny anywhere wins
+    elif account == OWNER:
+        expected = "allow" in (identity, resource)     # one account: either policy suffices
+    else:
+        expected = identity == resource == "allow"     # across accounts: both must allow
+    worker = client("worker")
+    if expected:
+        assert worker.get_object(Bucket="shared", Key="doc")["Body"].read() == b"x"
+    else:
+        (status, code), _ = refused(lambda: worker.get_object(Bucket="shared", Key="doc"))
+        assert (status, code) == (403, "AccessDenied")
+
+
+def test_same_account_denials_say_why(emu, s3, shared):
+    emu.add_user("worker", "secret", name="worker", policies=[READ])
+    worker = client("worker")
+    _, message = refused(lambda: worker.put_object(Bucket="shared", Key="new", Body=b""))
+    assert message == ('User: arn:aws:iam::123456789012:user/worker is not authorized to '
+                       'perform: s3:PutObject on resource: "arn:aws:s3:::shared/new" because '
+                       'no identity-based policy allows the s3:PutObject action')
+    emu.add_user("denied", "secret", name="denied", policies=[READ, DENY])
+    _, message = refused(lambda: client("denied").get_object(Bucket="shared", Key="doc"))
+    assert message.endswith("with an explicit deny in an identity-based policy")
+    _bucket_policy(s3, "Deny", "arn:aws:iam::123456789012:user/worker")
+    _, message = refused(lambda: worker.get_object(Bucket="shared", Key="doc"))
+    assert message.endswith("with an explicit deny in a resource-based policy")
+
+
+def test_other_accounts_get_the_plain_message(emu, s3, shared):
+    emu.add_user("outsider", "secret", account_id=OTHER, name="outsider", policies=[READ])
+    assert refused(lambda: client("outsider").get_object(Bucket="shared", Key="doc")) == (
+        (403, "AccessDenied"), "Access Denied")
+
+
+def test_a_permissions_boundary_limits_what_the_policies_grant(emu, s3, shared):
+    emu.add_user("bounded", "secret", name="bounded", policies=[EVERYTHING], boundary=READ)
+    bounded = client("bounded")
+    assert bounded.get_object(Bucket="shared", Key="doc")["Body"].read() == b"x"
+    _, message = refused(lambda: bounded.delete_object(Bucket="shared", Key="doc"))
+    assert message.endswith("because no permissions boundary allows the s3:DeleteObject action")
+
+
+def test_users_without_policies_keep_their_accounts_rights(emu, s3, shared):
+    emu.add_user("admin", "secret", name="admin")
+    assert client("admin").get_object(Bucket="shared", Key="doc")["Body"].read() == b"x"
+
+
+def test_list_buckets_and_create_bucket_need_identity_permission(emu, s3, shared):
+    emu.add_user("reader", "secret", name="reader", policies=[READ])
+    reader = client("reader")
+    (status, code), message = refused(reader.list_buckets)
+    assert (status, code) == (403, "AccessDenied")
+    assert message == ('User: arn:aws:iam::123456789012:user/reader is not authorized to '
+                       'perform: s3:ListAllMyBuckets on resource: "*" because no '
+                       'identity-based policy allows the s3:ListAllMyBuckets action')
+    (status, code), message = refused(lambda: reader.create_bucket(Bucket="mine"))
+    assert (status, code) == (403, "AccessDenied")
+    assert "s3:CreateBucket" in message
+    emu.add_user("maker", "secret", name="maker", policies=[{"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:CreateBucket", "s3:ListAllMyBuckets"],
+                       "Resource": "*"}]}])
+    maker = client("maker")
+    maker.create_bucket(Bucket="mine")
+    assert "mine" in [b["Name"] for b in maker.list_buckets()["Buckets"]]
+
+
+def test_policy_variables_and_principal_tags(emu, s3, shared):
+    s3.put_object(Bucket="shared", Key="home/olga/a", Body=b"o")
+    s3.put_object(Bucket="shared", Key="home/ivan/a", Body=b"i")
+    s3.put_object(Bucket="shared", Key="team/red/a", Body=b"r")
+    emu.add_user("olga", "secret", name="olga", tags={"team": "red"}, policies=[{
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::shared/home/${aws:username}/*"},
+            {"Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::shared/team/*",
+             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "red"}}}]}])
+    olga = client("olga")
+    assert olga.get_object(Bucket="shared", Key="home/olga/a")["Body"].read() == b"o"
+    assert olga.get_object(Bucket="shared", Key="team/red/a")["Body"].read() == b"r"
+    assert refused(lambda: olga.get_object(Bucket="shared", Key="home/ivan/a"))[0] == (
+        403, "AccessDenied")
+
+
+@pytest.mark.parametrize("document, problem", [
+    ({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                     "Resource": "*"}]}, "no Principal"),
+    ({"Statement": [{"Effect": "Maybe", "Action": "s3:*", "Resource": "*"}]}, "Effect"),
+    ({"Statement": [{"Effect": "Allow", "Action": "GetObject", "Resource": "*"}]},
+     "service:Action"),
+    ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "bucket"}]}, "an ARN"),
+    ({"Statement": []}, "empty"),
+    ("{not json", "JSON"),
+])
+def test_malformed_identity_policies_are_refused(emu, document, problem):
+    with pytest.raises(ValueError, match=problem):
+        emu.add_user("bad", "secret", policies=[document])
