@@ -247,3 +247,51 @@ def test_to_dict_is_plain_json(emu, s3):
     assert data["buckets"]["jsb"]["storage_classes"]["STANDARD"]["byte_hours"] == 20
     assert data["buckets"]["jsb"]["storage_classes"]["STANDARD"]["bytes"] == 10
     assert data["requests"]["tier1"] == 2 and data["prices_taken"] == PRICES_TAKEN
+
+
+def _stored_by_usage(emu):
+    """What ``emu.usage()`` walks the model for, per (bucket, class): versions and parts."""
+    found = {}
+    for name, bucket in emu.usage().buckets.items():
+        for storage_class, counts in bucket.storage_classes.items():
+            found[(name, storage_class)] = counts.bytes + counts.noncurrent_bytes
+    for bucket in emu.store.list_buckets():
+        for upload in bucket.uploads.values():
+            if upload.completed is None:
+                key = (bucket.name, upload.storage_class)
+                found[key] = found.get(key, 0) + sum(p.size for p in upload.parts.values())
+    return {key: size for key, size in found.items() if size}
+
+
+def test_the_meter_agrees_with_a_walk_of_the_model_after_a_mixed_workload(emu, s3):
+    from pathlib import Path
+    emu.load(Path(__file__).resolve().parent.parent / "fixtures" / "reports")   # seed data
+    for name in ("mixed-src", "mixed-dst"):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket="mixed-src", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/replication", "Rules": [{
+            "ID": "all", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+            "DeleteMarkerReplication": {"Status": "Disabled"},
+            "Destination": {"Bucket": "arn:aws:s3:::mixed-dst"}}]})
+    s3.put_bucket_lifecycle_configuration(Bucket="mixed-src", LifecycleConfiguration={"Rules": [
+        {"ID": "old", "Status": "Enabled", "Filter": {"Prefix": ""},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 2}}]})
+    for size in (10, 20, 30):
+        s3.put_object(Bucket="mixed-src", Key="doc", Body=b"d" * size)
+    s3.put_object(Bucket="mixed-src", Key="cold", Body=b"c" * 5, StorageClass="DEEP_ARCHIVE")
+    s3.restore_object(Bucket="mixed-src", Key="cold", RestoreRequest={"Days": 1})
+    upload = s3.create_multipart_upload(Bucket="mixed-src", Key="mpu")["UploadId"]
+    s3.upload_part(Bucket="mixed-src", Key="mpu", UploadId=upload, PartNumber=3, Body=b"p" * 6)
+    s3.delete_object(Bucket="mixed-src", Key="doc")
+    emu.clock.advance(days=5)            # replicas land, noncurrent versions expire, restored
+    report = emu.cost_report()
+    meter = {(name, c): counted.bytes for name, bucket in report.buckets.items()
+             for c, counted in bucket.storage_classes.items()
+             if counted.bytes and c != "RESTORED_COPY"}
+    assert meter == _stored_by_usage(emu)
+    assert meter[("mixed-dst", "STANDARD")] == 60           # the three replicas
+    assert meter[("acme-reports", "STANDARD")] > 0           # the seed data counts too
+    assert meter[("mixed-src", "STANDARD")] == 6             # the versions expired; the part
+    assert report.buckets["mixed-src"].storage_classes["RESTORED_COPY"].bytes == 0
+    assert report.buckets["mixed-src"].retrievals["DEEP_ARCHIVE/Standard"].bytes == 5
