@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from .plugin import JOURNALS, option
+from .plugin import JOURNALS, option, record_cost
 
 #: Keyword arguments the ``s3emu`` marker accepts.
 MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth",
@@ -135,6 +135,14 @@ def seed_path(config: pytest.Config, seed: str | os.PathLike[str]) -> Path:
     return path
 
 
+def count_cost(request: pytest.FixtureRequest, emulator: Any) -> None:
+    """With ``--s3emu-cost-report``: add ``emulator``'s cost report to the session's when
+    the fixture ends."""
+    config = request.config
+    if config.getoption("s3emu_cost_report"):
+        request.addfinalizer(lambda: record_cost(config, emulator))
+
+
 def track(request: pytest.FixtureRequest, label: str, emulator: Any) -> None:
     """Show ``emulator``'s requests from now on if the current test fails."""
     node = request.node
@@ -149,6 +157,7 @@ def s3emu(request: pytest.FixtureRequest) -> Iterator[Any]:
 
     emulator = build_emulator(request.config, settings_for(request))
     track(request, "s3emu", emulator)
+    count_cost(request, emulator)
     with MockS3(emulator):
         yield emulator
 
@@ -182,6 +191,7 @@ def s3emu_server(request: pytest.FixtureRequest) -> Iterator[Any]:
 
     emulator = build_emulator(request.config, settings_for(request), live=True)
     track(request, "s3emu_server", emulator)
+    count_cost(request, emulator)
     with Server(emulator) as server:
         user = emulator.default_user
         saved = {name: os.environ.get(name) for name in SERVER_ENV}
@@ -201,6 +211,7 @@ def s3emu_session(request: pytest.FixtureRequest) -> Iterator[Any]:
     from s3emu.mock import MockS3
 
     emulator = build_emulator(request.config, settings_for(request))
+    count_cost(request, emulator)
     with MockS3(emulator):
         yield emulator
 
@@ -210,7 +221,9 @@ def s3emu_server_session(request: pytest.FixtureRequest) -> Iterator[Any]:
     """One live Server for the whole session (no environment is exported)."""
     from s3emu import Server
 
-    with Server(build_emulator(request.config, settings_for(request), live=True)) as server:
+    emulator = build_emulator(request.config, settings_for(request), live=True)
+    count_cost(request, emulator)
+    with Server(emulator) as server:
         yield server
 
 

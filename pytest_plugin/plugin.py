@@ -1,5 +1,6 @@
 """The pytest hooks of s3emu: command-line and ini options (group ``s3emu``), the ``s3emu``
-marker, and the emulator's request log added to the report of a failed test.
+marker, the emulator's request log added to the report of a failed test, and (with
+``--s3emu-cost-report``) the session's storage cost totals in the terminal summary.
 
 Hooks only: the fixtures are in :mod:`.fixtures` (loaded through ``pytest_plugins``). Nothing
 here imports s3emu, boto3 or botocore, so a test run that uses no s3emu fixture pays nothing.
@@ -16,6 +17,11 @@ pytest_plugins = [f"{__package__}.fixtures"]
 #: Per test item: ``[(label, emulator, journal total at the start), ...]`` of the fixtures it
 #: used.
 JOURNALS: pytest.StashKey[list[tuple[str, Any, int]]] = pytest.StashKey()
+
+#: The cost reports (``to_dict()`` without prices) of the emulators the session's fixtures
+#: made, taken as each fixture ends (``--s3emu-cost-report``); under xdist each worker sends
+#: its own to the controller.
+COSTS: pytest.StashKey[list[dict[str, Any]]] = pytest.StashKey()
 
 #: The most requests shown in a failure report (the last ones).
 REPORT_LIMIT = 200
@@ -61,6 +67,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         flag = "--s3emu-" + name.replace("_", "-")
         group.addoption(flag, dest="s3emu_" + name, default=None, metavar=metavar, help=text)
         parser.addini("s3emu_" + name, text, default=default)
+    group.addoption("--s3emu-cost-report", action="store_true", dest="s3emu_cost_report",
+                    default=False,
+                    help="print the session's storage cost totals (byte-hours per storage "
+                         "class, requests per pricing tier, transitions, estimated cost at "
+                         "S3's us-east-1 list prices) over the emulators its fixtures made")
 
 
 def option(config: pytest.Config, name: str) -> str:
@@ -144,3 +155,55 @@ def format_journal(entries: list[Any], missing: int = 0) -> str:
 
 def _short(key: str, limit: int = 80) -> str:
     return key if len(key) <= limit else key[:limit - 3] + "..."
+
+
+# -- the session's cost report (--s3emu-cost-report) ---------------------------------------------
+def record_cost(config: pytest.Config, emulator: Any) -> None:
+    """Add ``emulator``'s cost report to the session's (called as its fixture ends)."""
+    report = emulator.cost_report().to_dict()
+    report.pop("prices", None)
+    config.stash.setdefault(COSTS, []).append(report)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and session.config.getoption("s3emu_cost_report"):
+        workeroutput["s3emu_costs"] = session.config.stash.get(COSTS, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist's controller: take a worker's cost reports."""
+    found = getattr(node, "workeroutput", {}).get("s3emu_costs")
+    if found:
+        node.config.stash.setdefault(COSTS, []).extend(found)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if not config.getoption("s3emu_cost_report") or hasattr(config, "workeroutput"):
+        return
+    from s3emu.cost import session_totals
+    totals = session_totals(config.stash.get(COSTS, []))
+    terminalreporter.write_sep("=", "s3emu cost report")
+    for line in format_totals(totals).splitlines():
+        terminalreporter.write_line(line)
+
+
+def format_totals(totals: dict[str, Any]) -> str:
+    """The session's totals as lines of text."""
+    lines = [f"emulators: {totals['emulators']}"]
+    for name, byte_hours in sorted(totals["byte_hours"].items()):
+        lines.append(f"byte-hours {name}: {byte_hours:.3f}")
+    requests = totals["requests"]
+    lines.append("requests: " + ", ".join(f"{tier} {requests.get(tier, 0)}"
+                                          for tier in ("tier1", "tier2", "free", "restore")))
+    if totals["transitions"]:
+        lines.append("lifecycle transitions: " + ", ".join(
+            f"{name} {count}" for name, count in sorted(totals["transitions"].items())))
+    from s3emu.cli_report import money
+    costs = totals["costs"]
+    lines.append("estimated cost: " + ", ".join(
+        f"{name} {money(costs.get(name, 0.0))}" for name in
+        ("storage", "requests", "retrieval", "transitions")) +
+        f"; total {money(costs.get('total', 0.0))}")
+    return "\n".join(lines)

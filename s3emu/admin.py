@@ -30,6 +30,8 @@ GET      ``/_s3emu/journal``         entries of the window; filter by query:
 POST     ``/_s3emu/journal/clear``   forget all entries (also ``DELETE /_s3emu/journal``)
 GET      ``/_s3emu/usage``           ``emu.usage()``: objects and bytes per bucket, storage
                                      class and prefix
+GET      ``/_s3emu/cost``            ``emu.cost_report()``: byte-hours, requests, retrievals,
+                                     transitions and their cost at S3's list prices
 GET      ``/_s3emu/notifications``   the destination ARNs event messages went to;
                                      ``?arn=ARN``: the messages delivered there, in order
 POST     ``/_s3emu/notifications/    ``{"arn": "...", "url": "http://..."}``: POST each new
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from .faults import Faults
     from .journal import Journal
     from .notifications import Notifications
+    from .cost import CostReport
     from .usage import Usage
     from .throttle import Throttle
 
@@ -111,6 +114,7 @@ class Controls(Protocol):
     @property
     def notifications(self) -> Notifications: ...
     def usage(self) -> Usage: ...
+    def cost_report(self) -> CostReport: ...
     def reset(self) -> None: ...
 
 
@@ -290,6 +294,9 @@ def _dispatch(emu: Controls, method: str, parts: list[str],
     if route == "usage" and not rest:
         _allow(method, "GET")
         return 200, emu.usage().to_dict()
+    if route == "cost" and not rest:
+        _allow(method, "GET")
+        return 200, emu.cost_report().to_dict()
     raise AdminError(404, f"no admin endpoint /{'/'.join(parts)}; GET {ADMIN_PATH}/ lists them")
 
 
@@ -549,5 +556,5 @@ _ENDPOINTS = [
     "GET /_s3emu/journal", "POST /_s3emu/journal/clear",
     "GET /_s3emu/notifications", "GET /_s3emu/notifications?arn=<arn>",
     "POST /_s3emu/notifications/forward", "POST /_s3emu/notifications/clear",
-    "GET /_s3emu/usage",
+    "GET /_s3emu/usage", "GET /_s3emu/cost",
 ]

@@ -1,4 +1,5 @@
-"""The command line: ``s3emu serve`` (also ``python -m s3emu serve``).
+"""The command line: ``s3emu serve`` (also ``python -m s3emu serve``), ``s3emu ops`` and
+``s3emu report`` (:mod:`s3emu.cli_report`).
 
 ``serve`` prints the endpoint, then one line per request (see
 :func:`s3emu.server.format_line`) on stdout, and stops cleanly (exit code 0) on Ctrl-C / SIGINT
@@ -15,7 +16,7 @@ import sys
 import threading
 from typing import Any, Sequence
 
-from . import __version__
+from . import __version__, cli_report
 from .auth.users import UserSpec, Users, parse_user, read_users_file
 from .admin import ADMIN_HEADER, AdminAccess, is_loopback_host
 from .clock import Clock
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     ops.add_argument("--missing", action="store_true",
                      help="only the operations not implemented yet")
     ops.set_defaults(run=ops_command)
+    cli_report.add_parser(commands)
     return parser
 
 

@@ -30,6 +30,7 @@ from .scheduler import Scheduler
 from .services import Services
 from .settings import BUCKET_DEFAULTS, S3_MIN_PART_SIZE, Settings
 from .throttle import Throttle
+from .cost import CostReport, cost_report
 from .usage import Usage, usage_of
 
 __all__ = ["BUCKET_DEFAULTS", "Emulator", "S3_MIN_PART_SIZE"]
@@ -65,11 +66,11 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     (notifications), and the scheduler of the background work on it (the daily lifecycle
     pass)."""
     ids = Ids(seed)
-    store = Store(clock, ids.version_id)
+    scheduler = Scheduler(clock)
+    store = Store(clock, ids.version_id, scheduler.now)
     events = Events()
     notifications = Notifications(store, journal)
     events.listen(notifications)
-    scheduler = Scheduler(clock)
     replication = Replication(store, journal, scheduler, events)
     events.listen(replication)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
@@ -93,6 +94,7 @@ def _follower(emu: Emulator) -> Callable[[], bool]:
         found = ref()
         if found is None:
             return False
+        found.services.store.meter.clock_moved(found.clock.now())
         found.services.scheduler.run_due()
         return True
     return moved
@@ -290,6 +292,13 @@ class Emulator:
         """What the store holds, per bucket, storage class and top-level prefix: objects,
         bytes, noncurrent versions, delete markers, uploads in progress (:mod:`s3emu.usage`)."""
         return usage_of(self.store)
+
+    def cost_report(self, prices: Mapping[str, Any] | None = None) -> CostReport:
+        """What the storage would have cost on S3 since the emulator was made or reset:
+        byte-hours per bucket and storage class over the clock, requests per pricing tier,
+        retrievals, lifecycle transitions, priced with S3's us-east-1 list prices or
+        ``prices`` (any of them; see :mod:`s3emu.cost`)."""
+        return cost_report(self.store, self.journal, self.clock.now(), prices)
 
     def load(self, path: Any) -> list[str]:
         """Load the seed data tree at ``path`` (see :mod:`s3emu.seed`); returns bucket names."""

@@ -56,6 +56,17 @@ class Scheduler:
         self._midnight = next_midnight(clock.now())
         #: the earliest due time (:data:`NEVER` when nothing is due): read without a lock
         self.next_due = NEVER
+        #: the due instant of the job running now, and the thread running it
+        self._running: tuple[datetime, int] | None = None
+
+    def now(self) -> datetime:
+        """The instant the model changes at: the due instant of the job this thread is
+        running (jobs run for their due time, however far the clock moved past it), else the
+        clock's present."""
+        running = self._running
+        if running is not None and running[1] == threading.get_ident():
+            return running[0]
+        return self.clock.now()
 
     def at(self, due: datetime, job: Job, name: str = "") -> None:
         """Run ``job(due)`` once the clock reaches ``due``."""
@@ -108,8 +119,11 @@ class Scheduler:
                         self._midnight = due + _DAY
                     self._update()
                 for job in jobs:
+                    self._running = (due, threading.get_ident())
                     try:
                         job(due)
                     except Exception:   # one broken job never stops the others or a request
                         log.exception("background job due %s failed", due.isoformat())
+                    finally:
+                        self._running = None
                     ran += 1

@@ -16,6 +16,9 @@ version (with the caller's preconditions checked against the current one, under 
 deleting, the multipart upload steps (start, put part, complete, abort) and the settings.
 Handlers never take the lock nor write ``objects`` / ``uploads`` themselves; a check or a
 ``make`` callable they pass in runs under the lock and may raise to refuse, changing nothing.
+Each method that changes the bytes stored (versions, parts, a class or a restored copy) tells
+the Store's :class:`~.meter.Meter`, the one place the byte-hours of ``emu.cost_report()`` come
+from.
 
 This module imports only the standard library and the model.
 """
@@ -28,6 +31,7 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from ..errors import NoSuchKey, NoSuchUpload
 from .listing import Page, VersionPage, list_page, list_versions
+from .meter import Meter
 from .objects import ObjectVersion
 from .settings import BucketSettings
 from .uploads import Part, Requested, Upload, UploadPage, find_upload, list_uploads
@@ -51,7 +55,8 @@ class Bucket:
 
     def __init__(self, name: str, region: str, created: datetime, owner: str,
                  lock: threading.RLock, settings: BucketSettings | None = None,
-                 version_ids: Callable[[], str] | None = None) -> None:
+                 version_ids: Callable[[], str] | None = None,
+                 meter: Meter | None = None) -> None:
         self.name = name
         self.region = region
         self.created = created
@@ -67,6 +72,9 @@ class Bucket:
         #: uploads by id, in progress or completed (read-only outside this class)
         self.uploads: dict[str, Upload] = {}
         self._settings = settings or BucketSettings()
+        #: the stored bytes over time (shared by the Store's buckets); every change of them
+        #: below tells it
+        self.meter = meter or Meter(lambda: created)
 
     def __len__(self) -> int:
         return len(self.objects)
@@ -128,6 +136,9 @@ class Bucket:
                 bisect.insort(self._keys, key)
             elif status is not None:
                 self._push_down(current, replacing=version.version_id)
+            else:
+                self.meter.version(self.name, current, -1)
+            self.meter.version(self.name, version, 1)
             self.objects[key] = version
             return version
 
@@ -144,6 +155,7 @@ class Bucket:
                 bisect.insort(self._keys, key)
             else:
                 self._push_down(current, replacing=version.version_id)
+            self.meter.version(self.name, version, 1)
             self.objects[key] = version
             return True
 
@@ -152,8 +164,12 @@ class Bucket:
         ``null`` one: ``replacing`` is None)."""
         older = self._older.setdefault(current.key, [])
         if replacing is None:
+            for gone in older:
+                if gone.version_id is None:
+                    self.meter.version(self.name, gone, -1)
             older[:] = [v for v in older if v.version_id is not None]
             if current.version_id is None:
+                self.meter.version(self.name, current, -1)
                 if not older:
                     del self._older[current.key]
                 return
@@ -182,11 +198,13 @@ class Bucket:
             key = version.key
             if self.objects.get(key) is version:
                 self.objects[key] = changed
+                self.meter.replaced(self.name, version, changed)
                 return True
             older = self._older.get(key) or []
             for i, found in enumerate(older):
                 if found is version:
                     older[i] = changed
+                    self.meter.replaced(self.name, version, changed)
                     return True
             return False
 
@@ -200,6 +218,7 @@ class Bucket:
                 previous = self.objects.pop(key, None)
                 if previous is not None:
                     self._drop_key(key)
+                    self.meter.version(self.name, previous, -1)
                 return previous
             marker = ObjectVersion.marker(key, when or self.created, owner)
             return self.put(marker)
@@ -234,6 +253,7 @@ class Bucket:
                 self._drop_key(key)
             if key in self._older and not older:
                 del self._older[key]
+            self.meter.version(self.name, found, -1)
             return Removal(found)
 
     def restore(self, key: str, stack: Sequence[ObjectVersion]) -> None:
@@ -244,6 +264,10 @@ class Bucket:
         with self.lock:
             if key not in self.objects:
                 bisect.insort(self._keys, key)
+            for gone in self.versions(key):
+                self.meter.version(self.name, gone, -1)
+            for version in stack:
+                self.meter.version(self.name, version, 1)
             self.objects[key] = stack[0]
             if len(stack) > 1:
                 self._older[key] = list(reversed(stack[1:]))
@@ -308,13 +332,17 @@ class Bucket:
         with self.lock:
             upload = find_upload(self.uploads, upload_id, key)
             del self.uploads[upload.upload_id]
+            self._parts_gone(upload)
 
     def put_part(self, upload_id: str | None, key: str, part: Part) -> Upload:
         """Store ``part`` in the upload (replacing a part with its number); NoSuchUpload if it
         was completed or aborted meanwhile."""
         with self.lock:
             upload = find_upload(self.uploads, upload_id, key)
+            replaced = upload.parts.get(part.number)
             upload.put_part(part)
+            self.meter.add(self.name, upload.storage_class,
+                           part.size - (replaced.size if replaced is not None else 0))
             return upload
 
     def list_parts(self, upload_id: str | None, key: str, after: int,
@@ -347,8 +375,21 @@ class Bucket:
                     raise NoSuchUpload(UploadId=upload_id)
                 return made
             version = self.put(finish(upload, self.objects.get(key)))
+            self._parts_gone(upload)
             upload.complete(requested, version)
             return version
+
+    def _parts_gone(self, upload: Upload) -> None:
+        """The parts of ``upload`` are no longer stored as parts (aborted or completed)."""
+        self.meter.add(self.name, upload.storage_class,
+                       -sum(part.size for part in upload.parts.values()))
+
+    def close(self) -> None:
+        """The bucket is deleted: what it still stores (uploads in progress) stops counting."""
+        with self.lock:
+            for upload in self.uploads.values():
+                if upload.completed is None:
+                    self._parts_gone(upload)
 
 
 def _no_version_ids() -> str:

@@ -5,11 +5,13 @@ This module imports only the standard library and the model.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import (BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty,
                       NoSuchBucket)
 from .bucket import Bucket
+from .meter import Meter
 from .naming import check_bucket_name
 from .settings import BucketSettings
 
@@ -28,10 +30,15 @@ REGIONS = frozenset({
 
 
 class Store:
-    """All buckets. One re-entrant lock guards every change (buckets share it)."""
+    """All buckets. One re-entrant lock guards every change (buckets share it), and one
+    :class:`~.meter.Meter` counts their stored bytes over time, read at ``now()`` (default the
+    clock's present; the Emulator gives its scheduler's, a job's due instant while it runs)."""
 
-    def __init__(self, clock: Clock, version_ids: Callable[[], str] | None = None) -> None:
+    def __init__(self, clock: Clock, version_ids: Callable[[], str] | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         self.clock = clock
+        #: the stored bytes of every bucket over time (``emu.cost_report()``)
+        self.meter = Meter(now or clock.now)
         #: makes the version ids of versioned buckets (``Ids.version_id``)
         self.version_ids = version_ids
         self.lock = threading.RLock()
@@ -69,7 +76,7 @@ class Store:
                     return existing, False
                 raise BucketAlreadyOwnedByYou(BucketName=name)
             bucket = Bucket(name, region, self.clock.now(), owner, self.lock, settings,
-                            self.version_ids)
+                            self.version_ids, self.meter)
             self.buckets[name] = bucket
             return bucket, True
 
@@ -79,6 +86,7 @@ class Store:
             bucket = self.bucket(name)
             if len(bucket):
                 raise BucketNotEmpty(BucketName=name)
+            bucket.close()
             del self.buckets[name]
 
     def list_buckets(self, owner: str | None = None) -> list[Bucket]:

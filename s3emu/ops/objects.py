@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import AccessDenied, EntityTooLarge
 from ..model.bucket import Bucket
 from ..model.naming import check_key
+from ..model.meter import RETRIEVAL_CLASSES
 from ..model.objects import MAY_BE_ARCHIVED, ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
@@ -145,6 +146,8 @@ def _read(call: Call, *, with_body: bool) -> Reply:
     if span is not None:
         status = 206
         headers["Content-Range"] = f"bytes {start}-{stop - 1}/{version.size}"
+    if with_body and version.storage_class in RETRIEVAL_CLASSES:     # billed per GB read
+        bucket.meter.retrieved(bucket.name, version.storage_class, stop - start)
     body = version.blob.iter_range(start, stop) if with_body else None
     return Reply(status=status, headers=headers, body=body, length=stop - start)
 
