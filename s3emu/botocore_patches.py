@@ -61,6 +61,20 @@ class _VirtualTime:
         return getattr(_time, name)
 
 
+def signing_clock(current: Callable[[], _Clocked | None]) -> Callable[..., Any]:
+    """botocore's ``get_current_datetime`` on ``current()``'s clock (the real time when
+    ``current()`` is None): what the signers read the signing date from."""
+    import botocore.compat
+
+    def signing_now(remove_tzinfo: bool = True) -> Any:
+        emu = current()
+        if emu is None:
+            return botocore.compat.get_current_datetime(remove_tzinfo)
+        now = emu.clock.now()
+        return now.replace(tzinfo=None) if remove_tzinfo else now
+    return signing_now
+
+
 def patch_clock(done: Installation, current: Callable[[], _Clocked | None]) -> None:
     """botocore signs with ``current()``'s clock (SigV4 headers and query, the presigned POST
     policy, SigV2 ``Date`` and query ``Expires``, the CRT signer when awscrt is installed) and
@@ -70,12 +84,7 @@ def patch_clock(done: Installation, current: Callable[[], _Clocked | None]) -> N
     import botocore.endpoint
     import botocore.signers
 
-    def signing_now(remove_tzinfo: bool = True) -> Any:
-        emu = current()
-        if emu is None:
-            return botocore.compat.get_current_datetime(remove_tzinfo)
-        now = emu.clock.now()
-        return now.replace(tzinfo=None) if remove_tzinfo else now
+    signing_now = signing_clock(current)
 
     def formatdate(timeval: float | None = None, localtime: bool = False,
                    usegmt: bool = False) -> str:

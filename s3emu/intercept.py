@@ -18,7 +18,8 @@ imported by :func:`install`, never at import time.
 
 Every patch goes through an :class:`Installation`, whose ``undo`` puts back exactly what was
 there; the rest of what ``mock_s3`` patches (botocore's clock and credentials) is in
-:mod:`s3emu.botocore_patches`, and :mod:`s3emu.mock` keeps only nesting and the environment.
+:mod:`s3emu.botocore_patches`, aiobotocore's send path, clock and credentials are in
+:mod:`s3emu.aiobotocore_patches`, and :mod:`s3emu.mock` keeps only nesting and the environment.
 """
 from __future__ import annotations
 
@@ -290,6 +291,15 @@ class Response:
 
     def readable(self) -> bool:
         return True
+
+    def at_end(self) -> bool:
+        """Whether every byte of the body has been read (takes the next chunk to know)."""
+        while not self._pending:
+            nxt = next(self._chunks, None)
+            if nxt is None:
+                return True
+            self._pending = nxt if isinstance(nxt, memoryview) else memoryview(nxt)
+        return False
 
     def isclosed(self) -> bool:
         return self.closed

@@ -3,17 +3,20 @@
 While a mock is active:
 
 - every S3 request from botocore (clients made before or during the mock), ``requests`` and
-  urllib3 is served by the innermost active mock's Emulator, in-process (:mod:`.intercept`);
-- botocore signs with the emulator's clock (SigV4 ``X-Amz-Date``, SigV2 ``Expires`` and
-  ``Date``, presigned POST policies), and its retry back-off sleeps advance that clock instead
-  of waiting;
+  urllib3 is served by the innermost active mock's Emulator, in-process (:mod:`.intercept`),
+  and so is every one from aiobotocore (aioboto3, s3fs) when it is installed
+  (:mod:`.aiobotocore_patches`);
+- botocore and aiobotocore sign with the emulator's clock (SigV4 ``X-Amz-Date``, SigV2
+  ``Expires`` and ``Date``, presigned POST policies), and their retry back-off sleeps advance
+  that clock instead of waiting;
 - credentials default to the emulator's: a client made without explicit keys gets the
   emulator's first user (``testing``/``testing``), and an S3 client whose keys came from the
   environment, a profile or an instance role signs with them instead, so real credentials never
   sign anything; ``AWS_DEFAULT_REGION`` is the emulator's region.
 
-Patches (all in :mod:`.intercept`) are installed when the first mock starts and removed,
-exactly, when the last one stops (also when the body raises); mocks nest, the innermost wins.
+Patches (:mod:`.intercept`, :mod:`.botocore_patches`, :mod:`.aiobotocore_patches`) are
+installed when the first mock starts and removed, exactly, when the last one stops (also when
+the body raises); mocks nest, the innermost wins.
 State is per mock: each one starts with a new, empty Emulator unless given one.
 """
 from __future__ import annotations
@@ -238,12 +241,15 @@ def _set_env(values: dict[str, str | None]) -> None:
 # -- patches -----------------------------------------------------------------------------
 def _install_all() -> Installation:
     """Every patch, served by the innermost mock: requests, botocore's clock, credentials,
-    and moto's stubber when moto is loaded."""
+    aiobotocore's (when it is installed), and moto's stubber when moto is loaded."""
     done = install(current)
     try:
         if importable("botocore"):
             patch_clock(done, current)
             patch_credentials(done, _top)
+        if importable("aiobotocore"):  # async clients: aiobotocore, aioboto3, s3fs
+            from .aiobotocore_patches import patch_aiobotocore
+            patch_aiobotocore(done, current, _top)
         if moto_loaded():           # moto's mock_aws would answer S3 first (s3emu.moto_guard)
             patch_moto(done, current)
     except BaseException:

@@ -81,8 +81,10 @@ ALLOWED: dict[str, set[str]] = {
     "intercept": {"faults", "memo", "messages", "protocol"},
     "serving": {"errors", "messages", "protocol"},
     "botocore_patches": {"intercept"},
+    "aiobotocore_patches": {"botocore_patches", "faults", "intercept", "messages"},
     "moto_guard": {"intercept", "messages"},
-    "mock": {"botocore_patches", "emulator", "intercept", "messages", "moto_guard"},
+    "mock": {"aiobotocore_patches", "botocore_patches", "emulator", "intercept", "messages",
+             "moto_guard"},
     "server": {"clock", "emulator", "messages", "protocol", "serving", "tls"},
     "cli": {"__init__", "admin", "auth", "clock", "cli_report", "emulator", "journal",
             "operations", "ops", "server", "tls"},
@@ -92,8 +94,10 @@ ALLOWED: dict[str, set[str]] = {
 #: Third-party packages by the parts that may import them (the rest: standard library only).
 THIRD_PARTY = {
     "werkzeug": {"ops"}, "xmltodict": {"protocol"}, "cryptography": {"tls"},
-    "botocore": {"botocore_patches", "intercept", "mock"}, "urllib3": {"intercept", "mock"},
+    "botocore": {"aiobotocore_patches", "botocore_patches", "intercept", "mock"},
+    "urllib3": {"aiobotocore_patches", "intercept", "mock"},
     "awscrt": {"botocore_patches", "protocol", "mock"},
+    "aiobotocore": {"aiobotocore_patches"},
 }
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 
 import asyncio
+import importlib
 import os
 import socket
+import sys
 import time
 import unittest
 from urllib.parse import parse_qs, urlsplit
@@ -93,6 +95,21 @@ def test_restores_everything_when_the_body_raises():
         with mock_s3():
             raise ZeroDivisionError
     assert patched_points() == before and current() is None
+
+
+def test_without_aiobotocore_its_patches_are_a_no_op(monkeypatch):
+    """``make test`` has no aiobotocore (tests_clients/test_aio_inprocess.py tests it where
+    it is installed): mock_s3 then neither imports nor patches it, and serves botocore."""
+    monkeypatch.setitem(sys.modules, "aiobotocore", None)   # `import aiobotocore` fails
+    monkeypatch.delitem(sys.modules, "s3emu.aiobotocore_patches", raising=False)
+    before = patched_points()
+    with mock_s3() as emu:
+        make_client().create_bucket(Bucket="sync-only")
+        assert "s3emu.aiobotocore_patches" not in sys.modules
+    assert patched_points() == before
+    assert emu.journal[-1].operation == "CreateBucket"
+    patches = importlib.import_module("s3emu.aiobotocore_patches")  # importable all the same
+    assert sys.modules["aiobotocore"] is None and callable(patches.patch_aiobotocore)
 
 
 def test_bare_decorator_gives_each_call_a_fresh_emulator():

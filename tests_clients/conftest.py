@@ -2,8 +2,9 @@
 
 These tests drive s3emu with S3 clients that are not botocore-in-process: pyarrow (the AWS SDK
 for C++), polars (Rust object_store), DuckDB (httpfs), s3fs (aiobotocore), minio-py,
-smart_open and the AWS CLI. None of them can be patched in-process, so each one talks HTTP to
-a live server, with signature checks on, exactly as it would talk to S3.
+smart_open and the AWS CLI. Each one talks HTTP to a live server, with signature checks on,
+exactly as it would talk to S3 (``test_aio_inprocess.py`` is the exception: aiobotocore,
+aioboto3 and s3fs served in-process by ``mock_s3``, which needs them installed).
 
 ``endpoint`` is parametrized, so every client test runs twice:
 

@@ -1,8 +1,8 @@
 """s3fs (fsspec over aiobotocore) against a live s3emu.
 
-aiobotocore sends its requests with aiohttp, which ``mock_s3`` does not patch: async clients
-use a live server (the ``s3emu_server`` fixture or ``s3emu serve``). The region comes from
-``AWS_DEFAULT_REGION`` (exported by the fixture): s3fs's ``mkdir`` sends the region of
+Here over HTTP, against a live server (the ``s3emu_server`` fixture or ``s3emu serve``);
+``test_aio_inprocess.py`` has the same clients served in-process by ``mock_s3``. The region
+comes from ``AWS_DEFAULT_REGION`` (exported by the fixture): s3fs's ``mkdir`` sends the region of
 ``client_kwargs`` as a LocationConstraint, and S3 refuses ``us-east-1`` there
 (InvalidLocationConstraint), so the tests, like users in us-east-1, leave it out.
 """
