@@ -24,6 +24,7 @@ This module imports only the standard library and s3emu's parts below the app.
 """
 from __future__ import annotations
 
+from functools import partial
 import hashlib
 import threading
 from dataclasses import dataclass, field
@@ -155,7 +156,7 @@ class AccessLogs:
                 return
             self._batches[bucket.name] = _Batch(at, [line])
         name = bucket.name
-        self._scheduler.at(at + DELIVERY_DELAY, lambda when: self.deliver(name, when),
+        self._scheduler.at(at + DELIVERY_DELAY, partial(self.deliver, name),
                            f"access logs of {name}")
 
     def pending(self, bucket: str) -> list[str]:

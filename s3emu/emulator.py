@@ -66,13 +66,12 @@ def _fresh_state(clock: Clock, seed: str, journal: Journal) -> dict[str, Any]:
     replication = Replication(store, journal, scheduler, events)
     events.listen(replication)
     scheduler.daily(partial(lifecycle.run_pass, store, journal, events), "lifecycle")
-    scheduler.daily(partial(inventory.run_reports, store, journal,
-                            lambda: ids.request_ids()[0]), "inventory")
+    scheduler.daily(partial(inventory.run_reports, store, journal, ids.request_id),
+                    "inventory")
     return {"store": store, "ids": ids, "scheduler": scheduler, "events": events,
             "notifications": notifications, "replication": replication,
             "jobs": Jobs(store, journal, events, scheduler),
-            "access_logs": AccessLogs(store, journal, scheduler,
-                                      lambda: ids.request_ids()[0])}
+            "access_logs": AccessLogs(store, journal, scheduler, ids.request_id)}
 
 
 def _follower(emu: Emulator) -> Callable[[], bool]:
@@ -244,6 +243,11 @@ class Emulator:
         self.journal.clear()
         self.faults.clear()
         self.throttle.reset()
+
+    def _replace_state(self, state: Mapping[str, Any]) -> None:
+        """Take ``state`` (what :func:`_fresh_state` makes, loaded by :mod:`s3emu.snapshot`)
+        instead of the current one."""
+        self._rebuild(**state)
 
     def usage(self) -> Usage:
         """What the store holds, per bucket, storage class and top-level prefix: objects,

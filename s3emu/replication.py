@@ -17,6 +17,7 @@ This module imports only the standard library, the events, journal, model and sc
 """
 from __future__ import annotations
 
+from functools import partial
 from datetime import datetime, timedelta
 
 from .events import S3_PRINCIPAL, Event, Events
@@ -64,7 +65,7 @@ class Replication:
             version = pending
         source, key, version_id = bucket.name, event.key, event.version_id
         self._scheduler.at(event.time + self.delay,
-                           lambda when: self._replicate(source, key, version_id, rule, when),
+                           partial(self._replicate, source, key, version_id, rule),
                            f"replication of {source}/{key}")
 
     @staticmethod

@@ -81,8 +81,10 @@ ALLOWED: dict[str, set[str]] = {
     "moto_guard": {"intercept", "messages"},
     "mock": {"botocore_patches", "emulator", "intercept", "messages", "moto_guard"},
     "server": {"clock", "emulator", "messages", "protocol", "serving", "tls"},
-    "cli": {"__init__", "admin", "auth", "clock", "emulator", "journal", "operations", "ops",
-            "server", "tls"},
+    "snapshot": {"__init__", "emulator", "model", "services"},
+    "datadir": {"emulator", "snapshot"},
+    "cli": {"__init__", "admin", "auth", "clock", "datadir", "emulator", "journal",
+            "operations", "ops", "server", "tls"},
     "__main__": {"cli"},
     "__init__": {"clock", "emulator", "errors", "mock", "server"},
 }

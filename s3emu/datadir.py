@@ -1,0 +1,256 @@
+"""A data directory: where ``s3emu serve --data-dir DIR`` keeps its state across restarts.
+
+:meth:`Persistence.open` checks the directory and loads its snapshot (:mod:`s3emu.snapshot`)
+into the emulator; the server then calls :meth:`Persistence.changed` after each request that
+may have changed the state, and a thread writes a new snapshot at most once per ``interval``
+seconds while changes come in; :meth:`Persistence.close` writes the last one (clean shutdown).
+
+The directory holds :data:`SNAPSHOT` (the state) and :data:`LOCK` (held by the server using
+it, so two servers never share one). A directory that does not exist or is empty becomes a data
+directory (created ``0700``; files ``0600``). A directory holding other files and no snapshot is
+foreign, and a snapshot that is damaged or of another format is refused: :class:`DataDirError`
+says why in one line, and nothing in the directory is written, moved or removed.
+
+A snapshot is written whole to a new temporary file in the directory, flushed to disk (fsync),
+then renamed over the previous one (and the directory flushed): a crash leaves either the
+previous snapshot or the new one, never a mix. What a crash loses: the changes since the last
+snapshot (at most about ``interval`` seconds of them, plus the time a write takes).
+
+This module imports only the standard library and :mod:`s3emu.snapshot`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .snapshot import Header, SnapshotError, capture, read_header, restore
+
+try:
+    import fcntl
+except ImportError:    # Windows: no advisory lock; one server per directory is then up to you
+    fcntl = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+log = logging.getLogger("s3emu.datadir")
+
+#: the snapshot's file name
+SNAPSHOT = "s3emu-state.snapshot"
+#: the lock file's name
+LOCK = "s3emu.lock"
+#: how the temporary files of a snapshot being written start
+TEMP_PREFIX = ".s3emu-state.tmp-"
+#: the default least time between two snapshots (seconds)
+INTERVAL = 1.0
+
+
+class DataDirError(Exception):
+    """A data directory that cannot be used; the message is one line, for the user."""
+
+
+def _ours(name: str) -> bool:
+    return name in (SNAPSHOT, LOCK) or name.startswith(TEMP_PREFIX)
+
+
+def _fsync_dir(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:     # a platform that cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Persistence:
+    """One emulator's state kept in one data directory (see the module docstring)."""
+
+    def __init__(self, emulator: Emulator, path: str, interval: float = INTERVAL) -> None:
+        self.emulator = emulator
+        self.path = os.path.abspath(path)
+        self.interval = interval
+        #: the header of the snapshot loaded at open (None: a new data directory)
+        self.loaded: Header | None = None
+        #: how many snapshots were written
+        self.written = 0
+        self._lock_file: int | None = None
+        self._dirty = threading.Event()
+        self._stopping = threading.Event()
+        self._writing = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @classmethod
+    def open(cls, emulator: Emulator, path: str, interval: float = INTERVAL) -> Persistence:
+        """Check ``path``, load its snapshot into ``emulator`` (none in a new directory) and
+        take its lock; DataDirError when the directory cannot be used (nothing written in it;
+        the emulator may hold the loaded state when only the lock failed)."""
+        if interval <= 0:
+            raise ValueError(f"the interval between snapshots must be positive, not {interval}")
+        made = cls(emulator, path, interval)
+        made._open()
+        return made
+
+    def _open(self) -> None:
+        path = self.path
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise DataDirError(f"{path} is not a directory")
+        try:
+            names = os.listdir(path) if os.path.isdir(path) else None
+        except OSError as error:
+            raise DataDirError(f"cannot read {path}: {error.strerror or error}") from None
+        data = None
+        if names is not None:
+            if SNAPSHOT not in names and not all(_ours(name) for name in names):
+                other = sorted(name for name in names if not _ours(name))[0]
+                raise DataDirError(
+                    f"{path} is not an s3emu data directory: it holds {other!r} and no "
+                    f"{SNAPSHOT}; give an empty or new directory")
+            if SNAPSHOT in names:
+                data = self._read()
+        else:
+            try:
+                os.makedirs(path, mode=0o700)
+            except OSError as error:
+                raise DataDirError(f"cannot create {path}: {error.strerror or error}") from None
+        if data is not None:
+            try:
+                self.loaded = restore(self.emulator, data)
+            except SnapshotError as error:
+                raise DataDirError(f"{os.path.join(path, SNAPSHOT)}: {error}") from None
+        self._take_lock()
+        for name in os.listdir(path):        # left by a crash while writing: never read
+            if name.startswith(TEMP_PREFIX):
+                try:
+                    os.remove(os.path.join(path, name))
+                except OSError:
+                    pass
+
+    def _read(self) -> bytes:
+        where = os.path.join(self.path, SNAPSHOT)
+        try:
+            with open(where, "rb") as stream:
+                data = stream.read()
+        except OSError as error:
+            raise DataDirError(f"cannot read {where}: {error.strerror or error}") from None
+        try:
+            read_header(data)       # refuse a damaged one before taking the lock
+        except SnapshotError as error:
+            raise DataDirError(f"{where}: {error}") from None
+        return data
+
+    def _take_lock(self) -> None:
+        where = os.path.join(self.path, LOCK)
+        try:
+            fd = os.open(where, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise DataDirError(f"cannot write in {self.path}: {error.strerror or error}") \
+                from None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise DataDirError(f"{self.path} is in use by another s3emu server") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._lock_file = fd
+
+    def _release_lock(self) -> None:
+        fd, self._lock_file = self._lock_file, None
+        if fd is not None:
+            os.close(fd)     # closing releases the flock
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- writing -------------------------------------------------------------------------------
+    def changed(self) -> None:
+        """The state may have changed: a snapshot will be written within ``interval``."""
+        self._dirty.set()
+
+    def start(self) -> None:
+        """Write snapshots from a thread as changes come in (see :meth:`changed`)."""
+        if self._thread is None and not self._closed:
+            self._thread = threading.Thread(target=self._run, daemon=True,
+                                            name=f"s3emu-data-dir:{self.path}")
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._dirty.wait()
+            if self._stopping.wait(self.interval):  # gather the changes of one interval
+                return
+            self._dirty.clear()
+            try:
+                self.save()
+            except Exception:     # e.g. a full disk: keep serving, try again on a change
+                log.exception("writing the state to %s failed", self.path)
+                self._dirty.set()
+
+    def save(self) -> None:
+        """Write a snapshot of the emulator's state now (atomically)."""
+        with self._writing:
+            if self._lock_file is None:
+                raise RuntimeError(f"{self.path} is closed")
+            self._write(capture(self.emulator))
+            self.written += 1
+
+    def _write(self, data: bytes) -> None:
+        fd = -1
+        name = ""
+        for attempt in range(100):
+            name = os.path.join(self.path, f"{TEMP_PREFIX}{os.getpid()}-{attempt}")
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                continue
+        if fd < 0:
+            raise OSError(f"cannot make a temporary file in {self.path}")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(name, os.path.join(self.path, SNAPSHOT))
+        except BaseException:
+            try:
+                os.remove(name)
+            except OSError:
+                pass
+            raise
+        _fsync_dir(self.path)
+
+    def close(self, save: bool = True) -> None:
+        """Stop the thread, write the last snapshot (unless ``save`` is false) and release the
+        directory."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stopping.set()
+        self._dirty.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        try:
+            if save and self._lock_file is not None:
+                self.save()
+        finally:
+            self._release_lock()
+
+    def __repr__(self) -> str:
+        return f"Persistence({self.path!r}, written={self.written})"
+
+    def __enter__(self) -> Persistence:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,256 @@
+"""Snapshots: an emulator's state as bytes, and back (``s3emu serve --data-dir``, see
+:mod:`s3emu.datadir`).
+
+What a snapshot holds: the store (every bucket with its configurations, ACL, policy, objects,
+versions, delete markers, tags, restores, and the multipart uploads in progress with their
+parts), the deterministic ids where they stand (version and upload ids keep never repeating),
+the background work still due (restores, restore expiries, replication, access-log
+deliveries, the next daily lifecycle and inventory passes), the access-log records not yet
+delivered, the notifications delivered and their forwards, the event sequence, the clock's
+position and the users' access keys and account ids (never a secret).
+
+What it does not hold, because it comes from the command line or lives with one process: the
+settings (region, auth, bucket defaults, ...), the users' secrets, the clock itself, the
+journal, the throttle budgets, injected faults, in-process notification subscribers. SSE-C
+keys are never in the state at all (objects keep the salted HMAC of the key, as S3 does).
+
+The layout: a first line :data:`MAGIC`, a second line of JSON (the header: :data:`FORMAT`,
+the s3emu version that wrote it, the clock's position, the payload's length and SHA-256, the
+users), then the payload: a pickle (protocol 5) of the services, with what comes from
+outside (clock, journal, settings, users, throttle, faults) and the locks left out by
+reference. Loading
+checks the header, length and checksum first, then unpickles with only the classes of s3emu,
+the standard library types it uses and nothing else. Pickle still runs code of those classes:
+load only snapshots you wrote (the README says so).
+
+This module imports only the standard library and the services it saves.
+"""
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import itertools
+import json
+import pickle
+import re
+import threading
+import weakref
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .model.uploads import number_after
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+    from .services import Services
+
+#: the first line of every snapshot
+MAGIC = b"s3emu snapshot\n"
+#: the layout this s3emu writes and reads; a snapshot of another is refused
+FORMAT = 1
+#: the services a snapshot holds (the fields of :class:`~s3emu.services.Services` that
+#: :func:`s3emu.emulator._fresh_state` makes)
+SAVED = ("store", "ids", "scheduler", "events", "notifications", "replication", "jobs",
+         "access_logs")
+#: the services a snapshot refers to without holding them: the current ones on load
+OUTSIDE = ("settings", "clock", "users", "journal", "throttle", "faults")
+_LOCKS = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}
+#: modules whose classes and functions a snapshot may name, besides ``s3emu.*``
+_MODULES = frozenset({"collections", "datetime", "functools", "itertools", "copyreg",
+                      "_codecs"})
+_BUILTINS = frozenset({"memoryview", "bytearray", "bytes", "str", "int", "float", "bool",
+                       "list", "tuple", "dict", "set", "frozenset", "object", "getattr",
+                       "slice", "range", "complex"})
+
+
+class SnapshotError(Exception):
+    """A snapshot that cannot be loaded; the message is one line, for the user."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the second line of a snapshot says."""
+
+    format: int
+    version: str
+    length: int
+    sha256: str
+    #: ``[access key, account id]`` of each user when it was written (no secrets)
+    users: list[list[str]] = field(default_factory=list)
+    clock: str = ""
+
+    def line(self) -> bytes:
+        return json.dumps({"format": self.format, "s3emu": self.version,
+                           "length": self.length,
+                           "sha256": self.sha256, "users": self.users,
+                           "clock": self.clock}, sort_keys=True).encode() + b"\n"
+
+
+def _memoryview(view: memoryview) -> tuple[Any, ...]:
+    return memoryview, (view.tobytes(),)
+
+
+def _mapping(proxy: MappingProxyType) -> tuple[Any, ...]:
+    return _read_only, (dict(proxy),)
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
+def _weak(ref: weakref.ref) -> tuple[Any, ...]:
+    return _weak_ref, (ref(),)
+
+
+def _weak_ref(referent: Any) -> Any:
+    # alive only while something else of the state holds it, as before
+    return _gone if referent is None else weakref.ref(referent)
+
+
+def _gone() -> None:
+    return None
+
+
+def _count(counter: itertools.count) -> tuple[Any, ...]:
+    # the next value, from its repr (``count(7)``): pickling a count itself is deprecated
+    found = re.fullmatch(r"count\((-?\d+)\)", repr(counter))
+    if found is None:
+        raise pickle.PicklingError(f"cannot save {counter!r}")
+    return itertools.count, (int(found.group(1)),)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, stream: io.BytesIO, services: Services) -> None:
+        super().__init__(stream, protocol=5)
+        self._outside = {id(getattr(services, name)): name for name in OUTSIDE}
+        self._locks: dict[int, int] = {}
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        self.dispatch_table[memoryview] = _memoryview
+        self.dispatch_table[itertools.count] = _count
+        self.dispatch_table[MappingProxyType] = _mapping
+        self.dispatch_table[weakref.ref] = _weak
+
+    def persistent_id(self, obj: Any) -> Any:
+        name = self._outside.get(id(obj))
+        if name is not None:
+            return name
+        kind = type(obj)
+        if kind in _LOCKS:
+            return ("lock", kind is _RLOCK, self._locks.setdefault(id(obj), len(self._locks)))
+        return None
+
+
+_RLOCK = type(threading.RLock())
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, stream: io.BytesIO, services: Services) -> None:
+        super().__init__(stream)
+        self._services = services
+        self._locks: dict[int, Any] = {}
+
+    def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, str) and pid in OUTSIDE:
+            return getattr(self._services, pid)
+        if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "lock":
+            found = self._locks.get(pid[2])
+            if found is None:
+                found = self._locks[pid[2]] = threading.RLock() if pid[1] else threading.Lock()
+            return found
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module == "s3emu" or module.startswith("s3emu.") or module in _MODULES
+                or (module == "builtins" and name in _BUILTINS)
+                or (module == "re" and name == "_compile")):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of an s3emu state")
+
+
+def _held(services: Services) -> list[Any]:
+    """The locks a snapshot takes, in the order the emulator's threads take them: the
+    scheduler's drain (a job in progress finishes first), the store (a request's change is
+    whole), then the short-held locks of the other services."""
+    return [services.scheduler._draining, services.store.lock, services.scheduler._lock,
+            services.events._lock, services.ids._lock, services.notifications._lock,
+            services.access_logs._lock]
+
+
+def capture(emulator: Emulator) -> bytes:
+    """The emulator's state as a snapshot (header and payload). The emulator's locks are held
+    while its state is pickled (in memory), so no request or background job is half done in
+    it; nothing is written anywhere."""
+    services = emulator.services
+    stream = io.BytesIO()
+    with ExitStack() as stack:
+        for lock in _held(services):
+            stack.enter_context(lock)
+        _Pickler(stream, services).dump({name: getattr(services, name) for name in SAVED})
+        clock = services.clock.now().isoformat()
+    payload = stream.getbuffer()
+    header = Header(format=FORMAT, version=__version__, length=len(payload),
+                    sha256=hashlib.sha256(payload).hexdigest(),
+                    users=[[user.access_key, user.account_id] for user in services.users],
+                    clock=clock)
+    return MAGIC + header.line() + bytes(payload)
+
+
+def read_header(data: bytes | memoryview) -> tuple[Header, memoryview]:
+    """The header of a snapshot and its payload, checked (length, checksum, format, version);
+    SnapshotError says what is wrong."""
+    view = memoryview(data)
+    if bytes(view[:len(MAGIC)]) != MAGIC:
+        raise SnapshotError("not an s3emu snapshot (it does not start with the s3emu marker)")
+    end = bytes(view[len(MAGIC):len(MAGIC) + 4096]).find(b"\n")
+    if end < 0:
+        raise SnapshotError("damaged snapshot: its header is cut short")
+    try:
+        fields = json.loads(bytes(view[len(MAGIC):len(MAGIC) + end]))
+        header = Header(format=int(fields["format"]), version=str(fields["s3emu"]),
+                        length=int(fields["length"]),
+                        sha256=str(fields["sha256"]), users=list(fields.get("users", [])),
+                        clock=str(fields.get("clock", "")))
+    except (ValueError, KeyError, TypeError):
+        raise SnapshotError("damaged snapshot: its header is not readable") from None
+    if header.format != FORMAT:
+        raise SnapshotError(f"snapshot format {header.format} (written by s3emu "
+                            f"{header.version}); this s3emu {__version__} reads format {FORMAT}")
+    if header.version != __version__:
+        raise SnapshotError(f"written by s3emu {header.version}; this is s3emu {__version__}, "
+                            f"which loads only its own snapshots (run s3emu "
+                            f"{header.version}, or start with a new --data-dir)")
+    payload = view[len(MAGIC) + end + 1:]
+    if len(payload) != header.length:
+        raise SnapshotError(f"damaged snapshot: {len(payload)} bytes of state where its header "
+                            f"says {header.length}")
+    if hashlib.sha256(payload).hexdigest() != header.sha256:
+        raise SnapshotError("damaged snapshot: its checksum does not match its content")
+    return header, payload
+
+
+def restore(emulator: Emulator, data: bytes | memoryview) -> Header:
+    """Replace the emulator's state with the snapshot's (checked by :func:`read_header`; the
+    emulator is left as it was when that fails). The clock moves forward to where it stood
+    when the snapshot was written if it shows an earlier instant (it never goes back)."""
+    header, payload = read_header(data)
+    services = emulator.services
+    try:
+        state = _Unpickler(io.BytesIO(payload), services).load()
+        if not isinstance(state, dict) or set(state) != set(SAVED):
+            raise pickle.UnpicklingError("not the services of an emulator")
+    except Exception as error:   # the checksum matched: a snapshot of something else
+        raise SnapshotError(f"cannot load the state (written by s3emu {header.version}): "
+                            f"{type(error).__name__}: {error}") from None
+    emulator._replace_state(state)
+    number_after(max((upload.sequence for bucket in state["store"].buckets.values()
+                      for upload in bucket.uploads.values()), default=-1))
+    if header.clock:
+        saved = datetime.fromisoformat(header.clock)
+        if saved > services.clock.now():
+            services.clock.set(saved)
+    return header
