@@ -5,15 +5,20 @@ into the emulator; the server then calls :meth:`Persistence.changed` after each 
 may have changed the state, and a thread writes a new snapshot at most once per ``interval``
 seconds while changes come in; :meth:`Persistence.close` writes the last one (clean shutdown).
 
-The directory holds :data:`SNAPSHOT` (the state) and :data:`LOCK` (held by the server using
-it, so two servers never share one). A directory that does not exist or is empty becomes a data
-directory (created ``0700``; files ``0600``). A directory holding other files and no snapshot is
-foreign, and a snapshot that is damaged or of another format is refused: :class:`DataDirError`
-says why in one line, and nothing in the directory is written, moved or removed.
+The directory holds :data:`SNAPSHOT` (the state), :data:`BLOBS` (the object bytes of segments
+of :data:`EXTERNAL` bytes or more, one file per segment named by its SHA-256, written once:
+a snapshot costs the metadata and the new bytes, not every byte stored) and :data:`LOCK`
+(held by the server using it, so two servers never share one). A directory that does not
+exist or is empty becomes a data directory (created ``0700``; files ``0600``). A directory
+holding other files and no snapshot is foreign, and a snapshot that is damaged (or a segment
+file it names) or of another format is refused: :class:`DataDirError` says why in one line,
+and nothing in the directory is written, moved or removed.
 
 A snapshot is written whole to a new temporary file in the directory, flushed to disk (fsync),
-then renamed over the previous one (and the directory flushed): a crash leaves either the
-previous snapshot or the new one, never a mix. What a crash loses: the changes since the last
+then renamed over the previous one (and the directory flushed), after the new segment files it
+names (each written the same way); segment files no snapshot names any more are removed
+after that. A crash leaves either the previous snapshot or the new one, each with its
+segments, never a mix. What a crash loses: the changes since the last
 snapshot (at most about ``interval`` seconds of them, plus the time a write takes).
 
 This module imports only the standard library and :mod:`s3emu.snapshot`.
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +47,11 @@ log = logging.getLogger("s3emu.datadir")
 SNAPSHOT = "s3emu-state.snapshot"
 #: the lock file's name
 LOCK = "s3emu.lock"
+#: the folder of the segment files
+BLOBS = "blobs"
+#: segments of object bytes this large or larger are kept in files of their own
+EXTERNAL = 32 * 1024
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 #: how the temporary files of a snapshot being written start
 TEMP_PREFIX = ".s3emu-state.tmp-"
 #: the default least time between two snapshots (seconds)
@@ -52,7 +63,7 @@ class DataDirError(Exception):
 
 
 def _ours(name: str) -> bool:
-    return name in (SNAPSHOT, LOCK) or name.startswith(TEMP_PREFIX)
+    return name in (SNAPSHOT, LOCK, BLOBS) or name.startswith(TEMP_PREFIX)
 
 
 def _fsync_dir(path: str) -> None:
@@ -85,6 +96,8 @@ class Persistence:
         self._writing = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
+        #: the segment files in :data:`BLOBS`
+        self._segments: set[str] = set()
 
     @classmethod
     def open(cls, emulator: Emulator, path: str, interval: float = INTERVAL) -> Persistence:
@@ -121,16 +134,32 @@ class Persistence:
                 raise DataDirError(f"cannot create {path}: {error.strerror or error}") from None
         if data is not None:
             try:
-                self.loaded = restore(self.emulator, data)
+                self.loaded = restore(self.emulator, data, self._segment)
             except SnapshotError as error:
                 raise DataDirError(f"{os.path.join(path, SNAPSHOT)}: {error}") from None
         self._take_lock()
-        for name in os.listdir(path):        # left by a crash while writing: never read
-            if name.startswith(TEMP_PREFIX):
-                try:
-                    os.remove(os.path.join(path, name))
-                except OSError:
-                    pass
+        blobs = os.path.join(path, BLOBS)
+        for folder in (path, blobs):
+            for name in os.listdir(folder) if os.path.isdir(folder) else ():
+                if name.startswith(TEMP_PREFIX):  # left by a crash while writing: never read
+                    try:
+                        os.remove(os.path.join(folder, name))
+                    except OSError:
+                        pass
+                elif folder == blobs and _DIGEST.fullmatch(name):
+                    self._segments.add(name)
+
+    def _segment(self, digest: str, size: int) -> bytes:
+        """The bytes of segment ``digest`` (checked by the snapshot module)."""
+        if not _DIGEST.fullmatch(digest):
+            raise SnapshotError(f"damaged snapshot: it names a segment {digest[:80]!r}")
+        where = os.path.join(self.path, BLOBS, digest)
+        try:
+            with open(where, "rb") as stream:
+                return stream.read(size + 1)
+        except FileNotFoundError:
+            raise SnapshotError(f"damaged data directory: {BLOBS}/{digest} is missing") \
+                from None
 
     def _read(self) -> bytes:
         where = os.path.join(self.path, SNAPSHOT)
@@ -200,34 +229,51 @@ class Persistence:
         with self._writing:
             if self._lock_file is None:
                 raise RuntimeError(f"{self.path} is closed")
-            self._write(capture(self.emulator))
+            taken = capture(self.emulator, EXTERNAL)
+            blobs = os.path.join(self.path, BLOBS)
+            new = [digest for digest in taken.segments if digest not in self._segments]
+            if new:
+                os.makedirs(blobs, mode=0o700, exist_ok=True)
+                for digest in new:
+                    self._write(blobs, digest, taken.segments[digest])
+                    self._segments.add(digest)
+                _fsync_dir(blobs)
+            self._write(self.path, SNAPSHOT, taken.data)
             self.written += 1
+            for digest in sorted(self._segments - set(taken.segments)):   # named no more
+                try:
+                    os.remove(os.path.join(blobs, digest))
+                except FileNotFoundError:
+                    pass
+                self._segments.discard(digest)
 
-    def _write(self, data: bytes) -> None:
+    @staticmethod
+    def _write(folder: str, target: str, data: bytes | memoryview) -> None:
+        """Write ``folder/target`` atomically: a new temporary file, fsync, rename."""
         fd = -1
         name = ""
         for attempt in range(100):
-            name = os.path.join(self.path, f"{TEMP_PREFIX}{os.getpid()}-{attempt}")
+            name = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{attempt}")
             try:
                 fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 break
             except FileExistsError:
                 continue
         if fd < 0:
-            raise OSError(f"cannot make a temporary file in {self.path}")
+            raise OSError(f"cannot make a temporary file in {folder}")
         try:
             with os.fdopen(fd, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.replace(name, os.path.join(self.path, SNAPSHOT))
+            os.replace(name, os.path.join(folder, target))
         except BaseException:
             try:
                 os.remove(name)
             except OSError:
                 pass
             raise
-        _fsync_dir(self.path)
+        _fsync_dir(folder)
 
     def close(self, save: bool = True) -> None:
         """Stop the thread, write the last snapshot (unless ``save`` is false) and release the

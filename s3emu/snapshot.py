@@ -40,7 +40,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import __version__
 from .model.uploads import number_after
@@ -124,11 +124,38 @@ def _count(counter: itertools.count) -> tuple[Any, ...]:
     return itertools.count, (int(found.group(1)),)
 
 
+#: segment id -> (a weak reference to the segment, its SHA-256): a segment's bytes never
+#: change, so each is hashed once however many snapshots hold it
+_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def digest_of(view: memoryview) -> str:
+    """The SHA-256 (hex) of a segment of object bytes, remembered while it lives."""
+    key = id(view)
+    found = _DIGESTS.get(key)
+    if found is not None and found[0]() is view:
+        return found[1]
+    digest = hashlib.sha256(view).hexdigest()
+    _remember(view, digest)
+    return digest
+
+
+def _remember(view: memoryview, digest: str) -> None:
+    key = id(view)
+
+    def forget(_: object) -> None:
+        _DIGESTS.pop(key, None)
+    _DIGESTS[key] = (weakref.ref(view, forget), digest)
+
+
 class _Pickler(pickle.Pickler):
-    def __init__(self, stream: io.BytesIO, services: Services) -> None:
+    def __init__(self, stream: io.BytesIO, services: Services, external: int | None) -> None:
         super().__init__(stream, protocol=5)
         self._outside = {id(getattr(services, name)): name for name in OUTSIDE}
         self._locks: dict[int, int] = {}
+        self._external = external
+        #: the segments kept outside the pickle, by digest
+        self.segments: dict[str, memoryview] = {}
         self.dispatch_table = copyreg.dispatch_table.copy()
         self.dispatch_table[memoryview] = _memoryview
         self.dispatch_table[itertools.count] = _count
@@ -136,10 +163,14 @@ class _Pickler(pickle.Pickler):
         self.dispatch_table[weakref.ref] = _weak
 
     def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is memoryview and self._external is not None and obj.nbytes >= self._external:
+            digest = digest_of(obj)
+            self.segments[digest] = obj
+            return ("bytes", digest, obj.nbytes)
         name = self._outside.get(id(obj))
         if name is not None:
             return name
-        kind = type(obj)
         if kind in _LOCKS:
             return ("lock", kind is _RLOCK, self._locks.setdefault(id(obj), len(self._locks)))
         return None
@@ -149,20 +180,39 @@ _RLOCK = type(threading.RLock())
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, stream: io.BytesIO, services: Services) -> None:
+    def __init__(self, stream: io.BytesIO, services: Services,
+                 segment: Callable[[str, int], bytes] | None) -> None:
         super().__init__(stream)
         self._services = services
         self._locks: dict[int, Any] = {}
+        self._segment = segment
+        self._segments: dict[str, memoryview] = {}
 
     def persistent_load(self, pid: Any) -> Any:
         if isinstance(pid, str) and pid in OUTSIDE:
             return getattr(self._services, pid)
+        if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "bytes":
+            return self._bytes(str(pid[1]), int(pid[2]))
         if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "lock":
             found = self._locks.get(pid[2])
             if found is None:
                 found = self._locks[pid[2]] = threading.RLock() if pid[1] else threading.Lock()
             return found
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+    def _bytes(self, digest: str, size: int) -> memoryview:
+        found = self._segments.get(digest)
+        if found is None:
+            if self._segment is None:
+                raise SnapshotError("the snapshot's object bytes are kept in files, and none "
+                                    "were given")
+            data = self._segment(digest, size)
+            if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+                raise SnapshotError(f"damaged object bytes: {digest} (not the bytes the "
+                                    f"snapshot names)")
+            found = self._segments[digest] = memoryview(data)
+            _remember(found, digest)
+        return found
 
     def find_class(self, module: str, name: str) -> Any:
         if (module == "s3emu" or module.startswith("s3emu.") or module in _MODULES
@@ -181,23 +231,38 @@ def _held(services: Services) -> list[Any]:
             services.access_logs._lock]
 
 
-def capture(emulator: Emulator) -> bytes:
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot: its bytes, and the segments of object bytes it names but does not hold
+    (by SHA-256; see :func:`capture`)."""
+
+    data: bytes
+    segments: dict[str, memoryview]
+
+
+def capture(emulator: Emulator, external: int | None = None) -> Snapshot:
     """The emulator's state as a snapshot (header and payload). The emulator's locks are held
     while its state is pickled (in memory), so no request or background job is half done in
-    it; nothing is written anywhere."""
+    it; nothing is written anywhere.
+
+    With ``external`` (a size in bytes), segments of object bytes at least that large are not
+    in the pickle but named by their SHA-256: :attr:`Snapshot.segments` holds them, to be
+    kept beside the snapshot (each once: they never change) and handed back to
+    :func:`restore`. Without it the snapshot holds every byte."""
     services = emulator.services
     stream = io.BytesIO()
     with ExitStack() as stack:
         for lock in _held(services):
             stack.enter_context(lock)
-        _Pickler(stream, services).dump({name: getattr(services, name) for name in SAVED})
+        pickler = _Pickler(stream, services, external)
+        pickler.dump({name: getattr(services, name) for name in SAVED})
         clock = services.clock.now().isoformat()
     payload = stream.getbuffer()
     header = Header(format=FORMAT, version=__version__, length=len(payload),
                     sha256=hashlib.sha256(payload).hexdigest(),
                     users=[[user.access_key, user.account_id] for user in services.users],
                     clock=clock)
-    return MAGIC + header.line() + bytes(payload)
+    return Snapshot(MAGIC + header.line() + bytes(payload), pickler.segments)
 
 
 def read_header(data: bytes | memoryview) -> tuple[Header, memoryview]:
@@ -233,16 +298,24 @@ def read_header(data: bytes | memoryview) -> tuple[Header, memoryview]:
     return header, payload
 
 
-def restore(emulator: Emulator, data: bytes | memoryview) -> Header:
+def restore(emulator: Emulator, data: bytes | memoryview,
+            segment: Callable[[str, int], bytes] | None = None) -> Header:
     """Replace the emulator's state with the snapshot's (checked by :func:`read_header`; the
-    emulator is left as it was when that fails). The clock moves forward to where it stood
-    when the snapshot was written if it shows an earlier instant (it never goes back)."""
+    emulator is left as it was when that fails). ``segment(sha256, size)`` gives the bytes
+    of a segment kept outside the snapshot (checked against both; OSError or SnapshotError
+    when it cannot). The clock moves forward to where it stood when the snapshot was written
+    if it shows an earlier instant (it never goes back)."""
     header, payload = read_header(data)
     services = emulator.services
     try:
-        state = _Unpickler(io.BytesIO(payload), services).load()
+        state = _Unpickler(io.BytesIO(payload), services, segment).load()
         if not isinstance(state, dict) or set(state) != set(SAVED):
             raise pickle.UnpicklingError("not the services of an emulator")
+    except SnapshotError:
+        raise
+    except OSError as error:
+        raise SnapshotError(f"cannot read the object bytes it names: "
+                            f"{error.strerror or error}") from None
     except Exception as error:   # the checksum matched: a snapshot of something else
         raise SnapshotError(f"cannot load the state (written by s3emu {header.version}): "
                             f"{type(error).__name__}: {error}") from None

@@ -23,7 +23,8 @@ from botocore.exceptions import ClientError
 
 import s3emu
 from s3emu import Emulator, cli, mock_s3, snapshot
-from s3emu.datadir import LOCK, SNAPSHOT, TEMP_PREFIX, DataDirError, Persistence
+from s3emu.datadir import (BLOBS, EXTERNAL, LOCK, SNAPSHOT, TEMP_PREFIX, DataDirError,
+                           Persistence)
 from helpers import CHILD_CWD, child_env, error_of, make_client, start_serve
 
 ADMIN = {"X-S3emu-Admin": "1"}
@@ -314,7 +315,7 @@ def test_background_work_notifications_and_ids_survive_a_snapshot():
     pending = emu.scheduler.pending()
     assert [name for _, name in pending] == [
         "replication of source/k", "access logs of source", "inventory", "lifecycle"]
-    saved = snapshot.capture(emu)
+    saved = snapshot.capture(emu).data
 
     again = Emulator()
     header = snapshot.restore(again, saved)
@@ -338,7 +339,7 @@ def test_background_work_notifications_and_ids_survive_a_snapshot():
 def test_the_clock_moves_forward_to_the_snapshot_never_back():
     emu = Emulator()
     emu.clock.advance(days=3)
-    saved = snapshot.capture(emu)
+    saved = snapshot.capture(emu).data
     behind = Emulator()
     snapshot.restore(behind, saved)
     assert behind.clock.now() == emu.clock.now()
@@ -396,3 +397,57 @@ def test_a_server_with_a_data_dir_keeps_its_state(tmp_path):
     with srv2:
         s3 = make_client(endpoint_url=srv2.endpoint_url)
         assert s3.get_object(Bucket="served", Key="k")["Body"].read() == b"kept"
+
+
+def test_large_object_bytes_are_files_written_once(tmp_path):
+    big = os.urandom(EXTERNAL)
+    digest = hashlib.sha256(big).hexdigest()
+    emu = Emulator()
+    data = tmp_path / "data"
+    with mock_s3(emulator=emu):
+        s3 = make_client()
+        s3.create_bucket(Bucket="large")
+        s3.put_object(Bucket="large", Key="big", Body=big)
+        s3.put_object(Bucket="large", Key="copy", Body=big)      # the same bytes: one file
+        s3.put_object(Bucket="large", Key="small", Body=b"s" * (EXTERNAL - 1))
+        kept = Persistence.open(emu, str(data))
+        kept.save()
+        assert os.listdir(data / BLOBS) == [digest]
+        assert big not in (data / SNAPSHOT).read_bytes()
+        assert b"s" * (EXTERNAL - 1) in (data / SNAPSHOT).read_bytes()   # small: inline
+        written = (data / BLOBS / digest).stat().st_mtime_ns
+        s3.put_object(Bucket="large", Key="other", Body=b"o" * EXTERNAL)
+        kept.save()
+        assert (data / BLOBS / digest).stat().st_mtime_ns == written     # not written again
+        assert len(os.listdir(data / BLOBS)) == 2
+        s3.delete_object(Bucket="large", Key="other")
+        kept.close()
+    assert os.listdir(data / BLOBS) == [digest]      # a segment no snapshot names is removed
+    again = Emulator()
+    with Persistence.open(again, str(data)), mock_s3(emulator=again):
+        s3 = make_client()
+        assert s3.get_object(Bucket="large", Key="big")["Body"].read() == big
+        assert s3.get_object(Bucket="large", Key="copy")["Body"].read() == big
+
+
+@pytest.mark.parametrize("damage", ["missing", "altered"])
+def test_a_missing_or_altered_segment_file_is_refused(damage, tmp_path, capsys):
+    emu = Emulator()
+    data = tmp_path / "data"
+    with mock_s3(emulator=emu):
+        s3 = make_client()
+        s3.create_bucket(Bucket="large")
+        s3.put_object(Bucket="large", Key="big", Body=b"b" * EXTERNAL)
+    with Persistence.open(emu, str(data)):
+        pass
+    digest = hashlib.sha256(b"b" * EXTERNAL).hexdigest()
+    if damage == "missing":
+        os.remove(data / BLOBS / digest)
+        says = f"damaged data directory: {BLOBS}/{digest} is missing"
+    else:
+        (data / BLOBS / digest).write_bytes(b"c" * EXTERNAL)
+        says = f"damaged object bytes: {digest} (not the bytes the snapshot names)"
+    before = _files(data)
+    assert cli.main(["serve", "--port", "0", "--data-dir", str(data)]) == 2
+    assert capsys.readouterr().err == f"s3emu: --data-dir: {data / SNAPSHOT}: {says}\n"
+    assert _files(data) == before
