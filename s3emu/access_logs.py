@@ -147,9 +147,13 @@ class AccessLogs:
         self._unique = unique          # () -> a fresh id (deterministic)
         self._lock = threading.Lock()
         self._batches: dict[str, _Batch] = {}
+        #: how many records were made (read without a lock: the data directory's writer
+        #: compares it around each request, see s3emu.server)
+        self.recorded = 0
 
     def record(self, bucket: Bucket, line: str, at: datetime) -> None:
         with self._lock:
+            self.recorded += 1
             batch = self._batches.get(bucket.name)
             if batch is not None:
                 batch.lines.append(line)

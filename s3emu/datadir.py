@@ -220,7 +220,10 @@ class Persistence:
             self._dirty.clear()
             try:
                 self.save()
-            except Exception:     # e.g. a full disk: keep serving, try again on a change
+            except OSError as error:     # e.g. a full disk: keep serving, try again later
+                log.error("writing the state to %s failed: %s", self.path, error)
+                self._dirty.set()
+            except Exception:
                 log.exception("writing the state to %s failed", self.path)
                 self._dirty.set()
 

@@ -89,20 +89,22 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class _Saving:
     """The emulator, telling its data directory after each request that may have changed
-    the state: one not a read, or one before which background work ran or was queued."""
+    the state: one not a read, one before which background work ran or was queued, or one
+    that made a server access log record."""
 
     def __init__(self, emulator: Emulator, persistence: Kept) -> None:
         self._emulator = emulator
         self._changed = persistence.changed
 
     def serve(self, inbound: Inbound) -> Outcome:
-        scheduler = self._emulator.scheduler
-        due = scheduler.next_due
+        services = self._emulator.services
+        due, records = services.scheduler.next_due, services.access_logs.recorded
         try:
             return self._emulator.serve(inbound)
         finally:
-            if (inbound.method not in _READS or scheduler.next_due != due
-                    or self._emulator.scheduler is not scheduler):
+            if (inbound.method not in _READS or services.scheduler.next_due != due
+                    or services.access_logs.recorded != records
+                    or self._emulator.services is not services):
                 self._changed()
 
 

@@ -43,6 +43,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import __version__
+from .auth.users import User, Users
 from .model.uploads import number_after
 
 if TYPE_CHECKING:
@@ -116,6 +117,10 @@ def _gone() -> None:
     return None
 
 
+def _user(user: object) -> tuple[Any, ...]:
+    raise pickle.PicklingError("a user (with its secret) is not part of a snapshot")
+
+
 def _count(counter: itertools.count) -> tuple[Any, ...]:
     # the next value, from its repr (``count(7)``): pickling a count itself is deprecated
     found = re.fullmatch(r"count\((-?\d+)\)", repr(counter))
@@ -161,6 +166,7 @@ class _Pickler(pickle.Pickler):
         self.dispatch_table[itertools.count] = _count
         self.dispatch_table[MappingProxyType] = _mapping
         self.dispatch_table[weakref.ref] = _weak
+        self.dispatch_table[User] = self.dispatch_table[Users] = _user
 
     def persistent_id(self, obj: Any) -> Any:
         kind = type(obj)

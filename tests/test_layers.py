@@ -81,7 +81,7 @@ ALLOWED: dict[str, set[str]] = {
     "moto_guard": {"intercept", "messages"},
     "mock": {"botocore_patches", "emulator", "intercept", "messages", "moto_guard"},
     "server": {"clock", "emulator", "messages", "protocol", "serving", "tls"},
-    "snapshot": {"__init__", "emulator", "model", "services"},
+    "snapshot": {"__init__", "auth", "emulator", "model", "services"},
     "datadir": {"emulator", "snapshot"},
     "cli": {"__init__", "admin", "auth", "clock", "datadir", "emulator", "journal",
             "operations", "ops", "server", "tls"},

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 import s3emu
 from s3emu import Emulator, cli, mock_s3, snapshot
+from s3emu.auth.users import Users
 from s3emu.datadir import (BLOBS, EXTERNAL, LOCK, SNAPSHOT, TEMP_PREFIX, DataDirError,
                            Persistence)
 from helpers import CHILD_CWD, child_env, error_of, make_client, start_serve
@@ -451,3 +452,69 @@ def test_a_missing_or_altered_segment_file_is_refused(damage, tmp_path, capsys):
     assert cli.main(["serve", "--port", "0", "--data-dir", str(data)]) == 2
     assert capsys.readouterr().err == f"s3emu: --data-dir: {data / SNAPSHOT}: {says}\n"
     assert _files(data) == before
+
+
+def test_no_secret_is_in_a_snapshot_and_sse_c_objects_still_read():
+    import base64
+
+    key = bytes(range(100, 132))
+    users = Users()
+    users.add("writer", "writer-secret-Zq9x")
+    emu = Emulator(users=users)
+    with mock_s3(emulator=emu):
+        s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="writer",
+                          aws_secret_access_key="writer-secret-Zq9x")
+        s3.create_bucket(Bucket="secret")
+        s3.put_bucket_encryption(Bucket="secret", ServerSideEncryptionConfiguration={
+            "Rules": [{"BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})
+        s3.put_object(Bucket="secret", Key="k", Body=b"hidden", SSECustomerAlgorithm="AES256",
+                      SSECustomerKey=key)
+        s3.create_multipart_upload(Bucket="secret", Key="up", SSECustomerAlgorithm="AES256",
+                                   SSECustomerKey=key)
+    data = snapshot.capture(emu).data
+    for secret in (b"writer-secret-Zq9x", key, base64.b64encode(key)):
+        assert secret not in data
+    assert b"writer" in data        # the access key, in the header
+    again = Emulator(users=users)
+    snapshot.restore(again, data)
+    with mock_s3(emulator=again):
+        s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="writer",
+                          aws_secret_access_key="writer-secret-Zq9x")
+        got = s3.get_object(Bucket="secret", Key="k", SSECustomerAlgorithm="AES256",
+                            SSECustomerKey=key)
+        assert got["Body"].read() == b"hidden"
+        with pytest.raises(ClientError) as exc:
+            s3.get_object(Bucket="secret", Key="k", SSECustomerAlgorithm="AES256",
+                          SSECustomerKey=bytes(32))
+        assert error_of(exc) == (403, "AccessDenied")
+
+
+def test_a_state_holding_a_user_is_never_pickled():
+    emu = Emulator()
+    emu.store.buckets["stray"] = emu.users.default       # as if the model held a user
+    with pytest.raises(pickle.PicklingError) as exc:
+        snapshot.capture(emu)
+    assert str(exc.value) == "a user (with its secret) is not part of a snapshot"
+
+
+def test_a_read_that_makes_an_access_log_record_is_saved(tmp_path):
+    emu = Emulator(clock=s3emu.Clock.system())
+    with mock_s3(emulator=emu):
+        s3 = make_client()
+        for name in ("read", "logs"):
+            s3.create_bucket(Bucket=name)
+        s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"}]}))
+        s3.put_bucket_logging(Bucket="read", BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "logs", "TargetPrefix": "access/"}})
+        s3.list_objects_v2(Bucket="read")         # the first record: a delivery is queued
+    kept = Persistence.open(emu, str(tmp_path / "data"), interval=60)
+    with s3emu.Server(emu, persistence=kept) as srv:
+        s3 = make_client(endpoint_url=srv.endpoint_url)
+        s3.list_objects_v2(Bucket="read")     # a read: one more record, in the same batch
+        assert kept._dirty.is_set()
+        kept._dirty.clear()
+        s3.list_objects_v2(Bucket="logs")     # a read of a bucket without logging
+        assert not kept._dirty.is_set()
