@@ -43,7 +43,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import __version__
-from .auth.users import User, Users
+from .auth.users import User
 from .model.uploads import number_after
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ SAVED = ("store", "ids", "scheduler", "events", "notifications", "replication", 
          "access_logs")
 #: the services a snapshot refers to without holding them: the current ones on load
 OUTSIDE = ("settings", "clock", "users", "journal", "throttle", "faults")
-_LOCKS = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}
+_LOCKS = (type(threading.Lock()), type(threading.RLock()))
 #: modules whose classes and functions a snapshot may name, besides ``s3emu.*``
 _MODULES = frozenset({"collections", "datetime", "functools", "itertools", "copyreg",
                       "_codecs"})
@@ -90,10 +90,6 @@ class Header:
                            "length": self.length,
                            "sha256": self.sha256, "users": self.users,
                            "clock": self.clock}, sort_keys=True).encode() + b"\n"
-
-
-def _memoryview(view: memoryview) -> tuple[Any, ...]:
-    return memoryview, (view.tobytes(),)
 
 
 def _mapping(proxy: MappingProxyType) -> tuple[Any, ...]:
@@ -153,36 +149,64 @@ def _remember(view: memoryview, digest: str) -> None:
     _DIGESTS[key] = (weakref.ref(view, forget), digest)
 
 
-class _Pickler(pickle.Pickler):
-    def __init__(self, stream: io.BytesIO, services: Services, external: int | None) -> None:
-        super().__init__(stream, protocol=5)
-        self._outside = {id(getattr(services, name)): name for name in OUTSIDE}
-        self._locks: dict[int, int] = {}
-        self._external = external
-        #: the segments kept outside the pickle, by digest
-        self.segments: dict[str, memoryview] = {}
-        self.dispatch_table = copyreg.dispatch_table.copy()
-        self.dispatch_table[memoryview] = _memoryview
-        self.dispatch_table[itertools.count] = _count
-        self.dispatch_table[MappingProxyType] = _mapping
-        self.dispatch_table[weakref.ref] = _weak
-        self.dispatch_table[User] = self.dispatch_table[Users] = _user
+def _service(name: str) -> Any:
+    """Stands for one of the services a snapshot refers to (:data:`OUTSIDE`); loading
+    resolves it to the emulator's own (see :class:`_Unpickler`)."""
+    raise pickle.UnpicklingError("only a snapshot's loader resolves a service")
 
-    def persistent_id(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind is memoryview and self._external is not None and obj.nbytes >= self._external:
-            digest = digest_of(obj)
-            self.segments[digest] = obj
-            return ("bytes", digest, obj.nbytes)
-        name = self._outside.get(id(obj))
-        if name is not None:
-            return name
-        if kind in _LOCKS:
-            return ("lock", kind is _RLOCK, self._locks.setdefault(id(obj), len(self._locks)))
-        return None
+
+def _segment(digest: str, size: int) -> Any:
+    """Stands for a segment of object bytes kept outside the snapshot; loading reads it."""
+    raise pickle.UnpicklingError("only a snapshot's loader reads a segment")
+
+
+def _new_lock(reentrant: bool) -> Any:
+    return threading.RLock() if reentrant else threading.Lock()
+
+
+def _lock(lock: Any) -> tuple[Any, ...]:
+    # one new lock per lock saved: the pickle's memo keeps the locks shared as they were
+    return _new_lock, (type(lock) is _RLOCK,)
 
 
 _RLOCK = type(threading.RLock())
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the state; what is not the state's own (the services it refers to, locks,
+    large segments) goes through :attr:`dispatch_table`, so the cost stays that of pickling
+    (no hook runs for every object)."""
+
+    def __init__(self, stream: io.BytesIO, services: Services, external: int | None) -> None:
+        super().__init__(stream, protocol=5)
+        self._outside = {id(getattr(services, name)): name for name in OUTSIDE}
+        self._external = external
+        #: the segments kept outside the pickle, by digest
+        self.segments: dict[str, memoryview] = {}
+        table = self.dispatch_table = copyreg.dispatch_table.copy()
+        table[memoryview] = self._memoryview
+        table[itertools.count] = _count
+        table[MappingProxyType] = _mapping
+        table[weakref.ref] = _weak
+        table[User] = _user
+        for kind in _LOCKS:
+            table[kind] = _lock
+        for name in OUTSIDE:
+            table[type(getattr(services, name))] = self._service
+
+    def _service(self, obj: Any) -> tuple[Any, ...]:
+        name = self._outside.get(id(obj))
+        if name is None:
+            raise pickle.PicklingError(f"a {type(obj).__name__} that is not the emulator's "
+                                       f"is not part of a snapshot")
+        return _service, (name,)
+
+    def _memoryview(self, view: memoryview) -> tuple[Any, ...]:
+        if self._external is not None and view.nbytes >= self._external:
+            digest = digest_of(view)
+            self.segments[digest] = view
+            return _segment, (digest, view.nbytes)
+        return memoryview, (view.tobytes(),)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -190,21 +214,13 @@ class _Unpickler(pickle.Unpickler):
                  segment: Callable[[str, int], bytes] | None) -> None:
         super().__init__(stream)
         self._services = services
-        self._locks: dict[int, Any] = {}
         self._segment = segment
         self._segments: dict[str, memoryview] = {}
 
-    def persistent_load(self, pid: Any) -> Any:
-        if isinstance(pid, str) and pid in OUTSIDE:
-            return getattr(self._services, pid)
-        if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "bytes":
-            return self._bytes(str(pid[1]), int(pid[2]))
-        if isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "lock":
-            found = self._locks.get(pid[2])
-            if found is None:
-                found = self._locks[pid[2]] = threading.RLock() if pid[1] else threading.Lock()
-            return found
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+    def _service_of(self, name: str) -> Any:
+        if name not in OUTSIDE:
+            raise pickle.UnpicklingError(f"no service {name!r}")
+        return getattr(self._services, name)
 
     def _bytes(self, digest: str, size: int) -> memoryview:
         found = self._segments.get(digest)
@@ -221,6 +237,8 @@ class _Unpickler(pickle.Unpickler):
         return found
 
     def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name in ("_service", "_segment"):
+            return self._service_of if name == "_service" else self._bytes
         if (module == "s3emu" or module.startswith("s3emu.") or module in _MODULES
                 or (module == "builtins" and name in _BUILTINS)
                 or (module == "re" and name == "_compile")):

@@ -322,6 +322,8 @@ def test_background_work_notifications_and_ids_survive_a_snapshot():
     header = snapshot.restore(again, saved)
     assert header.users == [["testing", "123456789012"]]
     assert again.scheduler.pending() == pending
+    assert all(bucket.lock is again.store.lock for bucket in again.store.buckets.values())
+    assert again.store.lock is not emu.store.lock and again.store.clock is again.clock
     assert [m["Records"][0]["s3"]["object"]["key"] for m in again.notifications.messages(queue)
             if "Records" in m] == ["k"]
     with mock_s3(emulator=again):
