@@ -31,7 +31,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .snapshot import Header, SnapshotError, capture, read_header, restore
+from .snapshot import Header, SnapshotError, capture, restore
 
 try:
     import fcntl
@@ -118,26 +118,34 @@ class Persistence:
             names = os.listdir(path) if os.path.isdir(path) else None
         except OSError as error:
             raise DataDirError(f"cannot read {path}: {error.strerror or error}") from None
-        data = None
         if names is not None:
             if SNAPSHOT not in names and not all(_ours(name) for name in names):
                 other = sorted(name for name in names if not _ours(name))[0]
                 raise DataDirError(
                     f"{path} is not an s3emu data directory: it holds {other!r} and no "
                     f"{SNAPSHOT}; give an empty or new directory")
-            if SNAPSHOT in names:
-                data = self._read()
+            if not os.access(path, os.W_OK | os.X_OK):
+                raise DataDirError(f"cannot write in {path}")
         else:
             try:
                 os.makedirs(path, mode=0o700)
             except OSError as error:
                 raise DataDirError(f"cannot create {path}: {error.strerror or error}") from None
-        if data is not None:
-            try:
-                self.loaded = restore(self.emulator, data, self._segment)
-            except SnapshotError as error:
-                raise DataDirError(f"{os.path.join(path, SNAPSHOT)}: {error}") from None
-        self._take_lock()
+        locked = names is not None and LOCK in names
+        if locked:             # its lock file exists: is another server using it?
+            self._take_lock(create=False)
+        try:
+            if names is not None and SNAPSHOT in names:
+                data = self._read()
+                try:
+                    self.loaded = restore(self.emulator, data, self._segment)
+                except SnapshotError as error:
+                    raise DataDirError(f"{os.path.join(path, SNAPSHOT)}: {error}") from None
+            if not locked:
+                self._take_lock(create=True)
+        except BaseException:
+            self._release_lock()
+            raise
         blobs = os.path.join(path, BLOBS)
         for folder in (path, blobs):
             for name in os.listdir(folder) if os.path.isdir(folder) else ():
@@ -168,16 +176,14 @@ class Persistence:
                 data = stream.read()
         except OSError as error:
             raise DataDirError(f"cannot read {where}: {error.strerror or error}") from None
-        try:
-            read_header(data)       # refuse a damaged one before taking the lock
-        except SnapshotError as error:
-            raise DataDirError(f"{where}: {error}") from None
         return data
 
-    def _take_lock(self) -> None:
+    def _take_lock(self, create: bool) -> None:
+        """Hold :data:`LOCK` (an advisory lock: the file's content never changes), made if
+        ``create``."""
         where = os.path.join(self.path, LOCK)
         try:
-            fd = os.open(where, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(where, os.O_RDONLY | (os.O_CREAT if create else 0), 0o600)
         except OSError as error:
             raise DataDirError(f"cannot write in {self.path}: {error.strerror or error}") \
                 from None
@@ -187,8 +193,6 @@ class Persistence:
             except OSError:
                 os.close(fd)
                 raise DataDirError(f"{self.path} is in use by another s3emu server") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         self._lock_file = fd
 
     def _release_lock(self) -> None:

@@ -16,14 +16,17 @@ keys are never in the state at all (objects keep the salted HMAC of the key, as 
 
 The layout: a first line :data:`MAGIC`, a second line of JSON (the header: :data:`FORMAT`,
 the s3emu version that wrote it, the clock's position, the payload's length and SHA-256, the
-users), then the payload: a pickle (protocol 5) of the services, with what comes from
-outside (clock, journal, settings, users, throttle, faults) and the locks left out by
-reference. Loading
-checks the header, length and checksum first, then unpickles with only the classes of s3emu,
-the standard library types it uses and nothing else. Pickle still runs code of those classes:
+users), then the payload: a pickle (protocol 5) of the services. What comes from outside
+(clock, journal, settings, users, throttle, faults) is saved as a reference to the service
+of that name, resolved to the loading emulator's own; locks as new locks (shared as they
+were); with ``external=``, large segments of object bytes by their SHA-256 (the caller keeps
+them, :mod:`s3emu.datadir`). Loading checks the header, length and checksum first, then
+unpickles naming only the classes of s3emu and the few standard-library types it uses. That
+list keeps foreign pickles out but is no sandbox (pickle can still call what those allow):
 load only snapshots you wrote (the README says so).
 
-This module imports only the standard library and the services it saves.
+This module imports only the standard library, the model and the users' class (to refuse
+pickling one).
 """
 from __future__ import annotations
 
@@ -62,11 +65,14 @@ SAVED = ("store", "ids", "scheduler", "events", "notifications", "replication", 
 OUTSIDE = ("settings", "clock", "users", "journal", "throttle", "faults")
 _LOCKS = (type(threading.Lock()), type(threading.RLock()))
 #: modules whose classes and functions a snapshot may name, besides ``s3emu.*``
-_MODULES = frozenset({"collections", "datetime", "functools", "itertools", "copyreg",
-                      "_codecs"})
+_MODULES = frozenset({"collections", "datetime", "functools", "itertools", "copyreg"})
 _BUILTINS = frozenset({"memoryview", "bytearray", "bytes", "str", "int", "float", "bool",
                        "list", "tuple", "dict", "set", "frozenset", "object", "getattr",
                        "slice", "range", "complex"})
+
+
+#: the longest header line read (a snapshot's users are in it)
+_HEADER_LIMIT = 1 << 20
 
 
 class SnapshotError(Exception):
@@ -87,8 +93,7 @@ class Header:
 
     def line(self) -> bytes:
         return json.dumps({"format": self.format, "s3emu": self.version,
-                           "length": self.length,
-                           "sha256": self.sha256, "users": self.users,
+                           "length": self.length, "sha256": self.sha256, "users": self.users,
                            "clock": self.clock}, sort_keys=True).encode() + b"\n"
 
 
@@ -295,16 +300,19 @@ def read_header(data: bytes | memoryview) -> tuple[Header, memoryview]:
     view = memoryview(data)
     if bytes(view[:len(MAGIC)]) != MAGIC:
         raise SnapshotError("not an s3emu snapshot (it does not start with the s3emu marker)")
-    end = bytes(view[len(MAGIC):len(MAGIC) + 4096]).find(b"\n")
+    end = bytes(view[len(MAGIC):len(MAGIC) + _HEADER_LIMIT]).find(b"\n")
     if end < 0:
         raise SnapshotError("damaged snapshot: its header is cut short")
     try:
         fields = json.loads(bytes(view[len(MAGIC):len(MAGIC) + end]))
         header = Header(format=int(fields["format"]), version=str(fields["s3emu"]),
-                        length=int(fields["length"]),
-                        sha256=str(fields["sha256"]), users=list(fields.get("users", [])),
+                        length=int(fields["length"]), sha256=str(fields["sha256"]),
+                        users=[[str(key), str(account)]
+                               for key, account in fields.get("users", [])],
                         clock=str(fields.get("clock", "")))
-    except (ValueError, KeyError, TypeError):
+        if header.clock:
+            datetime.fromisoformat(header.clock)
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise SnapshotError("damaged snapshot: its header is not readable") from None
     if header.format != FORMAT:
         raise SnapshotError(f"snapshot format {header.format} (written by s3emu "
