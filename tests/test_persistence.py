@@ -531,3 +531,25 @@ def test_a_header_of_the_wrong_shape_is_damage(fields):
     with pytest.raises(snapshot.SnapshotError) as exc:
         snapshot.read_header(data)
     assert str(exc.value) == "damaged snapshot: its header is not readable"
+
+
+def test_uploads_started_after_a_restart_list_after_the_loaded_ones(monkeypatch):
+    import itertools
+
+    from s3emu.model import uploads
+
+    emu = Emulator()
+    with mock_s3(emulator=emu):
+        s3 = make_client()
+        s3.create_bucket(Bucket="ups")
+        first = [s3.create_multipart_upload(Bucket="ups", Key="same")["UploadId"]
+                 for _ in range(3)]
+    saved = snapshot.capture(emu).data
+    monkeypatch.setattr(uploads, "_sequence", itertools.count())     # a new process
+    again = Emulator()
+    snapshot.restore(again, saved)
+    with mock_s3(emulator=again):      # the same key at the same (frozen) instant
+        s3 = make_client()
+        later = s3.create_multipart_upload(Bucket="ups", Key="same")["UploadId"]
+        listed = [u["UploadId"] for u in s3.list_multipart_uploads(Bucket="ups")["Uploads"]]
+    assert listed == [*first, later]
