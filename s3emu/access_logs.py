@@ -24,6 +24,7 @@ This module imports only the standard library and s3emu's parts below the app.
 """
 from __future__ import annotations
 
+from functools import partial
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -143,16 +144,20 @@ class AccessLogs:
         self._unique = unique          # () -> a fresh id (deterministic)
         self._lock = threading.Lock()
         self._batches: dict[str, _Batch] = {}
+        #: how many records were made (read without a lock: the data directory's writer
+        #: compares it around each request, see s3emu.server)
+        self.recorded = 0
 
     def record(self, bucket: Bucket, line: str, at: datetime) -> None:
         with self._lock:
+            self.recorded += 1
             batch = self._batches.get(bucket.name)
             if batch is not None:
                 batch.lines.append(line)
                 return
             self._batches[bucket.name] = _Batch(at, [line])
         name = bucket.name
-        self._scheduler.at(at + DELIVERY_DELAY, lambda when: self.deliver(name, when),
+        self._scheduler.at(at + DELIVERY_DELAY, partial(self.deliver, name),
                            f"access logs of {name}")
 
     def pending(self, bucket: str) -> list[str]:

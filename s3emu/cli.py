@@ -20,6 +20,7 @@ from . import __version__, cli_report
 from .auth.users import UserSpec, Users, parse_user, read_users_file
 from .admin import ADMIN_HEADER, AdminAccess, is_loopback_host
 from .clock import Clock
+from .datadir import INTERVAL, DataDirError, Persistence
 from .emulator import BUCKET_DEFAULTS, S3_MIN_PART_SIZE, Emulator
 from .journal import DEFAULT_LIMIT
 
@@ -119,6 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="N",
                        help=f"keep the latest N requests in the journal; counters stay exact "
                             f"(default: {DEFAULT_LIMIT}; 0: no limit)")
+    serve.add_argument("--data-dir", metavar="DIR",
+                       help="keep the whole state (buckets, objects, versions, uploads in "
+                            "progress, configurations, ACLs, policies, pending background "
+                            "work) in DIR across restarts: loaded at start, written after "
+                            "changes and at shutdown; DIR is made if missing, and refused if "
+                            "it holds other files or a damaged snapshot. --seed applies only "
+                            "when DIR holds no state yet (default: in memory only)")
+    serve.add_argument("--save-interval", type=_seconds, default=INTERVAL, metavar="SECONDS",
+                       help=f"with --data-dir: the least time between two snapshots "
+                            f"(default: {INTERVAL:g})")
     serve.set_defaults(run=serve_command)
     ops = commands.add_parser(
         "ops", help="list every S3 operation: handler, IAM action, status",
@@ -160,6 +171,16 @@ def _port(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 5 or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
     return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds (0-86400): {text!r}")
+    return value
 
 
 def _byte_count(text: str) -> int:
@@ -210,6 +231,18 @@ def _users(args: argparse.Namespace) -> list[UserSpec]:
             except ValueError as error:
                 raise ValueError(f"--users-file {args.users_file}: {error}") from None
     return found
+
+
+def _check_users(persistence: Persistence, emulator: Emulator) -> None:
+    """Warn about the users a loaded state was written with that are not given now (their
+    secrets are never saved: users come from --user / --users-file at every start)."""
+    assert persistence.loaded is not None
+    missing = [f"{key!r} (account {account})" for key, account in persistence.loaded.users
+               if key not in emulator.users]
+    if missing:
+        print(f"s3emu: warning: {persistence.path} was written with user(s) "
+              f"{', '.join(missing)}, not given now (--user / --users-file); their buckets "
+              f"stay, but they cannot sign requests", file=sys.stderr)
 
 
 def _check_tls(args: argparse.Namespace) -> str | None:
@@ -273,12 +306,6 @@ def serve_command(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as error:    # e.g. a --throttle keyword it does not know
         print(f"s3emu: {error}", file=sys.stderr)
         return 2
-    for seed in args.seed:
-        try:
-            emulator.load(seed)
-        except (OSError, ValueError) as error:
-            print(f"s3emu: --seed {seed}: {error}", file=sys.stderr)
-            return 2
     tls_problem = _check_tls(args)
     if tls_problem:
         print(f"s3emu: {tls_problem}", file=sys.stderr)
@@ -291,6 +318,28 @@ def serve_command(args: argparse.Namespace) -> int:
     except ValueError as error:  # a limit out of range
         print(f"s3emu: {error}", file=sys.stderr)
         return 2
+    persistence = None
+    if args.data_dir is not None:
+        try:
+            persistence = Persistence.open(emulator, args.data_dir, args.save_interval)
+        except DataDirError as error:
+            print(f"s3emu: --data-dir: {error}", file=sys.stderr)
+            return 2
+        server.persistence = persistence
+    if persistence is not None and persistence.loaded is not None:
+        _check_users(persistence, emulator)
+        if args.seed:
+            print(f"s3emu: --seed ignored: {persistence.path} holds a state already",
+                  file=sys.stderr)
+    else:
+        for seed in args.seed:
+            try:
+                emulator.load(seed)
+            except (OSError, ValueError) as error:
+                print(f"s3emu: --seed {seed}: {error}", file=sys.stderr)
+                if persistence is not None:
+                    persistence.close(save=False)
+                return 2
     stopping = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -302,9 +351,13 @@ def serve_command(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"s3emu: cannot listen on {args.host}:{args.port}: "
                   f"{error.strerror or error}", file=sys.stderr)
+            if persistence is not None:
+                persistence.close(save=False)
             return 1
         except RuntimeError as error:  # no 'cryptography' to make a certificate
             print(f"s3emu: {error}", file=sys.stderr)
+            if persistence is not None:
+                persistence.close(save=False)
             return 2
         where = server.endpoint_url
         if not is_loopback_host(args.host):
@@ -321,6 +374,10 @@ def serve_command(args: argparse.Namespace) -> int:
                f"{args.bucket_defaults} bucket defaults, "
                f"access key {', '.join(repr(u.access_key) for u in emulator.users)}); "
                f"Ctrl-C to stop")
+        if persistence is not None:
+            _print(f"data directory {persistence.path}: "
+                   + (f"state loaded ({len(emulator.store.buckets)} bucket(s))"
+                      if persistence.loaded is not None else "new"))
         if server.ca_path:
             _print(f"TLS: self-signed certificate; clients trust the CA file {server.ca_path} "
                    f"(boto3 verify=PATH, aws --ca-bundle PATH or AWS_CA_BUNDLE=PATH)")
@@ -333,11 +390,18 @@ def serve_command(args: argparse.Namespace) -> int:
         while not stopping.wait(3600):
             pass
     finally:
-        server.stop()
+        try:
+            server.stop()
+        except Exception as error:   # the last snapshot could not be written (disk full)
+            print(f"s3emu: --data-dir: writing the state failed: {error}", file=sys.stderr)
+            code = 1
+        else:
+            code = 0
         for number, handler in previous.items():
             signal.signal(number, handler)
-    _print("s3emu stopped")
-    return 0
+    if code == 0:
+        _print("s3emu stopped")
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -288,6 +288,11 @@ class Emulator:
         self.faults.clear()
         self.throttle.reset()
 
+    def _replace_state(self, state: Mapping[str, Any]) -> None:
+        """Take ``state`` (what :func:`_fresh_state` makes, loaded by :mod:`s3emu.snapshot`)
+        instead of the current one."""
+        self._rebuild(**state)
+
     def usage(self) -> Usage:
         """What the store holds, per bucket, storage class and top-level prefix: objects,
         bytes, noncurrent versions, delete markers, uploads in progress (:mod:`s3emu.usage`)."""

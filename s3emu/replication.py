@@ -26,6 +26,7 @@ model and scheduler.
 """
 from __future__ import annotations
 
+from functools import partial
 from datetime import datetime, timedelta
 
 from .access.acl import canonical_id
@@ -80,7 +81,7 @@ class Replication:
             version = pending
         source, key, version_id = bucket.name, event.key, event.version_id
         self._scheduler.at(event.time + self.delay,
-                           lambda when: self._replicate(source, key, version_id, rule, when),
+                           partial(self._replicate, source, key, version_id, rule),
                            f"replication of {source}/{key}")
 
     @staticmethod
@@ -148,7 +149,7 @@ class Replication:
         source, key, version_id = bucket.name, event.key, event.version_id
         what = "tags" if event.name.startswith("ObjectTagging:") else "acl"
         self._scheduler.at(event.time + self.delay,
-                           lambda when: self._follow(source, key, version_id, what, when),
+                           partial(self._follow, source, key, version_id, what),
                            f"replication of {what} of {source}/{key}")
 
     def _follow(self, source_name: str, key: str, version_id: str | None, what: str,

@@ -24,6 +24,11 @@ exchange is what S3 clients expect:
 
 Each request can be reported as one line (see :func:`format_line`).
 
+With ``persistence=`` (a :class:`s3emu.datadir.Persistence`, which has loaded a data
+directory's state into the emulator) the server tells it after each request that may have
+changed the state (it writes snapshots from its own thread, debounced) and closes it when it
+stops (the last snapshot).
+
 With a ticking clock (the system clock, the default), a thread drains the emulator's
 background work (:mod:`s3emu.scheduler`) as real time passes, so a lifecycle pass or a
 scheduled delivery happens at its due time even while no request comes in (within a second).
@@ -37,12 +42,12 @@ import ssl
 import sys
 import threading
 from email.utils import formatdate
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from .clock import Clock
 from .serving.connections import Hub, Serving
 from .emulator import Emulator
-from .messages import WsgiServes
+from .messages import Inbound, Outcome, WsgiServes
 from .serving.http11 import Limits
 from .serving.request_body import DRAIN_LIMIT as DRAIN_LIMIT
 from .protocol.dates import http_date
@@ -64,6 +69,43 @@ def format_line(method: str, path: str, operation: str | None, status: int | str
     line = (f"{method} {path.translate(_CONTROL)} {operation or '-'} {status} {sent} "
             f"{millis:.1f}ms")
     return f"{line} {error_code}" if error_code else line
+
+
+class Kept(Protocol):
+    """What the server needs of a :class:`s3emu.datadir.Persistence`."""
+
+    path: str
+
+    @property
+    def closed(self) -> bool: ...
+    def changed(self) -> None: ...
+    def start(self) -> None: ...
+    def close(self, save: bool = True) -> None: ...
+
+
+#: methods that never change the state by themselves
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class _Saving:
+    """The emulator, telling its data directory after each request that may have changed
+    the state: one not a read, one before which background work ran or was queued, or one
+    that made a server access log record."""
+
+    def __init__(self, emulator: Emulator, persistence: Kept) -> None:
+        self._emulator = emulator
+        self._changed = persistence.changed
+
+    def serve(self, inbound: Inbound) -> Outcome:
+        services = self._emulator.services
+        due, records = services.scheduler.next_due, services.access_logs.recorded
+        try:
+            return self._emulator.serve(inbound)
+        finally:
+            if (inbound.method not in _READS or services.scheduler.next_due != due
+                    or services.access_logs.recorded != records
+                    or self._emulator.services is not services):
+                self._changed()
 
 
 def _sink(log_to: bool | Callable[[str], None]) -> Callable[[str], None] | None:
@@ -102,6 +144,10 @@ class Server:
     :param admin: the admin API (:class:`~s3emu.admin.AdminAccess`): None keeps the
         emulator's setting (on over loopback, refused on a non-loopback ``host``), True
         enables it on any address (a non-loopback one then needs a token), False turns it off.
+    :param persistence: keep the emulator's state in a data directory: a
+        :class:`s3emu.datadir.Persistence` opened on the same emulator (``Persistence.open(
+        emu, DIR)``, which loads the directory's state); the server tells it of changes,
+        starts its writer thread and closes it (last snapshot) when it stops.
     """
 
     def __init__(self, emulator: Emulator | None = None, host: str = "127.0.0.1",
@@ -110,7 +156,8 @@ class Server:
                  allow_insecure_ssec: bool = False, idle_timeout: float = 60.0,
                  head_timeout: float = 20.0, body_timeout: float = 20.0,
                  min_body_rate: int = 1024, max_connections: int = 2048,
-                 workers: int = 32, admin: bool | None = None) -> None:
+                 workers: int = 32, admin: bool | None = None,
+                 persistence: Kept | None = None) -> None:
         if (cert is None) != (key is None):
             raise ValueError("cert and key are given together")
         self.limits = Limits(idle_timeout=idle_timeout, head_timeout=head_timeout,
@@ -129,6 +176,8 @@ class Server:
         self._sink_lock = threading.Lock()
         self._hub: Hub | None = None
         self._stopping: threading.Event | None = None
+        #: the data directory keeping the state (None: in memory only)
+        self.persistence = persistence
 
     @property
     def running(self) -> bool:
@@ -164,13 +213,20 @@ class Server:
         given certificate cannot be loaded, RuntimeError if one cannot be made."""
         if self._hub is not None:
             return self
+        if self.persistence is not None and self.persistence.closed:
+            raise RuntimeError(f"the data directory {self.persistence.path} was released when "
+                               f"the server stopped; make a new Server")
         context = self._tls_context() if self.tls else None
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         listener = socket.create_server((self.host, self._requested_port), family=family,
                                         backlog=1024)
         self.port = listener.getsockname()[1]
+        app: Any = self.emulator if hasattr(self.emulator, "serve") else WsgiServes(self.emulator)
+        if self.persistence is not None:
+            app = _Saving(self.emulator, self.persistence)
+            self.persistence.start()
         serving = Serving(
-            app=self.emulator if hasattr(self.emulator, "serve") else WsgiServes(self.emulator),
+            app=app,
             limits=self.limits, scheme="https" if self.tls else "http",
             server_name=self.host, server_port=str(self.port),
             allow_insecure_ssec=self.allow_insecure_ssec, tls=context,
@@ -204,22 +260,28 @@ class Server:
             if stopping.wait(min(max(wait, 0.01), self.DRAIN_INTERVAL)):
                 return
             try:
-                scheduler.run_due()
+                if scheduler.run_due() and self.persistence is not None:
+                    self.persistence.changed()
             except Exception:   # the scheduler logs its jobs' failures; never end the thread
                 log.exception("draining the background work failed")
 
     def stop(self) -> None:
-        """Stop accepting, close open connections and wait for the serving threads."""
+        """Stop accepting, close open connections and wait for the serving threads; with a
+        data directory, write the last snapshot and release the directory (a stopped server
+        with one does not start again)."""
         hub = self._hub
         if self._stopping is not None:
             self._stopping.set()
             self._stopping = None
         _tls.remove(self._made)
         self._made = None
-        if hub is None:
-            return
-        self._hub = None
-        hub.stop()
+        if hub is not None:
+            self._hub = None
+            hub.stop()
+        if self.persistence is not None:
+            self.persistence.close()
+
+    close = stop
 
     def _error_ids(self) -> tuple[str, str]:
         ids = getattr(self.emulator, "ids", None)

@@ -86,8 +86,10 @@ ALLOWED: dict[str, set[str]] = {
     "mock": {"aiobotocore_patches", "botocore_patches", "emulator", "intercept", "messages",
              "moto_guard"},
     "server": {"clock", "emulator", "messages", "protocol", "serving", "tls"},
-    "cli": {"__init__", "admin", "auth", "clock", "cli_report", "emulator", "journal",
-            "operations", "ops", "server", "tls"},
+    "snapshot": {"__init__", "auth", "emulator", "model", "services"},
+    "datadir": {"emulator", "snapshot"},
+    "cli": {"__init__", "admin", "auth", "clock", "cli_report", "datadir", "emulator",
+            "journal", "operations", "ops", "server", "tls"},
     "__main__": {"cli"},
     "__init__": {"clock", "emulator", "errors", "mock", "server"},
 }

@@ -7,6 +7,7 @@ restore) schedules it through the ``Jobs`` on its ``Call``.
 """
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
@@ -26,7 +27,7 @@ class Jobs:
 
     def at(self, due: datetime, job: Callable[[Jobs, datetime], object], name: str = "") -> None:
         """Run ``job(self, due)`` once the clock reaches ``due``."""
-        self.scheduler.at(due, lambda when: job(self, when), name)
+        self.scheduler.at(due, partial(job, self), name)
 
     def record(self, at: datetime, operation: str, bucket: str, key: str | None,
                version_id: str | None) -> None:

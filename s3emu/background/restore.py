@@ -10,6 +10,7 @@ again in between is left alone), journal their effect (``S3.RESTORE.OBJECT``,
 """
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -48,8 +49,8 @@ def complete(jobs: Jobs, at: datetime, *, bucket: str, key: str, version_id: str
     if not where.replace_version(version, version.evolve(restore=done)):
         return
     assert done.expires is not None
-    jobs.at(done.expires, lambda j, when: expire(j, when, bucket=bucket, key=key,
-                                                 version_id=version_id, restore=done),
+    jobs.at(done.expires, partial(expire, bucket=bucket, key=key, version_id=version_id,
+                                  restore=done),
             "restore expiry")
     jobs.record(at, "S3.RESTORE.OBJECT", bucket, key, version_id)
     _publish(jobs, where, version, at, "ObjectRestore:Completed", done)

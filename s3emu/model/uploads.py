@@ -43,6 +43,13 @@ TOO_SMALL = "Your proposed upload is smaller than the minimum allowed size"
 _sequence = itertools.count()
 
 
+def number_after(sequence: int) -> None:
+    """Number the uploads started from now on above ``sequence`` (uploads loaded from a
+    snapshot, :mod:`s3emu.snapshot`, keep their numbers)."""
+    global _sequence
+    _sequence = itertools.count(max(next(_sequence), sequence + 1))
+
+
 @dataclass(frozen=True)
 class Part:
     """One uploaded part. ``etag`` is quoted (32 hex digits)."""

@@ -21,6 +21,7 @@ From S3's RestoreObject reference and the user guide's "Restoring an archived ob
 """
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -141,6 +142,6 @@ def _schedule(call: Call, version: ObjectVersion, restore: Restore, when: dateti
               job: Any) -> None:
     assert call.jobs is not None, "RestoreObject needs the app's background jobs"
     bucket, key, version_id = call.bucket_name, version.key, version.version_id
-    call.jobs.at(when, lambda jobs, at: job(jobs, at, bucket=bucket, key=key,
-                                            version_id=version_id, restore=restore),
+    call.jobs.at(when, partial(job, bucket=bucket, key=key, version_id=version_id,
+                               restore=restore),
                  f"restore of {bucket}/{key}")
