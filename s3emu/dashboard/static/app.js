@@ -198,7 +198,7 @@ async function journalPage(main, params) {
   fill(main, h("h1", {}, "Request journal"), filters, summary,
     h("table", {}, h("thead", {}, h("tr", {}, ["Time", "Operation", "Method", "Bucket", "Key",
       "Status", "Error", "In", "Out", "Flags"].map(t => h("th", {}, t)))), body));
-  let running = false;
+  let running = false, again = false;
   async function refresh() {
     const query = new URLSearchParams({last: "200"});
     const shown = {};
@@ -207,8 +207,9 @@ async function journalPage(main, params) {
       if (value) { query.set(name, value); shown[name] = value; }
     }
     history.replaceState(null, "", route("journal", shown));
-    if (running) return;
+    if (running) { again = true; return; }   // a filter changed mid-request: ask once more
     running = true;
+    again = false;
     try {
       const data = await json("/journal?" + query);
       summary.textContent = data.count + " shown (latest first) of " + data.total +
@@ -219,6 +220,7 @@ async function journalPage(main, params) {
         [], {class: e.status >= 400 ? "failed entry" : "entry"})));
       hideError();
     } catch (e) { showError(e); } finally { running = false; }
+    if (again) refresh();
   }
   function start() { stop(); poller = setInterval(refresh, POLL_MS); }
   function stop() { if (poller) clearInterval(poller); poller = null; }
