@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 9000
 PYTEST_ARGS ?=
-SOURCES := $(shell find s3emu pytest_plugin -name '*.py' -o -name 'py.typed') \
+SOURCES := $(shell find s3emu pytest_plugin -name '*.py' -o -name 'py.typed' -o -path '*/dashboard/static/*') \
            setup.py setup.cfg pyproject.toml README.md LICENSE
 
 .PHONY: venv wheel install lint test test-browser serve bench smoke image image-test clean
@@ -51,10 +51,10 @@ lint: $(VENV)/.deps
 test: lint install
 	S3EMU_TEST_INSTALLED=1 S3EMU_WHEEL_DIR=$(abspath $(DIST)) $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
 
-# CORS in a real browser (tests_browser/, not part of `make test`): headless Chromium, Debian's
-# `chromium` and `chromium-driver` (installed here when missing; needs root), driven by Selenium
-# (the `browser` extra) through /usr/bin/chromedriver, against `s3emu serve` and a page served
-# from a second origin.
+# CORS and the dashboard in a real browser (tests_browser/, not part of `make test`): headless
+# Chromium, Debian's `chromium` and `chromium-driver` (installed here when missing; needs root),
+# driven by Selenium (the `browser` extra) through /usr/bin/chromedriver, against `s3emu serve`
+# and a page served from a second origin. Screenshots go to $S3EMU_BROWSER_ARTIFACTS when set.
 test-browser: install
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)

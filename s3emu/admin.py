@@ -32,6 +32,8 @@ GET      ``/_s3emu/usage``           ``emu.usage()``: objects and bytes per buck
                                      class and prefix
 GET      ``/_s3emu/cost``            ``emu.cost_report()``: byte-hours, requests, retrievals,
                                      transitions and their cost at S3's list prices
+GET      ``/_s3emu/ui/``             the dashboard (:mod:`s3emu.dashboard`): its page and
+                                     assets need no header, its ``ui/api/`` calls do
 GET      ``/_s3emu/notifications``   the destination ARNs event messages went to;
                                      ``?arn=ARN``: the messages delivered there, in order
 POST     ``/_s3emu/notifications/    ``{"arn": "...", "url": "http://..."}``: POST each new
@@ -66,6 +68,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from . import dashboard
 from .journal import Entry
 from .messages import Inbound, Outcome
 from .protocol.addressing import split_host
@@ -74,6 +77,7 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .faults import Faults
     from .journal import Journal
+    from .model.store import Store
     from .notifications import Notifications
     from .cost import CostReport
     from .usage import Usage
@@ -113,6 +117,8 @@ class Controls(Protocol):
     def journal(self) -> Journal: ...
     @property
     def notifications(self) -> Notifications: ...
+    @property
+    def store(self) -> Store: ...
     def usage(self) -> Usage: ...
     def cost_report(self) -> CostReport: ...
     def reset(self) -> None: ...
@@ -154,8 +160,10 @@ class AdminAccess:
             if self.enabled and self.token is None:
                 self.token = secrets.token_urlsafe(24)
 
-    def check(self, inbound: Inbound) -> None:
-        """Raise a 403 :class:`AdminError` saying why, unless this request may proceed."""
+    def check(self, inbound: Inbound, *, page: bool = False) -> None:
+        """Raise a 403 :class:`AdminError` saying why, unless this request may proceed.
+        ``page``: a static page of the dashboard, which a browser fetches by navigating (it
+        cannot send the header): every rule but the header's."""
         if self.enabled is False:
             raise AdminError(403, "the admin API is turned off for this emulator "
                                   "(admin=False / s3emu serve --no-admin)")
@@ -177,6 +185,8 @@ class AdminAccess:
                                                     if "//" in origin else origin):
             raise AdminError(403, f"the admin API refuses cross-origin requests (Origin "
                                   f"{origin[:100]!r})")
+        if page:
+            return
         value = inbound.headers.get(ADMIN_HEADER.lower(), "")
         if not value.strip():
             raise AdminError(403, f"admin requests need the header '{ADMIN_HEADER}: "
@@ -252,10 +262,15 @@ def serve(emu: Controls, inbound: Inbound) -> Outcome:
     try:
         if parts == ["health"] and method in ("GET", "HEAD"):
             status, data = 200, {"status": "ok"}     # reveals nothing: open to any caller
+        elif parts[:1] == ["ui"]:
+            answer = dashboard.serve(emu, inbound, parts[1:], emu.admin.check)
+            if isinstance(answer, Outcome):
+                return answer
+            status, data = answer
         else:
             emu.admin.check(inbound)
             status, data = _dispatch(emu, method, parts, environ)
-    except AdminError as error:
+    except (AdminError, dashboard.Refused) as error:
         status, data = error.status, {"error": str(error)}
     except (TypeError, ValueError, ArithmeticError) as error:  # bad settings from the caller
         status, data = 400, {"error": str(error)[:500]}
@@ -556,5 +571,5 @@ _ENDPOINTS = [
     "GET /_s3emu/journal", "POST /_s3emu/journal/clear",
     "GET /_s3emu/notifications", "GET /_s3emu/notifications?arn=<arn>",
     "POST /_s3emu/notifications/forward", "POST /_s3emu/notifications/clear",
-    "GET /_s3emu/usage", "GET /_s3emu/cost",
+    "GET /_s3emu/usage", "GET /_s3emu/cost", "GET /_s3emu/ui/",
 ]

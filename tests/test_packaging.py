@@ -20,8 +20,11 @@ import zipfile
 import pytest
 
 import s3emu
+from s3emu.dashboard.assets import FILES
 from helpers import CHILD_CWD, FROM_SOURCE, ROOT, child_env
 
+#: The dashboard's page and assets (package data: not Python files, easily left out).
+DASHBOARD_FILES = {f"s3emu/dashboard/static/{name}" for name in FILES}
 INSTALLED_RUN = os.environ.get("S3EMU_TEST_INSTALLED") == "1"
 needs_wheel = pytest.mark.skipif(not INSTALLED_RUN, reason="make test runs these against the "
                                                            "installed wheel")
@@ -63,6 +66,7 @@ def test_the_wheel_holds_every_package_its_type_marker_and_license():
     packages = {".".join(n.split("/")[:-1]) for n in names if n.endswith("/__init__.py")}
     assert packages == _source_packages()
     assert {"s3emu/py.typed", "s3emu_pytest/py.typed"} <= set(names)
+    assert set(names) >= DASHBOARD_FILES, sorted(DASHBOARD_FILES - set(names))
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE")
                for n in names), names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
@@ -78,7 +82,8 @@ def test_the_sdist_is_complete_enough_to_build_the_wheel():
     with tarfile.open(sdists[0]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     needed = {"setup.py", "setup.cfg", "pyproject.toml", "README.md", "LICENSE",
-              "pytest_plugin/plugin.py", "pytest_plugin/py.typed", "s3emu/py.typed"}
+              "pytest_plugin/plugin.py", "pytest_plugin/py.typed", "s3emu/py.typed",
+              *DASHBOARD_FILES}
     needed |= {str(p.relative_to(ROOT)) for p in (ROOT / "s3emu").rglob("*.py")}
     assert needed <= names, sorted(needed - names)
 

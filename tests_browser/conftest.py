@@ -1,17 +1,13 @@
 """Fixtures of the browser tests (``make test-browser``): a live ``s3emu serve`` process, a
 static page server on another port (a second origin), and headless Chromium driven by Selenium.
-
-Chromium and its driver are Debian's (``/usr/bin/chromium``, ``/usr/bin/chromedriver``):
-Selenium is pointed at that driver, so Selenium Manager never downloads anything.
+Screenshots go to ``$S3EMU_BROWSER_ARTIFACTS`` (default: a pytest temporary directory).
+The helpers they use are in ``browser_helpers.py``.
 """
 from __future__ import annotations
 
 import functools
 import http.server
 import os
-import re
-import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -20,9 +16,8 @@ from pathlib import Path
 import boto3
 import botocore.config
 import pytest
+from browser_helpers import chromium, serving
 
-CHROMIUM = os.environ.get("S3EMU_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("S3EMU_CHROMEDRIVER", "/usr/bin/chromedriver")
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>s3emu CORS page</title></head>
 <body><h1>s3emu CORS test page</h1><pre id="log">loaded</pre></body></html>
@@ -32,19 +27,17 @@ PAGE = """<!doctype html>
 @pytest.fixture(scope="session")
 def endpoint() -> Iterator[str]:
     """``s3emu serve`` in a child process on a free port; its endpoint URL."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "s3emu", "serve", "--host", "127.0.0.1", "--port", "0",
-         "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        cwd=tempfile.gettempdir())
-    assert child.stdout is not None
-    line = child.stdout.readline()
-    found = re.search(r"serving S3 on (http://\S+)", line)
-    try:
-        assert found, f"s3emu serve did not start: {line!r}"
-        yield found.group(1)
-    finally:
-        child.terminate()
-        child.wait(timeout=10)
+    with serving() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where the tests save screenshots (never the checkout)."""
+    given = os.environ.get("S3EMU_BROWSER_ARTIFACTS")
+    folder = Path(given) if given else tmp_path_factory.mktemp("artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -71,16 +64,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def browser(page_origin):
     """Headless Chromium (Debian's) on the test page."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-dev-shm-usage", "--window-size=1000,700"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_script_timeout(30)
+    driver = chromium()
     try:
         driver.get(page_origin + "/index.html")
         yield driver
