@@ -24,7 +24,7 @@ from .plugin import JOURNALS, option, record_cost
 #: Keyword arguments the ``s3emu`` marker accepts.
 MARKER_KEYS = frozenset({"region", "buckets", "seed", "clock", "credentials", "auth",
                          "throttle", "min_part_size", "block_sse_c", "journal_limit",
-                         "bucket_defaults"})
+                         "bucket_defaults", "users", "roles"})
 #: Marker arguments passed to the Emulator as they are, when given.
 EMULATOR_KEYS = ("throttle", "min_part_size", "block_sse_c", "journal_limit",
                  "bucket_defaults")
@@ -108,6 +108,7 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
     extra = {name: settings[name] for name in EMULATOR_KEYS if name in settings}
     emulator = Emulator(region=settings["region"], credentials=settings.get("credentials"),
                         clock=clock, auth=settings.get("auth") or "on", **extra)
+    _add_identities(emulator, settings.get("users") or (), settings.get("roles") or ())
     seeds = settings.get("seed") or ()
     for seed in [seeds] if isinstance(seeds, (str, os.PathLike)) else seeds:
         emulator.load(seed_path(config, seed))
@@ -118,6 +119,23 @@ def build_emulator(config: pytest.Config, settings: dict[str, Any], *,
             name, emulator.region, owner,
             emulator.new_bucket_settings.but(location_constraint=constraint))
     return emulator
+
+
+def _add_identities(emulator: Any, users: Any, roles: Any) -> None:
+    """The marker's ``users`` (``add_user`` arguments: ``access_key``, ``secret``, and
+    ``account_id``, ``name``, ``email``, ``policies``, ``boundary``, ``tags``) and ``roles``
+    (``add_role`` arguments with ``name``); a bad one fails the test with the reason."""
+    for user in users:
+        try:
+            given = dict(user)
+            emulator.add_user(given.pop("access_key"), given.pop("secret"), **given)
+        except (KeyError, TypeError, ValueError) as error:
+            pytest.fail(f"s3emu: marker users: {user!r}: {error}", pytrace=False)
+    for role in roles:
+        try:
+            emulator.add_role(**role)
+        except (TypeError, ValueError) as error:
+            pytest.fail(f"s3emu: marker roles: {role!r}: {error}", pytrace=False)
 
 
 def seed_path(config: pytest.Config, seed: str | os.PathLike[str]) -> Path:

@@ -52,13 +52,15 @@ CHOICES = {"auth": ("on", "off"), "report": ("failed", "never"),
            "bucket_defaults": ("current", "legacy")}
 
 MARKER = ("s3emu(region=None, buckets=(), seed=None, clock=None, credentials=None, auth=None, "
-          "bucket_defaults=None): "
+          "bucket_defaults=None, users=(), roles=()): "
           "configure the s3emu, s3_client and s3emu_server fixtures for this test: the "
           "emulator's region, buckets to create, a seed data set to load (name or path), the "
           "clock's start (ISO 8601, or 'system' for real time), credentials "
           "{access_key: secret}, 'on'/'off' signature checks, journal_limit=N (requests the "
           "journal keeps), bucket_defaults="
-          "'current'|'legacy' (new buckets as S3 makes them today, or as before April 2023)")
+          "'current'|'legacy' (new buckets as S3 makes them today, or as before April 2023), "
+          "users=[{access_key, secret, account_id, name, policies, boundary, tags}] and "
+          "roles=[{name, policies, trust, ...}] (identities with IAM policies)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -17,7 +17,7 @@ import threading
 from typing import Any, Sequence
 
 from . import __version__, cli_report
-from .auth.users import UserSpec, Users, parse_user, read_users_file
+from .auth.users import UserSpec, Users, parse_user, read_identities, read_users_file
 from .admin import ADMIN_HEADER, AdminAccess, is_loopback_host
 from .clock import Clock
 from .datadir import INTERVAL, DataDirError, Persistence
@@ -233,6 +233,28 @@ def _users(args: argparse.Namespace) -> list[UserSpec]:
     return found
 
 
+def _add_identities(args: argparse.Namespace, emulator: Emulator) -> None:
+    """The identity policies, boundaries and tags of ``--users-file``'s users, and its roles
+    (a JSON file's ``policies`` / ``boundary`` / ``tags`` / ``email`` and ``"roles"``)."""
+    if not args.users_file:
+        return
+    with open(args.users_file, encoding="utf-8") as stream:
+        extras, roles = read_identities(stream.read())
+    for access_key, more in extras.items():
+        user = emulator.users.get(access_key)
+        assert user is not None
+        try:
+            emulator.add_user(access_key, user.secret, account_id=user.account_id,
+                              name=user.display_name, **more)
+        except ValueError as error:
+            raise ValueError(f"user {access_key!r}: {error}") from None
+    for role in roles:
+        try:
+            emulator.add_role(**role)
+        except ValueError as error:
+            raise ValueError(f"role {role['name']!r}: {error}") from None
+
+
 def _check_users(persistence: Persistence, emulator: Emulator) -> None:
     """Warn about the users a loaded state was written with that are not given now (their
     secrets are never saved: users come from --user / --users-file at every start)."""
@@ -305,6 +327,11 @@ def serve_command(args: argparse.Namespace) -> int:
                             throttle=args.throttle, seed=args.id_seed)
     except (TypeError, ValueError) as error:    # e.g. a --throttle keyword it does not know
         print(f"s3emu: {error}", file=sys.stderr)
+        return 2
+    try:
+        _add_identities(args, emulator)
+    except (OSError, ValueError, TypeError) as error:
+        print(f"s3emu: --users-file {args.users_file}: {error}", file=sys.stderr)
         return 2
     tls_problem = _check_tls(args)
     if tls_problem:

@@ -154,3 +154,60 @@ def test_policy_variables_and_principal_tags(emu, s3, shared):
 def test_malformed_identity_policies_are_refused(emu, document, problem):
     with pytest.raises(ValueError, match=problem):
         emu.add_user("bad", "secret", policies=[document])
+
+
+@pytest.mark.s3emu(users=[{"access_key": "marked", "secret": "secret", "name": "marked",
+                           "policies": [READ]}],
+                   roles=[{"name": "marked-role", "policies": [READ]}])
+def test_the_marker_adds_identities(emu, s3, shared):
+    marked = client("marked")
+    assert marked.get_object(Bucket="shared", Key="doc")["Body"].read() == b"x"
+    assert refused(lambda: marked.delete_object(Bucket="shared", Key="doc"))[0] == (
+        403, "AccessDenied")
+    assert f"arn:aws:iam::{OWNER}:role/marked-role" in emu.users.roles
+
+
+def test_a_users_file_gives_policies_and_roles(tmp_path):
+    from helpers import start_serve
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps({
+        "users": [{"access_key": "boss", "secret": "boss-secret"},
+                  {"access_key": "reader", "secret": "reader-secret", "name": "reader",
+                   "policies": [READ], "tags": {"team": "red"}}],
+        "roles": [{"name": "reader-role", "policies": [READ]}]}))
+    proc, endpoint, _ = start_serve("--users-file", str(users))
+    try:
+        boss = boto3.client("s3", region_name=REGION, endpoint_url=endpoint,
+                            aws_access_key_id="boss", aws_secret_access_key="boss-secret")
+        boss.create_bucket(Bucket="shared")
+        boss.put_object(Bucket="shared", Key="doc", Body=b"x")
+        reader = boto3.client("s3", region_name=REGION, endpoint_url=endpoint,
+                              aws_access_key_id="reader", aws_secret_access_key="reader-secret")
+        assert reader.get_object(Bucket="shared", Key="doc")["Body"].read() == b"x"
+        assert refused(lambda: reader.put_object(Bucket="shared", Key="new", Body=b""))[0] == (
+            403, "AccessDenied")
+        sts = boto3.client("sts", region_name=REGION, endpoint_url=endpoint,
+                           aws_access_key_id="boss", aws_secret_access_key="boss-secret")
+        answer = sts.assume_role(RoleArn=f"arn:aws:iam::{OWNER}:role/reader-role",
+                                 RoleSessionName="from-file")
+        assert answer["AssumedRoleUser"]["Arn"].endswith("assumed-role/reader-role/from-file")
+    finally:
+        proc.terminate()
+        proc.communicate()
+
+
+def test_a_bad_document_in_a_users_file_is_one_line(tmp_path):
+    import subprocess
+    import sys
+    from helpers import CHILD_CWD, child_env
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps({"users": [{"access_key": "a", "secret": "s", "policies": [
+        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                        "Resource": "*"}]}]}]}))
+    done = subprocess.run([sys.executable, "-m", "s3emu", "serve", "--port", "0",
+                           "--users-file", str(users)], capture_output=True, text=True,
+                          cwd=CHILD_CWD, env=child_env(), timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"s3emu: --users-file {users}: user 'a': an identity policy's statements have no "
+        "Principal"]

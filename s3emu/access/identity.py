@@ -30,6 +30,8 @@ from .policy_conditions import Context, compile_block, glob_regex
 
 _FIELDS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource",
            "NotResource", "Condition")
+#: each kind of document with its article, for messages
+_A = {"identity": "an identity", "trust": "a trust", "session": "a session"}
 _EVERYONE = Principals(True, frozenset(), frozenset(), frozenset())
 #: why a request was denied, as AWS's access-denied messages say it
 NO_IDENTITY = "because no identity-based policy allows the {action} action"
@@ -43,27 +45,29 @@ DENY_SESSION = "with an explicit deny in a session policy"
 def compile_document(document: str | Mapping[str, Any], *, kind: str = "identity") -> Policy:
     """An identity policy (``kind="identity"``), permissions boundary or session policy, or
     a role's trust policy (``kind="trust"``); ValueError if it is not a valid one."""
+    if kind not in _A:
+        raise ValueError(f"no such kind of policy: {kind!r}")
     text = document if isinstance(document, str) else json.dumps(document)
     try:
         data = json.loads(text)
     except ValueError:
-        raise ValueError(f"a {kind} policy must be a JSON document") from None
+        raise ValueError(f"{_A[kind]} policy must be a JSON document") from None
     if not isinstance(data, dict) or "Statement" not in data:
-        raise ValueError(f"a {kind} policy needs a Statement")
+        raise ValueError(f"{_A[kind]} policy needs a Statement")
     unknown = set(data) - {"Version", "Id", "Statement"}
     if unknown:
-        raise ValueError(f"a {kind} policy has unknown fields: {sorted(unknown)}")
+        raise ValueError(f"{_A[kind]} policy has unknown fields: {sorted(unknown)}")
     version = data.get("Version", "2008-10-17")
     if version not in ("2012-10-17", "2008-10-17"):
-        raise ValueError(f"a {kind} policy's Version must be 2012-10-17 or 2008-10-17")
+        raise ValueError(f"{_A[kind]} policy's Version must be 2012-10-17 or 2008-10-17")
     raw = data["Statement"]
     raw = raw if isinstance(raw, list) else [raw]
     if not raw:
-        raise ValueError(f"a {kind} policy's Statement is empty")
+        raise ValueError(f"{_A[kind]} policy's Statement is empty")
     try:
         statements = tuple(_statement(s, kind, version == "2012-10-17") for s in raw)
     except MalformedPolicy as error:
-        raise ValueError(f"a {kind} policy: {error.message}") from None
+        raise ValueError(f"{_A[kind]} policy: {error.message}") from None
     return Policy(text, statements)
 
 
@@ -87,7 +91,7 @@ def _statement(raw: Any, kind: str, variables: bool) -> Statement:
     if kind == "trust" and not has_principal:
         raise ValueError("a trust policy's statements need a Principal")
     if kind != "trust" and has_principal:
-        raise ValueError(f"a {kind} policy's statements have no Principal")
+        raise ValueError(f"{_A[kind]} policy's statements have no Principal")
     principals, not_principal = _EVERYONE, False
     if has_principal:
         name = "Principal" if "Principal" in raw else "NotPrincipal"

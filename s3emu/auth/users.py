@@ -193,3 +193,37 @@ def read_users_file(text: str) -> list[UserSpec]:
             except ValueError as error:
                 raise ValueError(f"line {number}: {error}") from None
     return found
+
+
+#: what a users file may say of a user besides its keys: ``Emulator.add_user`` arguments
+_IDENTITY_FIELDS = ("policies", "boundary", "tags", "email")
+#: what it may say of a role: ``Emulator.add_role`` arguments
+_ROLE_FIELDS = frozenset({"name", "account_id", "policies", "trust", "boundary",
+                          "max_session_duration", "tags", "path"})
+
+
+def read_identities(text: str) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """What a JSON users file says beyond keys: per access key the ``add_user`` arguments
+    (``policies``, ``boundary``, ``tags``, ``email``) and the roles (``{"roles": [{"name": ...,
+    "policies": [...], "trust": {...}, ...}]}``, ``add_role``'s arguments). Files of
+    ``AKID:SECRET`` lines say nothing more. ValueError names a bad entry."""
+    import json
+    if not text.lstrip().startswith(("[", "{")):
+        return {}, []
+    data = json.loads(text)
+    entries = data.get("users") if isinstance(data, dict) else data
+    extras = {}
+    for entry in entries or ():
+        found = {name: entry[name] for name in _IDENTITY_FIELDS if name in entry}
+        if found:
+            extras[str(entry["access_key"])] = found
+    roles = data.get("roles", []) if isinstance(data, dict) else []
+    if not isinstance(roles, list):
+        raise ValueError('"roles" must be a list')
+    for number, role in enumerate(roles, 1):
+        if not isinstance(role, dict) or not role.get("name"):
+            raise ValueError(f"role {number}: needs a name")
+        unknown = set(role) - _ROLE_FIELDS
+        if unknown:
+            raise ValueError(f"role {number}: unknown fields {sorted(unknown)}")
+    return extras, roles
