@@ -53,11 +53,12 @@ ALLOWED: dict[str, set[str]] = {
     "model": {"clock", "errors"},
     "protocol": {"errors", "memo", "model"},
     "operations": {"errors", "protocol"},
+    "select": {"errors", "model", "protocol"},
     "auth": {"clock", "errors", "memo", "operations", "protocol", "settings"},
     "access": {"auth", "errors", "memo", "model", "operations", "protocol"},
     "background": {"access", "events", "journal", "model", "scheduler"},
     "ops": {"access", "auth", "background", "clock", "errors", "events", "ids", "memo",
-            "messages", "model", "operations", "protocol", "settings"},
+            "messages", "model", "operations", "protocol", "select", "settings"},
     "notifications": {"events", "journal", "model"},
     "replication": {"events", "journal", "model", "scheduler"},
     "access_logs": {"access", "journal", "messages", "model", "scheduler"},
@@ -91,6 +92,7 @@ THIRD_PARTY = {
     "werkzeug": {"ops"}, "xmltodict": {"protocol"}, "cryptography": {"tls"},
     "botocore": {"botocore_patches", "intercept", "mock"}, "urllib3": {"intercept", "mock"},
     "awscrt": {"botocore_patches", "protocol", "mock"},
+    "sqlglot": {"select"}, "pyarrow": {"select"},
 }
 
 
