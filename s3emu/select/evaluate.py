@@ -267,12 +267,13 @@ def _like(node: exp.Expression, ctx: Context) -> Compiled:
     if not isinstance(node, exp.Like):
         raise fail("ParseUnsupportedSyntax", "ESCAPE goes with LIKE.")
     subject, pattern = compile_expression(node.this, ctx), compile_expression(node.expression, ctx)
+    negate = bool(node.args.get("negate"))
     cache: dict[tuple[str, str | None], re.Pattern[str]] = {}
 
     def like(record: Any) -> Any:
         value, wanted = subject(record), pattern(record)
         mark = escape(record) if escape is not None else None
-        if absent(value) or absent(wanted) or absent(mark):
+        if absent(value) or absent(wanted) or escape is not None and absent(mark):
             return None
         if not isinstance(value, str) or not isinstance(wanted, str) or \
                 mark is not None and (not isinstance(mark, str) or len(mark) != 1):
@@ -280,7 +281,8 @@ def _like(node: exp.Expression, ctx: Context) -> Compiled:
         regex = cache.get((wanted, mark))
         if regex is None:
             regex = cache[(wanted, mark)] = _like_regex(wanted, mark)
-        return regex.fullmatch(value) is not None
+        return (regex.fullmatch(value) is None) if negate else \
+            (regex.fullmatch(value) is not None)
     return like
 
 

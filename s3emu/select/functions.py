@@ -48,7 +48,7 @@ def substring(text: Any, start: Any, length: Any = MISSING) -> Any:
 
 
 def trim(text: Any, characters: Any, position: str) -> Any:
-    if absent(text) or absent(characters):
+    if absent(text) or characters is None:
         return None
     text = _string(text, "TRIM")
     chars = " " if characters is MISSING else _string(characters, "TRIM")
