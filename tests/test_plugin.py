@@ -389,11 +389,11 @@ def readme_test_modules() -> dict[str, str]:
 
 def test_readme_examples_run(pytester):
     modules = readme_test_modules()
-    assert sorted(modules) == ["test_quickstart", "test_storage_usage", "test_with_fixtures",
-                               "test_with_mock", "test_with_seed_data"]
+    assert sorted(modules) == ["test_quickstart", "test_s3_select", "test_storage_usage",
+                               "test_with_fixtures", "test_with_mock", "test_with_seed_data"]
     pytester.makepyfile(**modules)
     result = run(pytester, f"--s3emu-seed-dir={ROOT / 'fixtures'}", "-p", "no:randomly")
-    result.assert_outcomes(passed=13)
+    result.assert_outcomes(passed=14)
 
 
 # -- seed data (s3emu.seed, Emulator.load / dump) ------------------------------------------------
