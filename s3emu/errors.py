@@ -283,6 +283,8 @@ _SELECT_ERRORS = {
                                 "Check the service documentation and try again.",
     "ObjectSerializationConflict": "The InputSerialization specified more than one format "
                                    "(CSV, JSON, or Parquet).",
+    "OverMaxRecordSize": "The length of a record in the input or result is greater than "
+                         "maxCharsPerRecord of 1 MB.",
     "ParquetParsingError": "An error occurred while parsing the Parquet file. Check the file "
                            "and try again.",
     "ParseAsteriskIsNotAloneInSelectList": "Other expressions are not allowed in the SELECT "

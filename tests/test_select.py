@@ -285,3 +285,35 @@ def test_without_the_select_extra_is_501(s3, bucket, people, monkeypatch):
         select(s3, bucket, people, "SELECT * FROM S3Object", CSV_USE)
     assert error_of(caught) == (501, "NotImplemented")
     assert "'select' extra" in caught.value.response["Error"]["Message"]
+
+
+def test_a_record_over_1_mib_is_over_max_record_size(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="long.csv", Body=b"a," + b"x" * (1 << 20) + b"\n")
+    with pytest.raises(s3.exceptions.ClientError) as caught:
+        select(s3, bucket, "long.csv", "SELECT COUNT(*) FROM S3Object", CSV_NONE)
+    assert error_of(caught) == (400, "OverMaxRecordSize")
+
+
+def test_json_document_values_across_chunks(s3, bucket):
+    # top-level numbers, one of them cut by the 64 KiB read boundary
+    body = b" " * (64 * 1024 - 3) + b"12345 678"
+    s3.put_object(Bucket=bucket, Key="nums.json", Body=body)
+    assert select(s3, bucket, "nums.json", "SELECT * FROM S3Object", JSON_DOC) == "12345\n678\n"
+
+
+def test_memory_is_bounded_by_the_chunk_not_the_object(s3, bucket):
+    import tracemalloc
+    count = 150_000
+    rows = b"".join(b"%07d,name%d,%d\n" % (i, i % 97, i % 100) for i in range(count))
+    s3.put_object(Bucket=bucket, Key="rows.csv", Body=rows)       # ~2.6 MiB
+    kept = [i for i in range(count) if str(i % 97).startswith("1")]
+    select(s3, bucket, "rows.csv", "SELECT * FROM S3Object LIMIT 1", CSV_NONE)  # imports done
+    tracemalloc.start()
+    try:
+        out = select(s3, bucket, "rows.csv", "SELECT COUNT(*), SUM(s._3) FROM S3Object s "
+                     "WHERE s._2 LIKE 'name1%'", CSV_NONE)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out == f"{len(kept)},{sum(i % 100 for i in kept)}\n"
+    assert peak < (1 << 20) < len(rows), peak      # a chunk's worth, never the object

@@ -185,3 +185,12 @@ def test_where_on_csv_strings(s3, bucket):
         == "d\n"
     assert select(s3, bucket, "c.csv", "SELECT s.n, s._9 FROM S3Object s WHERE "
                   "s._9 IS MISSING LIMIT 1", CSV_USE, TO_JSON) == '{"n":"a"}\n'
+
+
+def test_limit_of_an_aggregate_counts_output_rows(table):
+    assert table("SELECT COUNT(*) AS c FROM S3Object LIMIT 1") == {"c": 5}
+
+
+def test_aggregate_with_limit_0_returns_nothing(s3, bucket, table):
+    assert select(s3, bucket, "t.json", "SELECT COUNT(*) FROM S3Object LIMIT 0", JSON_LINES) \
+        == ""

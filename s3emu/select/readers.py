@@ -21,6 +21,10 @@ from .source import Source
 from .values import fail
 
 
+#: S3 Select's limit on one record (maxCharsPerRecord): beyond it, OverMaxRecordSize
+MAX_RECORD = 1 << 20
+
+
 def _records(source: Source, delimiter: bytes, *, skip_first: bool, end: int | None,
              quote: bytes | None) -> Iterator[bytes]:
     """Raw records; ``end``: the last offset (from the source's start) a record may begin at."""
@@ -28,31 +32,38 @@ def _records(source: Source, delimiter: bytes, *, skip_first: bool, end: int | N
     offset = 0                  # of the buffer's first byte, from the source's start
     pending = b""               # a record still inside quotes
     first = skip_first
+    step = len(delimiter)
     for chunk in source.chunks():
-        buffer += chunk
-        while True:
-            at = buffer.find(delimiter)
-            if at < 0:
-                break
-            piece, buffer = buffer[:at], buffer[at + len(delimiter):]
+        pieces = (buffer + chunk if buffer else chunk).split(delimiter)
+        buffer = pieces.pop()                   # the start of a record not ended yet
+        for piece in pieces:
             begin = offset
-            offset += at + len(delimiter)
+            offset += len(piece) + step
             if first:
                 first = False
                 continue
             if quote is not None:
-                piece = pending + piece
+                if pending:
+                    piece = pending + piece
                 if piece.count(quote) % 2:
                     pending = piece + delimiter
+                    if len(pending) > MAX_RECORD:
+                        raise fail("OverMaxRecordSize")
                     continue
                 pending = b""
             if end is not None and begin > end:
                 return
+            if len(piece) > MAX_RECORD:
+                raise fail("OverMaxRecordSize")
             yield piece
+        if len(buffer) > MAX_RECORD:
+            raise fail("OverMaxRecordSize")
     if first:
         return
     tail = pending + buffer
     if tail and (end is None or offset <= end):
+        if len(tail) > MAX_RECORD:
+            raise fail("OverMaxRecordSize")
         yield tail
 
 
@@ -91,6 +102,7 @@ def csv_records(source: Source, options: CsvInput, *, at_start: bool,
         return parsed[0] if parsed else [""]
 
     header: dict[str, int] | None = None
+    labels: list[str] | None = None
     rows = lines()
     try:
         if at_start and options.header != "NONE":
@@ -98,9 +110,10 @@ def csv_records(source: Source, options: CsvInput, *, at_start: bool,
             if first is None:
                 return
             if options.header == "USE":
-                header = header_of(fields_of(first))
+                labels = fields_of(first)
+                header = header_of(labels)
         for text in rows:
-            yield CsvRecord(fields_of(text), header)
+            yield CsvRecord(fields_of(text), header, labels)
     except csv.Error as error:
         raise _csv_error(str(error), options) from None
 
@@ -149,6 +162,9 @@ def json_document(source: Source) -> Iterator[Any]:
                 value, at = decoder.raw_decode(buffer)
             except ValueError:
                 retry_at = 2 * len(buffer)       # perhaps incomplete: read on
+                break
+            if at == len(buffer) and not isinstance(value, (dict, list)):
+                retry_at = len(buffer) + 1       # a number may go on in the next chunk
                 break
             retry_at = 0
             buffer = buffer[at:]

@@ -13,22 +13,22 @@ from .values import MISSING
 
 
 class CsvRecord:
-    __slots__ = ("fields", "header")
+    __slots__ = ("fields", "header", "labels")
 
-    def __init__(self, fields: list[str], header: dict[str, int] | None) -> None:
+    def __init__(self, fields: list[str], header: dict[str, int] | None,
+                 labels: list[str] | None = None) -> None:
         self.fields = fields
         #: name -> position, and lower-cased name -> position
         self.header = header
+        #: the header's names in order (USE), made once per object by the reader
+        self.labels = labels
 
     def names(self) -> list[str]:
         """Output names of the fields: the header's, ``_N`` beyond it or without one."""
-        header = self.header
-        if header is None:
-            return [f"_{i}" for i in range(1, len(self.fields) + 1)]
-        by_position: dict[int, str] = {}
-        for name, position in header.items():
-            by_position.setdefault(position, name)
-        return [by_position.get(i, f"_{i + 1}") for i in range(len(self.fields))]
+        labels, count = self.labels or [], len(self.fields)
+        if len(labels) >= count:
+            return labels if len(labels) == count else labels[:count]
+        return labels + [f"_{i}" for i in range(len(labels) + 1, count + 1)]
 
 
 def header_of(names: list[str]) -> dict[str, int]:

@@ -117,7 +117,10 @@ def _events(plan: Plan, blob: Blob) -> Iterator[bytes]:
     rows = records(blob, request, source, end=end, at_start=not skip)
     write, where, columns = plan.write, plan.where, plan.columns
     accumulators = plan.accumulators
-    limit = query.limit
+    limit = query.limit if not query.aggregate else None   # LIMIT counts output rows
+    if query.aggregate and query.limit == 0:
+        yield from _closing(request, source, 0)
+        return
     path = query.path
     out: list[str] = []
     size = returned = matched = 0
@@ -157,6 +160,10 @@ def _events(plan: Plan, blob: Blob) -> Iterator[bytes]:
     if payload:
         returned += len(payload)
         yield eventstream.records(payload)
+    yield from _closing(request, source, returned)
+
+
+def _closing(request: SelectRequest, source: Source, returned: int) -> Iterator[bytes]:
     if request.progress:
         yield eventstream.progress(source.scanned, source.processed, returned)
     yield eventstream.stats(source.scanned, source.processed, returned)

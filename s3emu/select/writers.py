@@ -8,6 +8,7 @@ one object per record (MISSING fields left out, NULL as null), then RecordDelimi
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable
@@ -22,11 +23,12 @@ def csv_writer(options: CsvOutput) -> Callable[[Fields], str]:
     quote, escape = options.quote, options.quote_escape
     delimiter, end = options.field_delimiter, options.record_delimiter
     always = options.quote_fields == "ALWAYS"
-    specials = (delimiter, quote, end, "\n", "\r")
+    specials = re.compile("|".join(re.escape(s) for s in (delimiter, quote, end, "\n", "\r")))
+    search = specials.search
 
     def field(value: Any) -> str:
-        text = "" if absent(value) else text_of(value)
-        if always or any(s in text for s in specials):
+        text = value if type(value) is str else "" if absent(value) else text_of(value)
+        if always or search(text):
             return quote + text.replace(quote, escape + quote) + quote
         return text
 
