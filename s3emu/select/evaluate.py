@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from sqlglot import exp
 
-from . import functions
+from .functions import compile_call
 from .aggregate import Accumulator, accumulator_for
 from .records import attribute, element
 from .sql import AGGREGATES
@@ -47,7 +47,7 @@ def compile_expression(node: exp.Expression, ctx: Context) -> Compiled:
     if compiler is not None:
         return compiler(node, ctx)
     if isinstance(node, exp.Func):
-        return functions.compile_call(node, lambda arg: compile_expression(arg, ctx), ctx.now)
+        return compile_call(node, lambda arg: compile_expression(arg, ctx), ctx.now)
     raise fail("UnsupportedSyntax", f"S3 Select does not support {node.sql()!r}.")
 
 

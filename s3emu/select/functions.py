@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from sqlglot import exp
 
-from . import timestamps
+from .timestamps import date_add, date_diff, extract, to_string, to_timestamp, utcnow
 from .values import MISSING, absent, fail
 
 Compiled = Callable[[Any], Any]
@@ -115,7 +115,7 @@ def compile_call(node: exp.Func, compile: Compile, now: datetime) -> Compiled:
         return lambda record: trim(text(record), chars(record), position)
     if isinstance(node, exp.Extract):
         part, ts = _part_name(node.this), compile(node.expression)
-        return lambda record: timestamps.extract(part, ts(record))
+        return lambda record: extract(part, ts(record))
     if isinstance(node, exp.Anonymous):
         return _own(node, compile, now)
     raise fail("UnsupportedFunction", f"S3 Select has no function {node.sql_name()}.")
@@ -126,20 +126,20 @@ def _own(node: exp.Anonymous, compile: Compile, now: datetime) -> Compiled:
     args = list(node.expressions)
     if name == "UTCNOW":
         _arity(node, args, 0, 0, name)
-        moment = timestamps.utcnow(now)
+        moment = utcnow(now)
         return lambda record: moment
     if name in ("DATE_ADD", "DATE_DIFF"):
         _arity(node, args, 3, 3, name)
         part = _part_name(args[0])
         first, second = compile(args[1]), compile(args[2])
-        function = timestamps.date_add if name == "DATE_ADD" else timestamps.date_diff
+        function = date_add if name == "DATE_ADD" else date_diff
         return lambda record: function(part, first(record), second(record))
     if name == "TO_STRING":
         _arity(node, args, 2, 2, name)
         ts, pattern = compile(args[0]), compile(args[1])
-        return lambda record: timestamps.to_string(ts(record), pattern(record))
+        return lambda record: to_string(ts(record), pattern(record))
     if name == "TO_TIMESTAMP":
         _arity(node, args, 1, 1, name)
         text = compile(args[0])
-        return lambda record: timestamps.to_timestamp(text(record))
+        return lambda record: to_timestamp(text(record))
     raise fail("UnsupportedFunction", f"S3 Select has no function {name}.")
