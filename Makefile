@@ -65,7 +65,7 @@ serve: install
 	$(VENV)/bin/s3emu serve --host $(HOST) --port $(PORT)
 
 bench: install
-	$(PY) -m pip install --quiet "$$(ls $(DIST)/s3emu-*.whl)[bench]"
+	$(PY) -m pip install --quiet "$$(ls $(DIST)/s3emu-*.whl)[bench,select]"
 	$(PY) bench/run.py
 
 # The container image (Dockerfile) from the built wheel, and a check of it: the container

@@ -21,6 +21,7 @@ RUNS = [
     ("listing.py", ["100000"]),
     ("multipart.py", ["--size", "256MiB"]),
     ("server.py", ["--seconds", "5"]),
+    ("s3_select.py", ["200000"]),
 ]
 
 

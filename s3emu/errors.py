@@ -245,3 +245,65 @@ PolicyTooLarge = _define("PolicyTooLarge", 400,
                          "Policy exceeds the maximum allowed document size.")
 NoSuchLifecycleConfiguration = _define(
     "NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist")
+
+# SelectObjectContent (S3's "List of SELECT Object Content Error Codes"): all 400.
+_SELECT_ERRORS = {
+    "CastFailed": "Attempt to convert from one data type to another using CAST failed in the "
+                  "SQL expression.",
+    "CSVEscapingRecordDelimiter": "A quoted record delimiter was found in the file. To allow "
+                                  "quoted record delimiters, set AllowQuotedRecordDelimiter to "
+                                  "'TRUE'.",
+    "CSVUnescapedQuote": "A quote character in the file was not escaped.",
+    "CSVParsingError": "Encountered an Error parsing the CSV file. Check the file and try again.",
+    "EvaluatorInvalidArguments": "Incorrect number of arguments in the function call in the SQL "
+                                 "expression.",
+    "EvaluatorInvalidTimestampFormatPattern": "Time stamp format pattern requires additional "
+                                              "fields in the SQL expression.",
+    "EvaluatorNegativeLimit": "You can't have a negative LIMIT value in the SQL expression.",
+    "IllegalSqlFunctionArgument": "Illegal argument was used in the SQL function.",
+    "IncorrectSqlFunctionArgumentType": "Incorrect type of arguments in function call in the "
+                                        "SQL expression.",
+    "InvalidColumnIndex": "The column index in the SQL expression is invalid.",
+    "InvalidCompressionFormat": "The file is not in a supported compression format. Only GZIP "
+                                "and BZIP2 are supported.",
+    "InvalidDataType": "The SQL expression contains an invalid data type.",
+    "InvalidExpressionType": "The ExpressionType value is not valid. Only SQL expressions are "
+                             "supported.",
+    "InvalidFileHeaderInfo": "The FileHeaderInfo value is invalid. Only NONE, USE, and IGNORE "
+                             "are supported.",
+    "InvalidJsonType": "The JsonType value is invalid. Only DOCUMENT and LINES are supported.",
+    "InvalidQuoteFields": "The QuoteFields value is invalid. Only ALWAYS and ASNEEDED are "
+                          "supported.",
+    "InvalidRequestParameter": "The value of a parameter in SelectRequest element is invalid. "
+                               "Check the service API documentation and try again.",
+    "InvalidScanRange": "The provided scan range is invalid.",
+    "InvalidTextEncoding": "Invalid encoding type. Only UTF-8 encoding is supported.",
+    "JSONParsingError": "Encountered an error parsing the JSON file. Check the file and try "
+                        "again.",
+    "LikeInvalidInputs": "Invalid argument given to the LIKE clause in the SQL expression.",
+    "MissingRequiredParameter": "The SelectRequest entity is missing a required parameter. "
+                                "Check the service documentation and try again.",
+    "ObjectSerializationConflict": "The InputSerialization specified more than one format "
+                                   "(CSV, JSON, or Parquet).",
+    "OverMaxRecordSize": "The length of a record in the input or result is greater than "
+                         "maxCharsPerRecord of 1 MB.",
+    "ParquetParsingError": "An error occurred while parsing the Parquet file. Check the file "
+                           "and try again.",
+    "ParseAsteriskIsNotAloneInSelectList": "Other expressions are not allowed in the SELECT "
+                                           "list when * is used without dot notation in the "
+                                           "SQL expression.",
+    "ParseExpectedExpression": "Did not find the expected SQL expression.",
+    "ParseExpectedTypeName": "Did not find the expected type name in the SQL expression.",
+    "ParseInvalidPathComponent": "The SQL expression contains an invalid path component.",
+    "ParseSelectMissingFrom": "The SQL expression contains a missing FROM after the SELECT "
+                              "list.",
+    "ParseUnexpectedToken": "The SQL expression contains an unexpected token.",
+    "ParseUnsupportedSyntax": "The SQL expression contains unsupported syntax.",
+    "UnsupportedFunction": "We encountered an unsupported SQL function.",
+    "UnsupportedScanRangeInput": "Scan range queries are not supported on this type of object.",
+    "UnsupportedSqlOperation": "We encountered an unsupported SQL operation.",
+    "UnsupportedSyntax": "We encountered syntax that is not valid.",
+    "ValueParseFailure": "A timestamp parse failure occurred in the SQL expression.",
+}
+SELECT_ERRORS: dict[str, type[S3Error]] = {
+    _code: _define(_code, 400, _message) for _code, _message in _SELECT_ERRORS.items()}

@@ -54,11 +54,12 @@ ALLOWED: dict[str, set[str]] = {
     "model": {"clock", "errors"},
     "protocol": {"errors", "memo", "model"},
     "operations": {"errors", "protocol"},
+    "select": {"errors", "model", "protocol"},
     "auth": {"clock", "errors", "memo", "operations", "protocol", "settings"},
     "access": {"auth", "errors", "memo", "model", "operations", "protocol"},
     "background": {"access", "events", "journal", "model", "scheduler"},
     "ops": {"access", "auth", "background", "clock", "errors", "events", "ids", "memo",
-            "messages", "model", "operations", "protocol", "settings"},
+            "messages", "model", "operations", "protocol", "select", "settings"},
     "notifications": {"events", "journal", "model"},
     "replication": {"access", "events", "journal", "model", "scheduler"},
     "access_logs": {"access", "background", "journal", "messages", "model", "scheduler"},
@@ -101,6 +102,7 @@ THIRD_PARTY = {
     "urllib3": {"aiobotocore_patches", "intercept", "mock"},
     "awscrt": {"botocore_patches", "protocol", "mock"},
     "aiobotocore": {"aiobotocore_patches"},
+    "sqlglot": {"select"}, "pyarrow": {"select"},
 }
 
 

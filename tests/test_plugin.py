@@ -394,13 +394,13 @@ CLIENT_MODULES = ("test_with_aiobotocore",)
 
 def test_readme_examples_run(pytester):
     modules = readme_test_modules()
-    assert sorted(modules) == ["test_quickstart", "test_storage_cost", "test_storage_usage",
-                               "test_with_aiobotocore", "test_with_fixtures", "test_with_mock",
-                               "test_with_seed_data"]
+    assert sorted(modules) == ["test_quickstart", "test_s3_select", "test_storage_cost",
+                               "test_storage_usage", "test_with_aiobotocore", "test_with_fixtures",
+                               "test_with_mock", "test_with_seed_data"]
     pytester.makepyfile(**{name: code for name, code in modules.items()
                            if name not in CLIENT_MODULES})
     result = run(pytester, f"--s3emu-seed-dir={ROOT / 'fixtures'}", "-p", "no:randomly")
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=15)
 
 
 # -- seed data (s3emu.seed, Emulator.load / dump) ------------------------------------------------

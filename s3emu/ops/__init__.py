@@ -27,4 +27,5 @@ from . import notification_config as notification_config
 from . import restore as restore
 from . import bucket_reports as bucket_reports
 from . import torrent as torrent
+from . import select as select
 from . import unimplemented as unimplemented

@@ -110,8 +110,10 @@ def put_object(call: Call) -> Reply:
     return reply
 
 
-def _read(call: Call, *, with_body: bool) -> Reply:
-    bucket = call.store.bucket(call.bucket_name)
+def version_to_read(call: Call, bucket: Bucket, *, with_body: bool = True) -> ObjectVersion:
+    """The version a read of the request's key names (its ``versionId``), once the checks
+    every read of its bytes makes hold: not archived without a restored copy, the SSE-C key
+    (GetObject, HeadObject, SelectObjectContent)."""
     version = bucket.find(call.object_key) if "versionId" not in call.query else None
     if version is None or version.delete_marker:    # S3's error, or the version asked for
         version = readable_version(bucket, call.object_key, call.query.get("versionId"),
@@ -120,6 +122,12 @@ def _read(call: Call, *, with_body: bool) -> Reply:
             version.archived(call.clock.now()):      # HEAD needs no restored copy
         raise not_readable(version)
     sse.check_read_key(call, version)
+    return version
+
+
+def _read(call: Call, *, with_body: bool) -> Reply:
+    bucket = call.store.bucket(call.bucket_name)
+    version = version_to_read(call, bucket, with_body=with_body)
     check_read_conditions(call.headers, version)
     part = part_read(call, version)        # ?partNumber: that part's span and headers
     span = part.span if part else byte_range(call.headers.get("range"), version.size)

@@ -32,7 +32,6 @@ _ROWS = (
     ("PutBucketAbac", "s3:PutBucketAbac", BUCKET, None, None),
     ("PutObjectAnnotation", "s3:PutObjectAnnotation", OBJECT_WRITE, None, None),
     ("RenameObject", "s3:RenameObject", OBJECT_WRITE, None, None),
-    ("SelectObjectContent", "s3:GetObject", OBJECT_READ, None, "READ"),
     ("UpdateBucketMetadataAnnotationTableConfiguration",
      "s3:UpdateBucketMetadataAnnotationTableConfiguration", BUCKET, None, None),
     ("UpdateBucketMetadataInventoryTableConfiguration",
