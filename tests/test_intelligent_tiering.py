@@ -191,3 +191,17 @@ def test_the_automatic_tiers_follow_the_days_without_access():
     read = _version(big, start, accessed=start + timedelta(days=100))
     assert access_tier(read, start + timedelta(days=110)) == "FREQUENT_ACCESS"
     assert access_tier(_version(big, start, tier="ARCHIVE_ACCESS"), start) == "ARCHIVE_ACCESS"
+
+
+def test_a_select_is_a_read(emu, s3, bucket):
+    _configure(s3, bucket, ("ARCHIVE_ACCESS", 90))
+    _put(s3, bucket, body=b"a,b\n" * 40000)
+    emu.clock.advance(days=60)
+    answer = s3.select_object_content(
+        Bucket=bucket, Key="cold", Expression="SELECT COUNT(*) FROM S3Object",
+        ExpressionType="SQL", InputSerialization={"CSV": {}},
+        OutputSerialization={"CSV": {}})
+    assert b"40000" in b"".join(e["Records"]["Payload"] for e in answer["Payload"]
+                                if "Records" in e)
+    emu.clock.advance(days=60)
+    assert _status(s3, bucket) is None

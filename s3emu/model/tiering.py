@@ -9,8 +9,8 @@ Intelligent-Tiering configurations (PutBucketIntelligentTieringConfiguration, wi
 Prefix / Tag / And) add the archive tiers: ARCHIVE_ACCESS after its ``Days`` (90..730) and
 DEEP_ARCHIVE_ACCESS after its ``Days`` (180..730) without access (:func:`archive_tier`). A
 version in an archive tier is not readable until a restore moves it back to Frequent Access.
-What counts as an access: reading it (GetObject, as a copy source); HEAD, tagging, ACL calls and
-listings do not, as in S3.
+What counts as an access: reading it (GetObject, SelectObjectContent, as a copy source); HEAD,
+tagging, ACL calls and listings do not, as in S3.
 
 This module imports only the standard library.
 """

@@ -17,6 +17,7 @@ from ..select import missing_extra
 from ..select.request import parse_request
 from .objects import version_to_read
 from .registry import Call, Reply, operation
+from .support.archive import note_access
 
 EXTRA_MESSAGE = ("SelectObjectContent needs s3emu's 'select' extra ({module} is not "
                  "installed): pip install 's3emu[select]'")
@@ -31,6 +32,7 @@ def select_object_content(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
     version = version_to_read(call, bucket)
     request = parse_request(call.body())
+    note_access(bucket, version, call.clock.now())      # an Intelligent-Tiering read
     if request.input_format == "Parquet" and missing_extra("pyarrow"):
         raise NotImplemented_(EXTRA_MESSAGE.format(module="pyarrow"),
                               Operation="SelectObjectContent")
