@@ -35,7 +35,7 @@ from .events import S3_PRINCIPAL, Event, Events
 from .journal import Journal
 from .model.bucket import Bucket
 from .model.objects import ObjectVersion
-from .model.replication import ReplicationRule
+from .model.replication import ReplicationConfiguration, ReplicationRule
 from .model.store import Store
 from .scheduler import Scheduler
 
@@ -91,15 +91,23 @@ class Replication:
                 return version
         return None
 
-    def _replicate(self, source_name: str, key: str, version_id: str | None, rule: ReplicationRule,
-                   at: datetime) -> None:
+    def _still_replicated(self, source_name: str, key: str, version_id: str | None
+                          ) -> tuple[Bucket, ReplicationConfiguration, ObjectVersion] | None:
+        """The source bucket, its replication configuration and the version, when a job
+        comes due and all three are still there."""
         source = self._store.buckets.get(source_name)
         config = source.settings.replication if source is not None else None
         if source is None or config is None:
-            return
+            return None
         version = self._version(source, key, version_id)
-        if version is None:
+        return None if version is None else (source, config, version)
+
+    def _replicate(self, source_name: str, key: str, version_id: str | None, rule: ReplicationRule,
+                   at: datetime) -> None:
+        found = self._still_replicated(source_name, key, version_id)
+        if found is None:
             return
+        source, config, version = found
         target = self._store.buckets.get(rule.destination)
         reason = failure(source, target, config.role, version)
         done = False
@@ -154,13 +162,10 @@ class Replication:
 
     def _follow(self, source_name: str, key: str, version_id: str | None, what: str,
                 at: datetime) -> None:
-        source = self._store.buckets.get(source_name)
-        config = source.settings.replication if source is not None else None
-        if source is None or config is None:
+        found = self._still_replicated(source_name, key, version_id)
+        if found is None:
             return
-        version = self._version(source, key, version_id)
-        if version is None:
-            return
+        source, config, version = found
         for rule in config.rules:
             target = self._store.buckets.get(rule.destination)
             replica = self._version(target, key, version_id) if target is not None else None

@@ -104,3 +104,12 @@ def start_serve(*args: str) -> tuple[subprocess.Popen, str, str]:
         proc.kill()
         pytest.fail(f"no endpoint printed: {first!r} {proc.stderr.read()!r}")
     return proc, match.group(0), first
+
+
+def path_client(srv: Any) -> Any:
+    """A boto3 client of a live server, path-style, one attempt per request."""
+    return boto3.client(
+        "s3", endpoint_url=srv.endpoint_url, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+        config=botocore.config.Config(s3={"addressing_style": "path"},
+                                      retries={"total_max_attempts": 1}))

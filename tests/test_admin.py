@@ -10,14 +10,12 @@ import sys
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
-import boto3
-import botocore.config
 import pytest
 import requests
 from botocore.exceptions import ClientError
 
 import s3emu
-from helpers import error_of
+from helpers import error_of, path_client
 from s3emu.admin import MAX_BODY
 from s3emu.faults import ConnectionReset
 from s3emu.intercept import call_app
@@ -30,12 +28,7 @@ def live():
         yield srv
 
 
-def client(srv):
-    return boto3.client(
-        "s3", endpoint_url=srv.endpoint_url, region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
-        config=botocore.config.Config(s3={"addressing_style": "path"},
-                                      retries={"total_max_attempts": 1}))
+client = path_client
 
 
 def admin(srv, method, path, **kwargs):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pathlib
 
 import boto3
-import botocore.config
 import pytest
 import requests
 
 import s3emu
 import s3emu.dashboard
 from s3emu.dashboard.assets import CONTENT_SECURITY_POLICY, FILES
+from helpers import path_client
 
 UI = "/_s3emu/ui/"
 HEADER = {"X-S3emu-Admin": "1"}
@@ -26,12 +26,7 @@ def live():
         yield srv
 
 
-def client(srv):
-    return boto3.client(
-        "s3", endpoint_url=srv.endpoint_url, region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
-        config=botocore.config.Config(s3={"addressing_style": "path"},
-                                      retries={"total_max_attempts": 1}))
+client = path_client
 
 
 def get(srv, path, *, headers=None, **kwargs):
