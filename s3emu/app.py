@@ -232,4 +232,5 @@ class App:
             error_code=outcome.error_code, bytes_in=outcome.bytes_in,
             bytes_out=outcome.bytes_out, request_id=outcome.request_id or "",
             throttled=seen.throttled, faulted=seen.fault is not None,
-            version_id=outcome.version_id))
+            version_id=outcome.version_id,
+            access=seen.call.access if seen.call is not None else None))

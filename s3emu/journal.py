@@ -38,6 +38,10 @@ class Entry(NamedTuple):
     faulted: bool = False
     #: the object version the request read, wrote or deleted (``x-amz-version-id``), if any
     version_id: str | None = None
+    #: what decided its access check, when a bucket policy, ACLs or the requester's own
+    #: policies were asked ("allowed by the bucket policy's statement 'Sid'", "denied by
+    #: identity-based policy statement ..."); None when the owner's account needed no check
+    access: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = self._asdict()

@@ -211,3 +211,34 @@ def test_a_bad_document_in_a_users_file_is_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"s3emu: --users-file {users}: user 'a': an identity policy's statements have no "
         "Principal"]
+
+
+def test_the_journal_says_what_decided(emu, s3, shared):
+    s3.put_bucket_policy(Bucket="shared", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Sid": "Readers", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{OTHER}:user/outsider"},
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"},
+            {"Sid": "NoSecrets", "Effect": "Deny", "Principal": "*",
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/secret"}]}))
+    s3.put_object(Bucket="shared", Key="secret", Body=b"s")
+    emu.add_user("outsider", "secret", account_id=OTHER, name="outsider")
+    emu.add_user("worker", "secret", name="worker", policies=[{
+        "Version": "2012-10-17", "Statement": [{
+            "Sid": "WorkerReads", "Effect": "Allow", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::shared/*"}]}])
+    outsider, worker = client("outsider"), client("worker")
+    emu.journal.clear()
+    outsider.get_object(Bucket="shared", Key="doc")
+    refused(lambda: outsider.get_object(Bucket="shared", Key="secret"))
+    refused(lambda: outsider.put_object(Bucket="shared", Key="doc", Body=b""))
+    worker.get_object(Bucket="shared", Key="doc")
+    refused(lambda: worker.delete_object(Bucket="shared", Key="doc"))
+    refused(worker.list_buckets)
+    assert [(e.operation, e.status, e.access) for e in emu.journal] == [
+        ("GetObject", 200, "allowed by the bucket policy's statement 'Readers'"),
+        ("GetObject", 403, "denied by the bucket policy's statement 'NoSecrets'"),
+        ("PutObject", 403, "denied: no bucket policy allows it"),
+        ("GetObject", 200, "allowed by identity-based policy statement 'WorkerReads'"),
+        ("DeleteObject", 403, "denied: no identity-based policy allows it"),
+        ("ListBuckets", 403, "denied: no identity-based policy allows it")]

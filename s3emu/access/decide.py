@@ -58,8 +58,12 @@ def object_acl(bucket_owner: str, settings: BucketSettings, version: Any) -> Acl
 
 
 def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operation,
-           action: str, resource: str, context: Context, target: Any = None) -> bool:
+           action: str, resource: str, context: Context, target: Any = None,
+           why: list[str] | None = None) -> bool:
     """Whether ``who`` may do ``action`` on ``resource`` (see the module docstring).
+
+    :param why: when given, what decided is appended to it, for the journal ("denied by the
+        bucket policy's statement 'Sid'", "allowed by identity-based policy statement ...").
 
     :param op: the operation's record: its kind, the ACL permission that would grant it
         (``acl``; None: no ACL can) and whether the owner's account may always make it.
@@ -68,14 +72,27 @@ def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operati
     kind, permission = op.kind, op.acl
     policy: Policy | None = settings.policy
     same = who.account == bucket_owner
-    verdict = policy.evaluate(who, action, resource, context) if policy is not None else None
+    verdict, statement = policy.decision(who, action, resource, context) \
+        if policy is not None else (None, None)
     if verdict == "Deny":
+        if why is not None and statement is not None:
+            why.append(f"denied by the bucket policy's statement {statement.label}")
         return same and op.owner_account_only
     identity = who.identity
+    own, label = "Allow", ""
     if identity is not None and identity.restricted:
-        own, _ = identity.verdict(who, action, resource, context)
+        own, _, label = identity.decision(who, action, resource, context)
         if own == "Deny" or (own is None and not (same and verdict == "Allow")):
+            if why is not None:
+                why.append(f"denied by {label}" if own == "Deny" else
+                           "denied: no identity-based policy allows it" if same else
+                           "denied: another account's identity-based policies must allow it")
             return False
+    if why is not None:
+        if verdict == "Allow" and statement is not None:
+            why.append(f"allowed by the bucket policy's statement {statement.label}")
+        elif own == "Allow" and label and same:
+            why.append(f"allowed by {label}")
     flags = settings.block_flags
     if verdict == "Allow" and not same and flags["RestrictPublicBuckets"] and \
             policy is not None and policy.is_public:
@@ -91,14 +108,18 @@ def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operati
                 who.canonical_id, permission, authenticated=authenticated,
                 ignore_public=flags["IgnorePublicAcls"])
     if same or verdict == "Allow":
+        if why is not None and not why:
+            why.append("allowed: the bucket owner's account")
         return True
-    if not enabled or permission is None:
+    if not enabled or permission is None or (kind == OBJECT_READ and target is None):
+        if why is not None:
+            why.append("denied: no bucket policy allows it")
         return False
-    if kind == OBJECT_READ:
-        if target is None:
-            return False
-        acl = object_acl(bucket_owner, settings, target)
-    else:
-        acl = bucket_acl(bucket_owner, settings)
-    return acl.permits(who.canonical_id, permission, authenticated=authenticated,
-                       ignore_public=flags["IgnorePublicAcls"])
+    acl = object_acl(bucket_owner, settings, target) if kind == OBJECT_READ \
+        else bucket_acl(bucket_owner, settings)
+    granted = acl.permits(who.canonical_id, permission, authenticated=authenticated,
+                          ignore_public=flags["IgnorePublicAcls"])
+    if why is not None:
+        why.append("allowed by an ACL grant" if granted else
+                   "denied: no bucket policy or ACL allows it")
+    return granted

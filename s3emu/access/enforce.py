@@ -167,7 +167,7 @@ def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:
 
 def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
             query: Mapping[str, str] | None = None, *, target: Any = None,
-            action: str | None = None) -> bool:
+            action: str | None = None, why: list[str] | None = None) -> bool:
     """Whether ``call``'s requester may do ``op`` (a record, or an operation's name) on
     ``bucket`` / ``key``; ``action``: an IAM action checked as part of it (e.g.
     ``s3:BypassGovernanceRetention`` for a DeleteObject) instead of the operation's own."""
@@ -180,7 +180,7 @@ def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
         resource=resource_arn(bucket.name, None if op.kind == BUCKET else key),
         context=context_of(call, bucket, op, target)
         if settings.policy is not None or call.user.identity is not None else {},
-        target=target)
+        target=target, why=why)
 
 
 def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
@@ -200,7 +200,11 @@ def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
                     not allowed(call, bucket, "ListObjects", None, {}):
                 raise AccessDenied()
             return
-    if not allowed(call, bucket, op, key, query, target=target):
+    why: list[str] | None = [] if op is call.operation else None
+    decided = allowed(call, bucket, op, key, query, target=target, why=why)
+    if why:
+        call.access = why[0]
+    if not decided:
         raise AccessDenied(denial(call, bucket, op, key, query))
     if op.owner_account_only and call.user.account_id != bucket.owner:
         # allowed, but not from the owner's account: S3's 405 for the policy calls
@@ -261,7 +265,9 @@ def _check_identity(call: Any, action: str, resource: str) -> None:
         return
     who = who_of(user)
     context = principal_keys(user)
-    verdict, reason = user.identity.verdict(who, action, resource, context)
+    verdict, reason, label = user.identity.decision(who, action, resource, context)
+    call.access = (f"allowed by {label}" if verdict == "Allow" else f"denied by {label}"
+                   if verdict == "Deny" else "denied: no identity-based policy allows it")
     if verdict != "Allow":
         raise AccessDenied(explained(user, action, resource, reason))
 

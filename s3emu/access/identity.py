@@ -143,24 +143,33 @@ class Identity:
         """``("Deny" | "Allow" | None, reason)``: an explicit deny anywhere, an allow that
         the boundary and the session policy also allow, or no allow (with which document
         lacks it, for the access-denied message)."""
+        verdict, reason, _ = self.decision(who, action, resource, context)
+        return verdict, reason
+
+    def decision(self, who: Any, action: str, resource: str,
+                 context: Context) -> tuple[str | None, str, str]:
+        """:meth:`verdict` and, for the journal, which statement decided (``"identity-based
+        policy statement 'Sid'"``; empty when no statement did)."""
         if self.policies is None:
-            return "Allow", ""
-        verdicts = [p.evaluate(who, action, resource, context) for p in self.policies]
-        if "Deny" in verdicts:
-            return "Deny", DENY_IDENTITY
-        limits = ((self.boundary, DENY_BOUNDARY, NO_BOUNDARY),
-                  (self.session, DENY_SESSION, NO_SESSION))
-        for document, denied, _ in limits:
-            if document is not None and \
-                    document.evaluate(who, action, resource, context) == "Deny":
-                return "Deny", denied
-        if "Allow" not in verdicts:
-            return None, NO_IDENTITY
-        for document, _, missing in limits:
-            if document is not None and \
-                    document.evaluate(who, action, resource, context) != "Allow":
-                return None, missing
-        return "Allow", ""
+            return "Allow", "", "the principal's own account"
+        found = [p.decision(who, action, resource, context) for p in self.policies]
+        for verdict, statement in found:
+            if verdict == "Deny" and statement is not None:
+                return "Deny", DENY_IDENTITY, f"identity-based policy statement {statement.label}"
+        limits = ((self.boundary, DENY_BOUNDARY, NO_BOUNDARY, "permissions boundary"),
+                  (self.session, DENY_SESSION, NO_SESSION, "session policy"))
+        decided = [(document.decision(who, action, resource, context) if document is not None
+                    else None, denied, missing, kind) for document, denied, missing, kind in limits]
+        for outcome, denied, _, kind in decided:
+            if outcome is not None and outcome[0] == "Deny" and outcome[1] is not None:
+                return "Deny", denied, f"{kind} statement {outcome[1].label}"
+        allowing = next((s for v, s in found if v == "Allow" and s is not None), None)
+        if allowing is None:
+            return None, NO_IDENTITY, ""
+        for outcome, _, missing, _ in decided:
+            if outcome is not None and outcome[0] != "Allow":
+                return None, missing, ""
+        return "Allow", "", f"identity-based policy statement {allowing.label}"
 
 
 #: a principal with full rights in its own account (the root user; users without policies)

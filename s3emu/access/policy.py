@@ -213,6 +213,12 @@ class Statement:
     variables: bool
     public: bool
 
+    @property
+    def label(self) -> str:
+        """How the journal names it: its Sid, quoted, or its effect without one."""
+        return f"'{self.sid}'" if self.sid else f"an {'Allow' if self.allow else 'Deny'} " \
+            "statement without a Sid"
+
     def applies(self, who: Who, action: str, resource: str, context: Context) -> bool:
         if self.principals.match(who) == self.not_principal:
             return False
@@ -342,14 +348,21 @@ class Policy:
     def evaluate(self, who: Who, action: str, resource: str,
                  context: Context) -> str | None:
         """``"Deny"``, ``"Allow"`` or None for ``action`` (any case) on ``resource``."""
+        return self.decision(who, action, resource, context)[0]
+
+    def decision(self, who: Who, action: str, resource: str,
+                 context: Context) -> tuple[str | None, Statement | None]:
+        """:meth:`evaluate`'s verdict and the statement that gave it (the first that denies,
+        else the first that allows)."""
         action = action.lower()
-        verdict = None
+        allowing = None
         for statement in self.statements:
             if statement.applies(who, action, resource, context):
                 if not statement.allow:
-                    return "Deny"
-                verdict = "Allow"
-        return verdict
+                    return "Deny", statement
+                if allowing is None:
+                    allowing = statement
+        return ("Allow", allowing) if allowing is not None else (None, None)
 
 
 def compile_policy(text: str, bucket: str) -> Policy:

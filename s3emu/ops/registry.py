@@ -77,6 +77,8 @@ class Call:
     #: the requester pays for it (a Requester Pays bucket, another account that agreed):
     #: the reply says ``x-amz-request-charged: requester``; set by the access decision
     request_charged: bool = False
+    #: what decided the access check of the request (the journal's ``access``), when one ran
+    access: str | None = None
     #: the response's ``x-amz-id-2``
     host_id: str = ""
     #: where what happened to objects is reported (:mod:`s3emu.ops.support.events`)
