@@ -223,3 +223,20 @@ def test_the_live_server_answers_sts(server):
     assert worker.get_object(Bucket="data", Key="public/a")["Body"].read() == b"a"
     assert refused(lambda: worker.put_object(Bucket="data", Key="x", Body=b""))[0] == (
         403, "AccessDenied")
+
+
+def test_presigned_posts_carry_the_session_token(emu, data):
+    emu.add_role("uploader", policies=[{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data/*"}]}])
+    credentials = assume(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/uploader",
+                         DurationSeconds=900)["Credentials"]
+    post = s3_with(credentials).generate_presigned_post("data", "uploads/a", ExpiresIn=3600)
+    assert "x-amz-security-token" in post["fields"]
+    answer = requests.post(post["url"], data=post["fields"], files={"file": b"hello"})
+    assert answer.status_code == 204
+    forged = dict(post["fields"], **{"x-amz-security-token": "forged"})
+    answer = requests.post(post["url"], data=forged, files={"file": b"hello"})
+    assert (answer.status_code, b"<Code>InvalidToken</Code>" in answer.content) == (400, True)
+    emu.clock.advance(seconds=900)
+    answer = requests.post(post["url"], data=post["fields"], files={"file": b"hello"})
+    assert (answer.status_code, b"<Code>ExpiredToken</Code>" in answer.content) == (400, True)

@@ -29,6 +29,7 @@ from ..protocol import jsontext, numbers
 from .signing import ALGORITHM, mismatch, parse_amz_date, same, sign_hex
 from .sigv2 import signature as sigv2_signature
 from .sigv4 import split_credential
+from .tokens import check_token
 
 if TYPE_CHECKING:
     from .users import User, Users
@@ -201,6 +202,7 @@ def authorize(fields: Mapping[str, str], bucket: str, size: int, *, users: Users
     user = None
     if verify:
         user = _signer(fields, users, region)
+        check_token(user, fields.get("x-amz-security-token"), now)
         if now > ends:
             raise AccessDenied(f"{_INVALID}Policy expired.")
     else:

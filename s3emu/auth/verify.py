@@ -22,19 +22,18 @@ and the auth package.
 from __future__ import annotations
 
 import hashlib
-import hmac
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Mapping
 
-from ..errors import (ExpiredToken, InvalidAccessKeyId, InvalidArgument, InvalidToken,
-                      NotImplemented_, XAmzContentSHA256Mismatch)
+from ..errors import InvalidArgument, NotImplemented_, XAmzContentSHA256Mismatch
 from . import presign, sigv2, sigv4
 from .anonymous import authorize_anonymous
 from .request import Authenticated, Request, Verified
 from .signing import STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, is_sha256_hex
 from .streaming import chunk_verifier
+from .tokens import check_token
 from .users import ANONYMOUS, User
 
 if TYPE_CHECKING:
@@ -103,22 +102,10 @@ def authenticate(credential: Credential, method: str, where: Address,
 
 def _check_token(user: User, headers: Mapping[str, str], query: Mapping[str, str],
                  now: datetime) -> None:
-    """Temporary credentials need their session token (``x-amz-security-token``, or
-    ``X-Amz-Security-Token`` / ``x-amz-security-token`` in a presigned URL), and expire;
-    long-term keys carry none."""
-    token = (headers.get("x-amz-security-token") or query.get("X-Amz-Security-Token")
-             or query.get("x-amz-security-token"))           # SigV4 / SigV2 presigned
-    session = user.session
-    if session is None:
-        if token:
-            raise InvalidToken()
-        return
-    if not token:                    # the key alone names no credentials S3 knows
-        raise InvalidAccessKeyId(AWSAccessKeyId=user.access_key)
-    if not hmac.compare_digest(token, session.token):
-        raise InvalidToken()
-    if now >= session.expires:
-        raise ExpiredToken()
+    """The session token of a header-signed or presigned request (``x-amz-security-token``,
+    or ``X-Amz-Security-Token`` / ``x-amz-security-token`` in a presigned URL)."""
+    check_token(user, headers.get("x-amz-security-token") or query.get("X-Amz-Security-Token")
+                or query.get("x-amz-security-token"), now)
 
 
 def _payload_check(content_hash: str | None, scheme: str,
