@@ -59,3 +59,13 @@ def test_a_non_loopback_bind_is_stated_and_warned():
            f"{endpoint})" in first
     assert "s3emu: warning: listening on 0.0.0.0, not a loopback address: the emulator " \
            "(test credentials, plain HTTP) is reachable from the network" in err
+
+
+@pytest.mark.parametrize("more, shown", [((), True), (("--no-admin",), False)])
+def test_the_startup_lines_name_the_dashboard(more, shown):
+    proc, endpoint, _ = start_serve(*more)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    out = proc.stdout.read()          # after the first line, which start_serve read
+    proc.stderr.close()
+    assert (f"dashboard: {endpoint}/_s3emu/ui/" in out.splitlines()) is shown
