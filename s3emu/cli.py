@@ -408,15 +408,15 @@ def serve_command(args: argparse.Namespace) -> int:
         if server.ca_path:
             _print(f"TLS: self-signed certificate; clients trust the CA file {server.ca_path} "
                    f"(boto3 verify=PATH, aws --ca-bundle PATH or AWS_CA_BUNDLE=PATH)")
-        admin = emulator.admin
-        if admin.enabled is not False and (admin.exposed_on is None or admin.enabled):
-            _print(f"dashboard: {server.endpoint_url}/_s3emu/ui/")
         if emulator.admin.token is not None and args.admin_token is None:  # made at start
             _print(f"admin API: {server.endpoint_url}/_s3emu/ with the header "
                    f"'{ADMIN_HEADER}: {emulator.admin.token}'")
         elif emulator.admin.exposed_on is not None and not emulator.admin.enabled:
             print(f"s3emu: the admin API is off on {args.host} (not a loopback address); "
                   f"--admin enables it", file=sys.stderr)
+        admin = emulator.admin
+        if admin.enabled is not False and (admin.exposed_on is None or admin.enabled):
+            _print(f"dashboard: {server.endpoint_url}/_s3emu/ui/")
         while not stopping.wait(3600):
             pass
     finally:
