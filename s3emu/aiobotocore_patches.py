@@ -22,7 +22,7 @@ import inspect
 from typing import Any, Callable
 
 from .botocore_patches import EXPLICIT_CREDENTIALS, _Clocked, _Credentialed, signing_clock
-from .intercept import Installation, Response, call_app
+from .intercept import SERVED, Installation, Response, call_app
 from .messages import Serves
 
 
@@ -120,7 +120,7 @@ def patch_send(done: Installation, current: Callable[[], Serves | None]) -> None
 
     async def _send(endpoint: Any, request: Any) -> Any:
         emu = current()
-        if emu is None or endpoint._endpoint_prefix != "s3":
+        if emu is None or endpoint._endpoint_prefix not in SERVED:
             return await real_send(endpoint, request)
         url = request.url
         body = await read_body(request.body)

@@ -34,8 +34,9 @@ from .messages import Inbound, Serves
 from .protocol.render import STATUS_LINES
 
 _NO_PREFIX = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
-#: the botocore endpoints served in-process: S3, and STS for temporary credentials
-_SERVED = frozenset({"s3", "sts"})
+#: the botocore (and aiobotocore) endpoints served in-process: S3, and STS for the emulator's
+#: roles and temporary credentials
+SERVED = frozenset({"s3", "sts"})
 _EMPTY = memoryview(b"")
 #: aws-chunked bodies of up to about this size are handed over as one bytes object
 _SMALL_BODY = 64 * 1024
@@ -440,7 +441,7 @@ def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
 
     def _send(endpoint: Any, request: Any) -> Any:
         emu = current()
-        if emu is None or endpoint._endpoint_prefix not in _SERVED:
+        if emu is None or endpoint._endpoint_prefix not in SERVED:
             return real_send(endpoint, request)
         url = request.url
         netloc = split_url(url)[1]

@@ -368,6 +368,32 @@ def test_explicit_credentials_are_kept() -> None:
     assert [e.access_key for e in emu.journal] == ["AKIAOTHER", "AKIASECOND"]
 
 
+def test_aiobotocore_sts_hands_out_the_emulators_roles() -> None:
+    async def work(emu: s3emu.Emulator) -> None:
+        emu.add_role("reader", policies=[{"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]}])
+        async with client() as s3:
+            await s3.create_bucket(Bucket="data")
+            await s3.put_object(Bucket="data", Key="k", Body=b"v")
+        async with get_session().create_client("sts", region_name="us-east-1") as sts:
+            answer = await sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/reader",
+                                           RoleSessionName="async-worker")
+        creds = answer["Credentials"]
+        async with get_session().create_client(
+                "s3", region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"]) as worker:
+            got = await worker.get_object(Bucket="data", Key="k")
+            assert await got["Body"].read() == b"v"
+            with pytest.raises(ClientError) as exc:
+                await worker.put_object(Bucket="data", Key="x", Body=b"")
+            assert error_of(exc) == (403, "AccessDenied")
+
+    with mock_s3() as emu:
+        asyncio.run(work(emu))
+    assert emu.journal.count(operation="AssumeRole") == 1
+
+
 # -- aioboto3 --------------------------------------------------------------------------------
 def test_aioboto3_resource_and_client() -> None:
     async def work() -> None:
