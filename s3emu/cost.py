@@ -54,16 +54,18 @@ DEFAULT_PRICES: dict[str, Any] = {
 
 _TRANSITIONS = {operation: target for target, operation in TRANSITION_OPERATION.items()}
 _FREE = frozenset({"AbortMultipartUpload", "DeleteObjects"})
+#: requests the emulator answers that are not S3's, so never on an S3 bill (STS's)
+_NOT_S3 = frozenset({"AssumeRole", "GetSessionToken", "GetCallerIdentity"})
 _TIER1_PREFIXES = ("Put", "Create", "Copy", "Upload", "Complete", "List", "Post")
 TIERS = ("tier1", "tier2", "free", "restore")
 
 
 def tier_of(operation: str | None) -> str | None:
-    """The pricing tier of a journaled request (None: no request, S3's own background
-    work)."""
+    """The pricing tier of a journaled request (None: no S3 request: S3's own background
+    work, or an STS call)."""
     if operation is None:
         return "tier2"
-    if operation.startswith("S3."):
+    if operation.startswith("S3.") or operation in _NOT_S3:
         return None
     if operation.startswith("Delete") or operation in _FREE:
         return "free"

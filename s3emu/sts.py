@@ -121,7 +121,8 @@ def _error(error: StsError, request_id: str) -> tuple[str, str, str]:
 # -- authentication ----------------------------------------------------------------------------
 
 def _authenticate(services: Any, inbound: Inbound, body: bytes) -> User:
-    """The caller of a SigV4-signed STS request (STS's errors when the signature is wrong)."""
+    """The caller of a SigV4-signed STS request (STS's errors when the signature is wrong;
+    with ``auth="off"`` any signature, the default user for an unknown key)."""
     headers = inbound.headers
     usual = usual_form(headers.get("authorization", ""))
     amz_date = headers.get("x-amz-date", "")
@@ -132,6 +133,8 @@ def _authenticate(services: Any, inbound: Inbound, body: bytes) -> User:
     credential, signed, provided = usual
     access_key, date, region, _, _ = credential.split("/")
     user = services.users.get(access_key)
+    if services.settings.auth == "off":          # any signature, as for S3 requests
+        return user or services.users.default
     if user is None:
         raise StsError(403, "InvalidClientTokenId",
                        "The security token included in the request is invalid.")

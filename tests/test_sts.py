@@ -240,3 +240,18 @@ def test_presigned_posts_carry_the_session_token(emu, data):
     emu.clock.advance(seconds=900)
     answer = requests.post(post["url"], data=post["fields"], files={"file": b"hello"})
     assert (answer.status_code, b"<Code>ExpiredToken</Code>" in answer.content) == (400, True)
+
+
+def test_with_auth_off_any_signature_will_do():
+    import s3emu
+    with s3emu.mock_s3(auth="off") as emu:
+        emu.add_role("reader", policies=[READ_PUBLIC])
+        answer = sts("nobody", "whatever").assume_role(RoleArn=ROLE, RoleSessionName="anyone")
+        assert answer["AssumedRoleUser"]["Arn"].endswith("assumed-role/reader/anyone")
+
+
+def test_sts_calls_are_no_s3_requests_on_the_cost_report(emu, data):
+    before = emu.cost_report().requests
+    assume()
+    sts().get_caller_identity()
+    assert emu.cost_report().requests == before
