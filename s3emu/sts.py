@@ -28,10 +28,10 @@ protocol's body reader and the services.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any, Mapping
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
@@ -39,10 +39,13 @@ from xml.sax.saxutils import escape
 from .access.enforce import who_of
 from .access.identity import Identity, compile_document
 from .auth.identify import usual_form
-from .auth.signing import (ALGORITHM, canonical_headers, canonical_query, parse_amz_date,
-                           sha256_hex, sign_hex)
+from .auth.request import Request
+from .auth.sigv4 import check_signature
+from .auth.signing import ALGORITHM, canonical_queries, parse_amz_date
+from .auth.tokens import check_token
 from .auth.users import Session, User
-from .errors import EntityTooLarge
+from .errors import (EntityTooLarge, ExpiredToken, InvalidAccessKeyId, InvalidToken,
+                     SignatureDoesNotMatch)
 from .messages import Inbound, Outcome
 from .protocol.body import read_raw
 
@@ -142,30 +145,26 @@ def _authenticate(services: Any, inbound: Inbound, body: bytes) -> User:
     if abs(now - when) > timedelta(minutes=15):
         raise StsError(403, "SignatureDoesNotMatch", "Signature expired: "
                        f"{amz_date} is now earlier than the allowed window.")
-    names = signed.split(";")
-    canonical = "\n".join([
-        "POST", "/", canonical_query(str(inbound.environ.get("QUERY_STRING", ""))),
-        canonical_headers(names, headers), signed, hashlib.sha256(body).hexdigest()])
-    scope = f"{date}/{region}/sts/aws4_request"
-    to_sign = "\n".join([ALGORITHM, amz_date, scope, sha256_hex(canonical)])
-    key = services.users.signing_key(user.secret, date, region, "sts")
-    if not hmac.compare_digest(sign_hex(key, to_sign), provided):
+    raw_query = str(inbound.environ.get("QUERY_STRING", ""))
+    request = Request("POST", "/", raw_query, headers, {}, None, False, now)
+    try:                             # S3's SigV4 check, over the sts scope and the body's hash
+        check_signature(request, services.users.signing_key(user.secret, date, region, "sts"),
+                        access_key, provided, amz_date, f"{date}/{region}/sts/aws4_request",
+                        canonical_queries(raw_query), signed.split(";"),
+                        hashlib.sha256(body).hexdigest())
+    except SignatureDoesNotMatch:
         raise StsError(403, "SignatureDoesNotMatch", "The request signature we calculated "
                        "does not match the signature you provided. Check your AWS Secret "
                        "Access Key and signing method. Consult the service documentation for "
-                       "details.")
-    session = user.session
-    token = headers.get("x-amz-security-token")
-    if session is not None:
-        if token is None or not hmac.compare_digest(token, session.token):
-            raise StsError(403, "InvalidClientTokenId",
-                           "The security token included in the request is invalid.")
-        if now >= session.expires:
-            raise StsError(400, "ExpiredToken",
-                           "The security token included in the request is expired")
-    elif token:
+                       "details.") from None
+    try:                             # S3's session-token rules, answered in STS's words
+        check_token(user, headers.get("x-amz-security-token"), now)
+    except ExpiredToken:
+        raise StsError(400, "ExpiredToken",
+                       "The security token included in the request is expired") from None
+    except (InvalidToken, InvalidAccessKeyId):
         raise StsError(403, "InvalidClientTokenId",
-                       "The security token included in the request is invalid.")
+                       "The security token included in the request is invalid.") from None
     return user
 
 
@@ -258,7 +257,7 @@ def _assume_role(services: Any, caller: User, params: Mapping[str, str]) -> str:
         identity = None                      # a role without documents: its account's rights
     now = services.clock.now()
     session_arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{name}"
-    credentials = _issue(services, now, seconds, Session(
+    credentials = _issue(services, Session(
         arn=session_arn, token="", issued=now, expires=now + timedelta(seconds=seconds),
         user_id=f"{role.role_id}:{name}", role_arn=role.arn), role.account_id,
         f"{role.name}/{name}", identity, tags)
@@ -282,22 +281,22 @@ def _session_token(services: Any, caller: User, params: Mapping[str, str]) -> st
         "1 validation error detected: Value at 'durationSeconds' failed to satisfy "
         "constraint: Member must have value less than or equal to 129600"))
     now = services.clock.now()
-    return _issue(services, now, seconds, Session(
+    return _issue(services, Session(
         arn=caller.arn, token="", issued=now, expires=now + timedelta(seconds=seconds),
         user_id=caller.access_key), caller.account_id, caller.display_name, caller.identity,
         dict(caller.tags))
 
 
-def _issue(services: Any, now: datetime, seconds: int, session: Session, account_id: str,
-           name: str, identity: Any, tags: dict[str, str]) -> str:
-    """New temporary credentials for ``session``; their ``<Credentials>`` element."""
+def _issue(services: Any, session: Session, account_id: str, name: str, identity: Any,
+           tags: dict[str, str]) -> str:
+    """New temporary credentials for ``session`` (its token made here); their
+    ``<Credentials>`` element."""
     ids = services.ids
     key_id = "ASIA" + ids.request_id()[:16]
     secret = hashlib.sha256(f"secret:{ids.request_id()}:{key_id}".encode()).hexdigest()[:40]
     token = "IQoJb3JpZ2luX2Vj" + hashlib.sha256(
         f"token:{ids.request_id()}:{key_id}".encode()).hexdigest() * 4
-    session = Session(session.arn, token, session.issued, session.expires, session.user_id,
-                      session.role_arn)
+    session = replace(session, token=token)
     services.users.add(key_id, secret, account_id=account_id, name=name, identity=identity,
                        tags=tags, session=session)
     expiration = session.expires.strftime("%Y-%m-%dT%H:%M:%SZ")
