@@ -28,6 +28,7 @@ the operation records.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..model.settings import BucketSettings
@@ -57,13 +58,37 @@ def object_acl(bucket_owner: str, settings: BucketSettings, version: Any) -> Acl
     return acl
 
 
+@dataclass
+class Why:
+    """What decided an access check: the journal's words ("denied by the bucket policy's
+    statement 'Sid'", "allowed by identity-based policy statement ..."), and for a denial by a
+    policy AWS's clause of the access-denied message ("because no identity-based policy
+    allows the {action} action"). The first note made stays."""
+
+    journal: str = ""
+    clause: str = ""
+
+    def note(self, journal: str, clause: str = "") -> None:
+        if not self.journal:
+            self.journal, self.clause = journal, clause
+
+
+def identity_words(verdict: str | None, label: str, *, same: bool = True) -> str:
+    """The journal's words for what the caller's own documents decided."""
+    if verdict == "Allow":
+        return f"allowed by {label}"
+    if verdict == "Deny":
+        return f"denied by {label}"
+    return ("denied: no identity-based policy allows it" if same else
+            "denied: another account's identity-based policies must allow it")
+
+
 def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operation,
            action: str, resource: str, context: Context, target: Any = None,
-           why: list[str] | None = None) -> bool:
+           why: Why | None = None) -> bool:
     """Whether ``who`` may do ``action`` on ``resource`` (see the module docstring).
 
-    :param why: when given, what decided is appended to it, for the journal ("denied by the
-        bucket policy's statement 'Sid'", "allowed by identity-based policy statement ...").
+    :param why: when given, noted with what decided (:class:`Why`).
 
     :param op: the operation's record: its kind, the ACL permission that would grant it
         (``acl``; None: no ACL can) and whether the owner's account may always make it.
@@ -76,23 +101,22 @@ def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operati
         if policy is not None else (None, None)
     if verdict == "Deny":
         if why is not None and statement is not None:
-            why.append(f"denied by the bucket policy's statement {statement.label}")
+            why.note(f"denied by the bucket policy's statement {statement.label}",
+                     "with an explicit deny in a resource-based policy")
         return same and op.owner_account_only
     identity = who.identity
     own, label = "Allow", ""
     if identity is not None and identity.restricted:
-        own, _, label = identity.decision(who, action, resource, context)
+        own, clause, label = identity.decision(who, action, resource, context)
         if own == "Deny" or (own is None and not (same and verdict == "Allow")):
             if why is not None:
-                why.append(f"denied by {label}" if own == "Deny" else
-                           "denied: no identity-based policy allows it" if same else
-                           "denied: another account's identity-based policies must allow it")
+                why.note(identity_words(own, label, same=same), clause)
             return False
     if why is not None:
         if verdict == "Allow" and statement is not None:
-            why.append(f"allowed by the bucket policy's statement {statement.label}")
+            why.note(f"allowed by the bucket policy's statement {statement.label}")
         elif own == "Allow" and label and same:
-            why.append(f"allowed by {label}")
+            why.note(identity_words(own, label))
     flags = settings.block_flags
     if verdict == "Allow" and not same and flags["RestrictPublicBuckets"] and \
             policy is not None and policy.is_public:
@@ -108,18 +132,18 @@ def decide(*, bucket_owner: str, settings: BucketSettings, who: Who, op: Operati
                 who.canonical_id, permission, authenticated=authenticated,
                 ignore_public=flags["IgnorePublicAcls"])
     if same or verdict == "Allow":
-        if why is not None and not why:
-            why.append("allowed: the bucket owner's account")
+        if why is not None:
+            why.note("allowed: the bucket owner's account")
         return True
     if not enabled or permission is None or (kind == OBJECT_READ and target is None):
         if why is not None:
-            why.append("denied: no bucket policy allows it")
+            why.note("denied: no bucket policy allows it")
         return False
     acl = object_acl(bucket_owner, settings, target) if kind == OBJECT_READ \
         else bucket_acl(bucket_owner, settings)
     granted = acl.permits(who.canonical_id, permission, authenticated=authenticated,
                           ignore_public=flags["IgnorePublicAcls"])
     if why is not None:
-        why.append("allowed by an ACL grant" if granted else
-                   "denied: no bucket policy or ACL allows it")
+        why.note("allowed by an ACL grant" if granted else
+                 "denied: no bucket policy or ACL allows it")
     return granted

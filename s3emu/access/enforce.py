@@ -38,7 +38,7 @@ from .acl import canonical_id
 from ..operations import BUCKET, OBJECT_READ, Operation, named
 from .actions import resource_arn
 from ..model.settings import ENFORCED, REQUESTER
-from .decide import decide
+from .decide import Why, decide, identity_words
 from .policy import Who
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def _current(bucket: Bucket, key: str, version_id: str | None) -> Any:
 
 def allowed(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
             query: Mapping[str, str] | None = None, *, target: Any = None,
-            action: str | None = None, why: list[str] | None = None) -> bool:
+            action: str | None = None, why: Why | None = None) -> bool:
     """Whether ``call``'s requester may do ``op`` (a record, or an operation's name) on
     ``bucket`` / ``key``; ``action``: an IAM action checked as part of it (e.g.
     ``s3:BypassGovernanceRetention`` for a DeleteObject) instead of the operation's own."""
@@ -200,12 +200,12 @@ def require(call: Any, bucket: Bucket, op: Operation | str, key: str | None,
                     not allowed(call, bucket, "ListObjects", None, {}):
                 raise AccessDenied()
             return
-    why: list[str] | None = [] if op is call.operation else None
+    why = Why()
     decided = allowed(call, bucket, op, key, query, target=target, why=why)
-    if why:
-        call.access = why[0]
+    if op is call.operation and why.journal:
+        call.access = why.journal
     if not decided:
-        raise AccessDenied(denial(call, bucket, op, key, query))
+        raise AccessDenied(denial(call.user, bucket, op, key, query, why.clause))
     if op.owner_account_only and call.user.account_id != bucket.owner:
         # allowed, but not from the owner's account: S3's 405 for the policy calls
         raise MethodNotAllowed(Method=call.method, ResourceType="BUCKETPOLICY")
@@ -229,25 +229,17 @@ def _agrees_to_pay(call: Any) -> None:
     call.request_charged = True
 
 
-def denial(call: Any, bucket: Bucket, op: Operation, key: str | None,
-           query: Mapping[str, str]) -> str:
+def denial(user: User, bucket: Bucket, op: Operation, key: str | None,
+           query: Mapping[str, str], clause: str) -> str:
     """The AccessDenied message: AWS's detailed one ("User: ARN is not authorized to perform:
-    ACTION on resource: "ARN" because no identity-based policy allows the ACTION action") for a
-    principal with identity policies in the bucket owner's account, S3's plain "Access Denied"
-    otherwise (other accounts and anonymous callers learn nothing more)."""
-    user = call.user
+    ACTION on resource: "ARN" because no identity-based policy allows the ACTION action", the
+    ``clause`` the decision noted) for a principal with identity policies in the bucket
+    owner's account, S3's plain "Access Denied" otherwise (other accounts and anonymous callers
+    learn nothing more)."""
     if user.identity is None or user.account_id != bucket.owner:
         return "Access Denied"
-    action = op.action_for(query)
-    resource = resource_arn(bucket.name, None if op.kind == BUCKET else key)
-    who = who_of(user)
-    context = context_of(call, bucket, op)
-    policy = bucket.settings.policy
-    if policy is not None and policy.evaluate(who, action, resource, context) == "Deny":
-        reason = "with an explicit deny in a resource-based policy"
-    else:
-        reason = user.identity.verdict(who, action, resource, context)[1]
-    return explained(user, action, resource, reason)
+    return explained(user, op.action_for(query),
+                     resource_arn(bucket.name, None if op.kind == BUCKET else key), clause)
 
 
 def explained(user: User, action: str, resource: str, reason: str) -> str:
@@ -266,8 +258,7 @@ def _check_identity(call: Any, action: str, resource: str) -> None:
     who = who_of(user)
     context = principal_keys(user)
     verdict, reason, label = user.identity.decision(who, action, resource, context)
-    call.access = (f"allowed by {label}" if verdict == "Allow" else f"denied by {label}"
-                   if verdict == "Deny" else "denied: no identity-based policy allows it")
+    call.access = identity_words(verdict, label)
     if verdict != "Allow":
         raise AccessDenied(explained(user, action, resource, reason))
 
