@@ -64,13 +64,10 @@ class Replication:
         created = event.name.startswith("ObjectCreated:")
         if not created and event.name != "ObjectRemoved:DeleteMarkerCreated":
             return
-        bucket = self._store.buckets.get(event.bucket)
-        config = bucket.settings.replication if bucket is not None else None
-        if bucket is None or config is None:
+        found = self._replicated(event.bucket, event.key, event.version_id)
+        if found is None:
             return
-        version = self._version(bucket, event.key, event.version_id)
-        if version is None:
-            return
+        bucket, config, version = found
         rule = config.rule_for(event.key, version.tags)
         if rule is None or (not created and not rule.delete_markers):
             return
@@ -91,10 +88,10 @@ class Replication:
                 return version
         return None
 
-    def _still_replicated(self, source_name: str, key: str, version_id: str | None
+    def _replicated(self, source_name: str, key: str, version_id: str | None
                           ) -> tuple[Bucket, ReplicationConfiguration, ObjectVersion] | None:
-        """The source bucket, its replication configuration and the version, when a job
-        comes due and all three are still there."""
+        """The source bucket, its replication configuration and the version (when an event
+        arrives, or a job comes due), if all three are there."""
         source = self._store.buckets.get(source_name)
         config = source.settings.replication if source is not None else None
         if source is None or config is None:
@@ -104,7 +101,7 @@ class Replication:
 
     def _replicate(self, source_name: str, key: str, version_id: str | None, rule: ReplicationRule,
                    at: datetime) -> None:
-        found = self._still_replicated(source_name, key, version_id)
+        found = self._replicated(source_name, key, version_id)
         if found is None:
             return
         source, config, version = found
@@ -147,14 +144,10 @@ class Replication:
 
     def _changed(self, event: Event) -> None:
         """A tag or ACL change of a source version: the replica follows after the delay."""
-        bucket = self._store.buckets.get(event.bucket)
-        config = bucket.settings.replication if bucket is not None else None
-        if bucket is None or config is None:
+        found = self._replicated(event.bucket, event.key, event.version_id)
+        if found is None or found[2].replication not in ("PENDING", "COMPLETED"):
             return
-        version = self._version(bucket, event.key, event.version_id)
-        if version is None or version.replication not in ("PENDING", "COMPLETED"):
-            return
-        source, key, version_id = bucket.name, event.key, event.version_id
+        source, key, version_id = event.bucket, event.key, event.version_id
         what = "tags" if event.name.startswith("ObjectTagging:") else "acl"
         self._scheduler.at(event.time + self.delay,
                            partial(self._follow, source, key, version_id, what),
@@ -162,7 +155,7 @@ class Replication:
 
     def _follow(self, source_name: str, key: str, version_id: str | None, what: str,
                 at: datetime) -> None:
-        found = self._still_replicated(source_name, key, version_id)
+        found = self._replicated(source_name, key, version_id)
         if found is None:
             return
         source, config, version = found
