@@ -22,7 +22,7 @@ import inspect
 from typing import Any, Callable
 
 from .botocore_patches import EXPLICIT_CREDENTIALS, _Clocked, _Credentialed, signing_clock
-from .intercept import SERVED, Installation, Response, call_app
+from .intercept import SERVED, Installation, Response, call_app, closed_by_fault, cut_short
 from .messages import Serves
 
 
@@ -104,18 +104,10 @@ def patch_send(done: Installation, current: Callable[[], Serves | None]) -> None
     """``AioEndpoint._send`` serves S3 requests with ``current()`` in-process."""
     from aiobotocore.awsrequest import AioAWSResponse
     from aiobotocore.endpoint import AioEndpoint
-    from botocore.exceptions import ConnectionClosedError
-    from urllib3.exceptions import ProtocolError
 
     from .faults import ConnectionReset
 
-    class ClosedByFault(ConnectionClosedError, ConnectionReset):
-        """What aiobotocore raises when S3 drops the connection (retried like it), and the
-        fault that dropped it."""
-
-        def __init__(self, **fields: Any) -> None:  # botocore's (endpoint_url, error, request)
-            super().__init__(**fields)
-
+    ClosedByFault = closed_by_fault()
     real_send = AioEndpoint._send
 
     async def _send(endpoint: Any, request: Any) -> Any:
@@ -132,9 +124,7 @@ def patch_send(done: Installation, current: Callable[[], Serves | None]) -> None
         if not request.stream_output:  # read now, as aiobotocore's own session does
             content = await response.content
             if raw.fault == "truncate":  # a socket would have seen the connection close early
-                cut = ProtocolError("Connection broken: IncompleteRead("
-                                    f"{len(content)} bytes read)")
-                raise ConnectionClosedError(endpoint_url=url, error=cut, request=request)
+                raise cut_short(url, request, len(content))
         return response
 
     done.set(AioEndpoint, "_send", _send)

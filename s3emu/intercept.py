@@ -421,22 +421,46 @@ def importable(name: str) -> bool:
     return True
 
 
+_CLOSED_BY_FAULT: Any = None
+
+
+def closed_by_fault() -> Any:
+    """The error botocore's (and aiobotocore's) send raises where an injected fault drops the
+    connection: botocore's ConnectionClosedError (retried like a dropped connection) and the
+    fault that dropped it. One class, made the first time a patch asks (botocore is never
+    imported at import time)."""
+    global _CLOSED_BY_FAULT
+    if _CLOSED_BY_FAULT is None:
+        from botocore.exceptions import ConnectionClosedError
+
+        from .faults import ConnectionReset
+
+        class ClosedByFault(ConnectionClosedError, ConnectionReset):
+            def __init__(self, **fields: Any) -> None:  # (endpoint_url, error, request)
+                super().__init__(**fields)
+
+        _CLOSED_BY_FAULT = ClosedByFault
+    return _CLOSED_BY_FAULT
+
+
+def cut_short(url: str, request: Any, received: int) -> Exception:
+    """What botocore raises when a socket closes before the body's end (a truncating fault):
+    ConnectionClosedError over urllib3's IncompleteRead."""
+    from botocore.exceptions import ConnectionClosedError
+    from urllib3.exceptions import ProtocolError
+
+    cut = ProtocolError(f"Connection broken: IncompleteRead({received} bytes read)")
+    return ConnectionClosedError(endpoint_url=url, error=cut, request=request)
+
+
 def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
                     hosts: set[str]) -> None:
     from botocore.awsrequest import AWSResponse
     from botocore.endpoint import Endpoint
-    from botocore.exceptions import ConnectionClosedError
-    from urllib3.exceptions import ProtocolError
 
     from .faults import ConnectionReset
 
-    class ClosedByFault(ConnectionClosedError, ConnectionReset):
-        """What botocore raises when S3 drops the connection (retried like it), and the
-        fault that dropped it."""
-
-        def __init__(self, **fields: Any) -> None:  # botocore's (endpoint_url, error, request)
-            super().__init__(**fields)
-
+    ClosedByFault = closed_by_fault()
     real_send = Endpoint._send
 
     def _send(endpoint: Any, request: Any) -> Any:
@@ -455,9 +479,7 @@ def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
         if not request.stream_output:  # read now, as botocore's own session does
             content = response.content
             if raw.fault == "truncate":  # a socket would have seen the connection close early
-                cut = ProtocolError("Connection broken: IncompleteRead("
-                                    f"{len(content)} bytes read)")
-                raise ConnectionClosedError(endpoint_url=url, error=cut, request=request)
+                raise cut_short(url, request, len(content))
         return response
 
     done.set(Endpoint, "_send", _send)
