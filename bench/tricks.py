@@ -89,7 +89,7 @@ def switches(emu: Any) -> dict[str, Switch]:
         "query": swap(sigv4, "canonical_queries", sigv4.canonical_queries.__wrapped__),
         "names": swap(header_names, "_names", header_names.HeaderNames),
         "env_keys": swap(s3emu.intercept, "_env_key", s3emu.intercept._env_key.__wrapped__),
-        "botocore_headers": swap(s3emu.intercept, "_botocore_header_pairs", lambda _: None),
+        "botocore_headers": swap(s3emu.intercept, "_botocore_dict", lambda _: None),
         "hmac": swap(sigv4, "sign_hex", stdlib_sign_hex("testing", date, "us-east-1")),
         "request_ids": swap(ids, "request_ids", one_request_id(ids)),
         "one_chunk": swap(chunked, "decode_one_chunk", lambda _: None),

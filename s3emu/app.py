@@ -206,14 +206,12 @@ class App:
         if handler is None:
             raise NotImplemented_(f"s3emu does not implement {op} yet.", Operation=op)
         settings = services.settings
-        seen.call = call = Call(
-            operation=operation, method=method, bucket=bucket, key=key, query=query,
-            headers=headers, request_id=request_id,
-            region=where.region or credential.region or settings.region, user=auth.user,
-            auth=auth, inbound=inbound, store=services.store, clock=services.clock,
-            ids=services.ids, users=services.users, settings=settings,
-            secure=inbound.secure or inbound.in_process, virtual_host=where.virtual_host,
-            host_id=host_id, events=services.events, jobs=services.jobs)
+        seen.call = call = Call(     # by position, in the order of Call's fields: a third of
+            operation, method, bucket, key, query, headers, request_id,   # keywords' cost
+            where.region or credential.region or settings.region, auth.user, auth, inbound,
+            services.store, services.clock, services.ids, services.users, settings,
+            inbound.secure or inbound.in_process, where.virtual_host, False, None, host_id,
+            services.events, services.jobs)
         if where.accelerate:
             check_accelerate_endpoint(op, bucket, where.virtual_host, services.store)
         authorize(call)
@@ -225,12 +223,10 @@ class App:
     def _journal(self, seen: _Seen, outcome: Outcome, when: Any) -> None:
         """One journal entry from the outcome (status 0: the connection was reset) and what
         was seen of the request."""
-        self.services.journal.record(Entry(
-            time=when, operation=outcome.operation, method=seen.method, bucket=seen.bucket,
-            key=seen.key, access_key=seen.access_key,
-            status=0 if outcome.reset is not None else outcome.status_code,
-            error_code=outcome.error_code, bytes_in=outcome.bytes_in,
-            bytes_out=outcome.bytes_out, request_id=outcome.request_id or "",
-            throttled=seen.throttled, faulted=seen.fault is not None,
-            version_id=outcome.version_id,
-            access=seen.call.access if seen.call is not None else None))
+        call = seen.call
+        self.services.journal.record(Entry(     # Entry's fields in order: a third of the
+            when, outcome.operation, seen.method, seen.bucket, seen.key,   # cost of keywords
+            seen.access_key, 0 if outcome.reset is not None else outcome.status_code,
+            outcome.error_code, outcome.bytes_in, outcome.bytes_out, outcome.request_id or "",
+            seen.throttled, seen.fault is not None, outcome.version_id,
+            call.access if call is not None else None))

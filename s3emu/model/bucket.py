@@ -134,11 +134,12 @@ class Bucket:
                 version = version.evolve(version_id=None)
             if current is None:
                 bisect.insort(self._keys, key)
+                self.meter.version(self.name, version, 1)
             elif status is not None:
                 self._push_down(current, replacing=version.version_id)
-            else:
-                self.meter.version(self.name, current, -1)
-            self.meter.version(self.name, version, 1)
+                self.meter.version(self.name, version, 1)
+            else:                       # unversioned: the key's one version replaced
+                self.meter.overwritten(self.name, current, version)
             self.objects[key] = version
             return version
 

@@ -11,10 +11,11 @@ What counts, as S3 bills it: every stored version, current or noncurrent (a dele
 no bytes), in its storage class; the parts of uploads in progress, in the upload's storage
 class; and the temporary copy a restore makes of an archived version, from the restore's
 completion to its expiry, under :data:`RESTORED_COPY` (S3 keeps it in S3 Standard). The bucket
-calls :meth:`Meter.version`, :meth:`Meter.replaced` and :meth:`Meter.add` at each point its
-stored bytes change (:mod:`.bucket` is the one place). It also counts retrievals: the bytes of
-a restore when it starts (per archive class and tier) and the bytes read from the classes S3
-charges retrieval on (:data:`RETRIEVAL_CLASSES`), which the GET handler reports.
+calls :meth:`Meter.version`, :meth:`Meter.overwritten`, :meth:`Meter.replaced` and
+:meth:`Meter.add` at each point its stored bytes change (:mod:`.bucket` is the one place). It
+also counts retrievals: the bytes of a restore when it starts (per archive class and tier) and
+the bytes read from the classes S3 charges retrieval on (:data:`RETRIEVAL_CLASSES`), which the
+GET handler reports.
 
 Time comes from the ``now`` callable the Meter is given (the scheduler's: a background job's
 due instant while it runs, else the clock's present), so a lifecycle transition that ran for
@@ -124,6 +125,17 @@ class Meter:
             self.add(bucket, version.storage_class, sign * size)
             if _has_copy(version):
                 self.add(bucket, RESTORED_COPY, sign * size)
+
+    def overwritten(self, bucket: str, old: ObjectVersion, new: ObjectVersion) -> None:
+        """``new`` took the place of ``old`` (an unversioned key written again): one change
+        by the difference of their sizes when both are stored alike (same class, no restored
+        copy), else ``old`` removed and ``new`` stored."""
+        if old.storage_class == new.storage_class and not old.delete_marker and \
+                not new.delete_marker and not _has_copy(old) and not _has_copy(new):
+            self.add(bucket, new.storage_class, new.blob.size - old.blob.size)
+        else:
+            self.version(bucket, old, -1)
+            self.version(bucket, new, 1)
 
     def replaced(self, bucket: str, old: ObjectVersion, new: ObjectVersion) -> None:
         """``new`` took the place of ``old`` (same bytes): a lifecycle transition moves them

@@ -75,12 +75,10 @@ def new_version(call: Call, *, key: str | None = None,
         check_content_md5(content_md5, md5)
     checksums = verify_checksums(headers, decoded.trailers, payload.segments)
     lock = lock_for_write(call, bucket)
-    return ObjectVersion(
-        key=key, blob=payload, etag=sse.etag_for(encryption, md5),
-        last_modified=call.clock.now_seconds(), metadata=metadata,
-        content=content, storage_class=storage_class, checksums=checksums,
-        checksum_type="FULL_OBJECT" if checksums else None, sse=encryption, tags=tags,
-        lock=lock, **made)
+    return ObjectVersion(    # by position, in the order of its fields: half keywords' cost
+        key, payload, sse.etag_for(encryption, md5), call.clock.now_seconds(), metadata,
+        content, storage_class, checksums, "FULL_OBJECT" if checksums else None, None, None,
+        encryption, tags, made["owner"], False, made["acl"], lock)
 
 
 def write_reply(version: ObjectVersion) -> Reply:

@@ -216,13 +216,10 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     """
     found: dict[str, str] = {}
     given = []
-    names = _HEADER_NAMES.intersection(headers)
-    if trailers:
-        names |= _HEADER_NAMES.intersection(trailers)
-    for name in names:          # mostly none or one
+    for name, alg in _ALGORITHM_OF.items():     # five names: mostly none or one present
         value = headers.get(name) or trailers.get(name)
         if value:
-            given.append((_ALGORITHM_OF[name], value))
+            given.append((alg, value))
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")

@@ -25,6 +25,8 @@ def integer(text: str | None, *, signs: str = "") -> int | None:
     """``text`` as an int if it is ASCII digits, with one leading sign from ``signs`` (``""``,
     ``"-"``, ``"+-"``) allowed; None if it is not such a number. A number with more than
     :data:`MAX_DIGITS` significant digits is ``±HUGE``."""
+    if text and len(text) < 19 and text.isdigit() and text.isascii():
+        return int(text)    # the usual unsigned number: no regex (a third of the time)
     if not text or len(text) > 100_000 or (text[0] in "+-" and text[0] not in signs):
         return None
     match = _NUMBER.match(text)
