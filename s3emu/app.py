@@ -97,9 +97,10 @@ class App:
         if scheduler.next_due <= started:   # a ticking clock passed a due time
             scheduler.run_due()
         request_id, host_id = services.ids.request_ids()
-        if inbound.method == "POST" and is_sts(inbound):
+        method = inbound.method
+        if method == "POST" and is_sts(inbound):
             return self._sts(inbound, request_id, started)
-        seen = _Seen(inbound.method)
+        seen = _Seen(method)
         try:
             reply = self._reply(inbound, seen, request_id, host_id)
         except S3Error as error:

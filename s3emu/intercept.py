@@ -96,6 +96,7 @@ def inbound_for(method: str, url: str, headers: Any, body: Any) -> Inbound:
             value = value.decode("latin-1")
         elif type(value) is not str:
             value = str(value)
+        value = value.strip(" \t")  # a field's value, as a server reads it: no outer space
         if field in fields:         # a repeated header: its values joined, as a server does
             value = f"{fields[field]},{value}"
         environ[env_key] = fields[field] = value
@@ -464,7 +465,7 @@ def _patch_botocore(done: Installation, current: Callable[[], Serves | None],
         if emu is None or endpoint._endpoint_prefix not in SERVED:
             return real_send(endpoint, request)
         url = request.url
-        netloc = split_url(url)[1]
+        netloc = url.partition("//")[2].partition("/")[0]  # botocore's: scheme://host/path
         if netloc not in hosts:
             hosts.add(netloc)
         try:

@@ -623,3 +623,20 @@ def test_only_the_trimmed_value_is_signed(emu, bucket, signed, sent, status):
     assert got == status
     if status == 403:
         assert error_xml(body)["Code"] == "SignatureDoesNotMatch"
+
+
+@pytest.mark.parametrize("value", ["x ", " y", "a  b", "t\tu", "plain", "", " \t", "v\x0b",
+                                   "w\x1f", "a \x0c b"])
+def test_canonical_headers_trim_values_as_botocore_signs_them(value):
+    """Outer whitespace, inner runs of it and other whitespace characters: the canonical
+    header line is botocore's own (the in-process edge and the server strip outer spaces
+    before it, so this is what each signed value is compared by)."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from s3emu.auth.signing import canonical_headers
+    request = AWSRequest("PUT", "https://h.example/k", headers={"x-amz-meta-v": value})
+    signer = botocore.auth.SigV4Auth(Credentials("k", "s"), "s3", "us-east-1")
+    names = signer.headers_to_sign(request)
+    expected = signer.canonical_headers(names) + "\n"
+    assert canonical_headers(sorted(names), {"host": "h.example", "x-amz-meta-v": value}) \
+        == expected
