@@ -40,10 +40,14 @@ in one step (``protocol/chunked.py``, 6.9 a PUT), XML text escaped only when it 
 (``protocol/xml.py``, 11% of rendering a 1000-object listing), a request's URL split by hand
 (``intercept.py`` :func:`~s3emu.intercept.split_url`: 5.2 µs hot, timeit, for a URL not seen
 before, which ``urlsplit``'s own cache does not help; the benchmarks' PUT / GET / HEAD repeat one
-URL, so only their delete row, one key per call, shows it). Two are kept below 1% because
-without them PutObject came out at 1.24-1.29x botocore's cost, over the 1.2x target: the
-``split_host`` memo (``protocol/addressing.py``, 2.8-3.7) and routing's index of the rows a
-request without a query can match (``protocol/routing.py``, 1.1-3.4). Memos worth less were
+URL, so only their delete row, one key per call, shows it). Some are kept below 1% because
+without them PutObject came out at 1.20-1.29x botocore's cost, over the 1.2x target: the
+``split_host`` memo (``protocol/addressing.py``, 2.8-3.7), routing's index of the rows a
+request without a query can match (``protocol/routing.py``, 1.1-3.4), and three objects made
+once a request with their fields given by position, not by keyword (a call naming twenty
+keywords costs about three times as much in Python): the journal entry (``app.py``
+``App._journal``, 0.5), the :class:`~s3emu.ops.registry.Call` (``App._reply``, 0.6 hot) and a
+write's new version (``ops/objects.py`` ``new_version``, 0.7). Memos worth less were
 removed: ``is_sha256_hex`` (0.8-1.8), SigV4 date parsing (only on a check's miss),
 ``canonical_id`` (not on the common path), and botocore classes recognised by name (a dict
 lookup costs more than the test).
