@@ -11,11 +11,13 @@ Per request (put / get / head / list / delete of a small object), side by side:
 Per test: mock on, a client, a bucket, mock off (the plugin's ``s3emu`` + ``s3_client``
 fixtures do the same), with its parts timed separately, and moto's equivalent.
 
-Calls (and test cycles) alternate between the implementations and medians are reported, so a
-busy machine slows every column alike. ``--own`` also times s3emu's own part of each request
-(the time spent in :func:`s3emu.intercept.call_app`, what a speed trick changes: its column
-resolves a microsecond where the ratios move by several). Prints a table; ``--json PATH`` also
-writes the numbers. Asserts nothing about time. Run with
+Calls alternate between s3emu and botocore, then (in a pass of their own) between moto and
+botocore, and test cycles between the implementations; medians are reported, so a busy machine
+slows the columns compared alike, and moto's heavy calls do not chill the caches s3emu's calls
+find. Each ratio is against botocore's calls of the same pass. ``--own`` also times s3emu's
+own part of each request (the time spent in :func:`s3emu.intercept.call_app`, what a speed
+trick changes: its column resolves a microsecond where the ratios move by several). Prints a
+table; ``--json PATH`` also writes the numbers. Asserts nothing about time. Run with
 ``python bench/inprocess.py [--quick] [--own]``.
 """
 from __future__ import annotations
@@ -48,6 +50,8 @@ OPERATIONS: dict[str, Callable[[Any], Any]] = {
     # each delete removes an object of its own, put before the delete round (see _prepare)
     "delete": lambda s3: s3.delete_object(Bucket=BUCKET, Key=_doomed(s3)),
 }
+#: botocore's samples of moto's pass (see :func:`bench_requests`)
+MOTO_BASELINE = "botocore (moto's pass)"
 #: the keys each client's delete round removes, one per call (by id of the client)
 _DOOMED: dict[int, list[str]] = {}
 
@@ -139,8 +143,11 @@ def bench_requests(calls: int, own: bool = False,
     """Median microseconds per call, by implementation and operation (and with ``own``,
     s3emu's own part of its calls, as implementation ``own``).
 
-    All implementations stay active together (each client reaches only its own), and single
-    calls alternate between them, so a busy machine slows every column alike.
+    All implementations stay active together (each client reaches only its own). For each
+    operation, s3emu's calls alternate with botocore's, so a busy machine slows both alike;
+    then, in a pass of its own, moto's alternate with botocore's again (as
+    :data:`MOTO_BASELINE`): a moto call can take milliseconds (a versioned PUT, 4 ms), which
+    would leave s3emu's next call with cold caches that botocore's would not see.
     """
     clients: dict[str, Any] = {}
     mocks: list[Any] = []
@@ -175,6 +182,8 @@ def bench_requests(calls: int, own: bool = False,
         if own:     # s3emu's own part: the time its in-process patch spends in call_app
             s3emu.intercept.call_app = timed(real_call_app, durations)
             samples["own"] = {op: [] for op in OPERATIONS}
+        if "moto" in clients:   # moto's own pass: its calls next to botocore's, not s3emu's
+            samples[MOTO_BASELINE] = {op: [] for op in OPERATIONS}
         clock = time.perf_counter
         for op, run in OPERATIONS.items():
             for name, s3 in clients.items():
@@ -182,13 +191,18 @@ def bench_requests(calls: int, own: bool = False,
             for s3 in clients.values():
                 for _ in range(20):  # warm
                     run(s3)
-            for _ in range(calls):
-                for name, s3 in clients.items():
-                    started = clock()
-                    run(s3)
-                    samples[name][op].append(clock() - started)
-                    if own and name == "s3emu":
-                        samples["own"][op].append(durations[-1])
+            passes = [(("botocore", "botocore"), ("s3emu", "s3emu"))]
+            if "moto" in clients:
+                passes.append(((MOTO_BASELINE, "botocore"), ("moto", "moto")))
+            for pairing in passes:
+                for _ in range(calls):
+                    for name, which in pairing:
+                        s3 = clients[which]
+                        started = clock()
+                        run(s3)
+                        samples[name][op].append(clock() - started)
+                        if own and name == "s3emu":
+                            samples["own"][op].append(durations[-1])
     finally:
         s3emu.intercept.call_app = real_call_app
         for mock in reversed(mocks):
@@ -239,17 +253,22 @@ def bench_tests(cycles: int) -> dict[str, dict[str, float]]:
             for name, runs in samples.items()}
 
 
+def baseline(name: str) -> str:
+    """The botocore samples an implementation's are compared with: those taken in its pass."""
+    return MOTO_BASELINE if name == "moto" else "botocore"
+
+
 def report(requests: dict[str, dict[str, float]], tests: dict[str, dict[str, float]]) -> str:
-    names = list(requests)
+    names = [n for n in requests if n != MOTO_BASELINE]
     compared = [n for n in names if n not in ("botocore", "own")]
     lines = ["Per request (µs, median; ratio to botocore's own cost; own: s3emu's own part)",
              f"{'op':<6}" + "".join(f"{n:>12}" for n in names) +
              "".join(f"{n + '/botocore':>18}" for n in compared)]
     for op in OPERATIONS:
-        base = requests["botocore"][op]
         lines.append(f"{op:<6}" + "".join(f"{requests[n][op]:>12.{int(n == 'own')}f}"
                                           for n in names) +
-                     "".join(f"{requests[n][op] / base:>18.2f}" for n in compared))
+                     "".join(f"{requests[n][op] / requests[baseline(n)][op]:>18.2f}"
+                             for n in compared))
     lines += ["", "Per test: mock on, client, bucket, mock off (ms, median)",
               f"{'':<8}" + "".join(f"{p:>9}" for p in ("start", "client", "bucket", "stop",
                                                         "total"))]

@@ -167,9 +167,16 @@ NOT_IMPLEMENTED_ON = {
 }
 
 
+#: the same names as sets, for the usual request, which carries none of them
+_NOT_IMPLEMENTED_SETS = {op: frozenset(names) for op, names in NOT_IMPLEMENTED_ON.items()}
+
+
 def refuse_unimplemented(op: str, headers: Mapping[str, str]) -> None:
     """501 NotImplemented for a header of ``op`` that S3 would act on and s3emu does not."""
-    for name in NOT_IMPLEMENTED_ON.get(op, ()):
+    names = _NOT_IMPLEMENTED_SETS.get(op)
+    if names is None or names.isdisjoint(headers):
+        return
+    for name in NOT_IMPLEMENTED_ON[op]:     # the first in the list's order
         if name in headers:
             raise NotImplemented_(f"s3emu does not implement the {name} header yet.",
                                   Header=name)
