@@ -69,11 +69,12 @@ def new_version(call: Call, *, key: str | None = None,
     encryption = sse.from_request(call, bucket)
     decoded = call.decoded(required_length=True)
     payload = decoded.payload
-    md5 = md5_hex(payload.segments)
+    segments = payload.segments
+    md5 = md5_hex(segments)
     content_md5 = headers.get("content-md5")
     if content_md5 is not None:
         check_content_md5(content_md5, md5)
-    checksums = verify_checksums(headers, decoded.trailers, payload.segments)
+    checksums = verify_checksums(headers, decoded.trailers, segments)
     lock = lock_for_write(call, bucket)
     return ObjectVersion(    # by position, in the order of its fields: half keywords' cost
         key, payload, sse.etag_for(encryption, md5), call.clock.now_seconds(), metadata,

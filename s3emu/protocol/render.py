@@ -75,19 +75,17 @@ def respond(reply: Reply, *, head: bool, request_id: str, host_id: str,
         reply.body = body
         headers.setdefault("Content-Type", "application/xml")
     out = [("x-amz-request-id", request_id), ("x-amz-id-2", host_id),
-           ("Date", http_date(now)), ("Server", "AmazonS3")]
-    if None in headers.values():
-        for name, value in headers.items():
-            if value is not None:
-                out.append((name, value))
-    else:
-        out += headers.items()
-    if body is None:
-        body = b""
-    if isinstance(body, (bytes, bytearray, memoryview)):
+           ("Date", http_date(now)), ("Server", "AmazonS3"), *headers.items()]
+    if None in headers.values():        # a header left out
+        out[4:] = [(name, value) for name, value in headers.items() if value is not None]
+    if body is None or body == b"":     # most writes, HEAD
+        if "Content-Length" not in headers:
+            out.append(("Content-Length", "0"))
+        chunks: Iterable[Any] = ()
+    elif isinstance(body, (bytes, bytearray, memoryview)):
         if "Content-Length" not in headers:
             out.append(("Content-Length", str(len(body))))
-        chunks: Iterable[Any] = (body,) if body else ()
+        chunks = (body,)
     else:
         if reply.length is not None and "Content-Length" not in headers:
             out.append(("Content-Length", str(reply.length)))
