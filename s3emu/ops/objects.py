@@ -8,7 +8,7 @@ from ..model.meter import RETRIEVAL_CLASSES
 from ..model.objects import MAY_BE_ARCHIVED, ObjectVersion
 from ..protocol.checksums import check_content_md5, md5_hex, verify_checksums, HEADER_OF
 from ..protocol import numbers
-from .support.preconditions import check_read_conditions, check_write_conditions
+from .support.preconditions import check_read_conditions, write_conditions
 from .support.events import object_event, publish
 from .restore import restore_header
 from ..events import watched
@@ -98,9 +98,7 @@ def write_reply(version: ObjectVersion) -> Reply:
 def put_object(call: Call) -> Reply:
     bucket = call.store.bucket(call.bucket_name)
     version = new_version(call, bucket=bucket)
-    headers = call.headers
-    stored = bucket.put(version,
-                        lambda current: check_write_conditions(headers, current, version.key))
+    stored = bucket.put(version, write_conditions(call.headers, version.key))
     reply = write_reply(stored)
     object_event(call, bucket, "ObjectCreated:Put", stored)
     lifecycle = bucket.settings.lifecycle

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Mapping
 
 from ..errors import InvalidRequest, MissingContentLength, NotImplemented_
 from ..model.blob import Blob
@@ -189,7 +190,7 @@ class Call:
             name in headers or name in trailers for name in checksums.HEADER_OF.values())
 
     @property
-    def trailers(self) -> dict[str, str]:
+    def trailers(self) -> Mapping[str, str]:
         """Trailer headers of an aws-chunked body (empty otherwise)."""
         return self.decoded().trailers
 

@@ -221,10 +221,16 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     """
     found: dict[str, str] = {}
     given = []
-    for name, alg in _ALGORITHM_OF.items():     # five names: mostly none or one present
-        value = headers.get(name) or trailers.get(name)
-        if value:
-            given.append((alg, value))
+    if trailers and _HEADER_NAMES.isdisjoint(headers):   # the SDKs' way: in a trailer
+        for name, sent in trailers.items():
+            alg = _ALGORITHM_OF.get(name)
+            if alg is not None and sent:
+                given.append((alg, sent))
+    else:
+        for name, alg in _ALGORITHM_OF.items():     # five names: mostly none or one present
+            value = headers.get(name) or trailers.get(name)
+            if value:
+                given.append((alg, value))
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")

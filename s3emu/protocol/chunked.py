@@ -11,8 +11,9 @@ This module imports only the standard library and the model's Blob.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+from collections.abc import Mapping, Sequence
 
 from ..errors import IncompleteBody, InvalidArgument
 from ..model.blob import EMPTY_BLOB, Blob
@@ -28,15 +29,19 @@ _UNSIGNED_TAIL = re.compile(rb"\r\n0\r\n(?:" + _TRAILER_LINE + rb")?\r\n\Z")
 _SMALL = 64 * 1024
 
 
-@dataclass
-class Decoded:
-    """A decoded aws-chunked body."""
+#: no trailers (what a body without any has; read-only)
+NO_TRAILERS: Mapping[str, str] = MappingProxyType({})
+
+
+class Decoded(NamedTuple):
+    """A decoded aws-chunked body (a named tuple: one is made per write, at half a dataclass's
+    cost)."""
 
     payload: Blob
     #: ``(signature or None, chunk data)`` for every chunk, the final empty one included
-    chunks: list[tuple[str | None, Blob]] = field(default_factory=list)
+    chunks: Sequence[tuple[str | None, Blob]] = ()
     #: trailer headers, names lower-cased (``x-amz-trailer-signature`` excluded)
-    trailers: dict[str, str] = field(default_factory=dict)
+    trailers: Mapping[str, str] = NO_TRAILERS
     trailer_signature: str | None = None
 
 
@@ -161,7 +166,7 @@ def decode_one_chunk(flat: bytes) -> Decoded | None:
             return None
         trailers[name] = tail[2].decode()
     data = Blob.of(memoryview(flat)[start:stop])
-    return Decoded(data, [(None, data), (None, EMPTY_BLOB)], trailers)
+    return Decoded(data, ((None, data), (None, EMPTY_BLOB)), trailers)
 
 
 def _chunk_header(cursor: _Cursor, pos: int) -> tuple[int, str | None, int]:

@@ -7,7 +7,7 @@ PreconditionFailed (with ``Condition``) or, for GET/HEAD, 304 NotModified.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ...errors import NoSuchKey, NotImplemented_, NotModified, PreconditionFailed
 from ...model.objects import ObjectVersion
@@ -76,6 +76,15 @@ def check_copy_source_conditions(headers: Mapping[str, str], version: ObjectVers
     failed = _failed("x-amz-copy-source-", headers, version)
     if failed is not None:
         raise PreconditionFailed(Condition="x-amz-copy-source-" + failed.split(":")[-1])
+
+
+def write_conditions(headers: Mapping[str, str],
+                     key: str) -> Callable[[ObjectVersion | None], None] | None:
+    """The check of a conditional write's headers (:func:`check_write_conditions`) on the
+    key's current version; None when the request names no condition (most writes)."""
+    if "if-none-match" not in headers and "if-match" not in headers:
+        return None
+    return lambda current: check_write_conditions(headers, current, key)
 
 
 def check_write_conditions(headers: Mapping[str, str], current: ObjectVersion | None,
