@@ -140,3 +140,11 @@ def test_a_refused_configure_changes_nothing():
         bucket.configure(refuse, policy="ignored")
     assert bucket.settings is before
     assert bucket.configure(acl="x").acl == "x" and before.acl is None   # a new value
+
+
+@pytest.mark.parametrize("start, stop", [(2, 5), (0, 7), (3, 3), (5, 99), (9, 12)])
+def test_blob_over_is_the_slice_of_its_bytes_without_a_copy(start, stop):
+    data = b"0123456"
+    blob = Blob.over(data, start, stop)
+    assert (blob.size, b"".join(blob.iter_range())) == (len(data[start:stop]), data[start:stop])
+    assert all(segment.obj is data for segment in blob.segments)

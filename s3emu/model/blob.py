@@ -50,6 +50,20 @@ class Blob:
         return blob
 
     @classmethod
+    def over(cls, data: bytes, start: int, stop: int) -> Blob:
+        """A one-segment blob over ``data[start:stop]`` of a bytes object: one-dimensional
+        bytes already, so without :meth:`of`'s checks (0.5 µs of a PutObject between
+        botocore's calls, where caches are cold)."""
+        view = memoryview(data)[start:stop]
+        blob = cls.__new__(cls)
+        size = len(view)
+        if size:
+            blob._segments, blob._starts, blob.size = (view,), (0,), size
+        else:
+            blob._segments, blob._starts, blob.size = (), (), 0
+        return blob
+
+    @classmethod
     def concat(cls, blobs: Iterable[Blob]) -> Blob:
         """A blob whose bytes are those of ``blobs`` in order; shares their segments."""
         return cls(seg for blob in blobs for seg in blob._segments)

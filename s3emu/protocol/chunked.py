@@ -165,7 +165,7 @@ def decode_one_chunk(flat: bytes) -> Decoded | None:
         if name == "x-amz-trailer-signature":
             return None
         trailers[name] = tail[2].decode()
-    data = Blob.of(memoryview(flat)[start:stop])
+    data = Blob.over(flat, start, stop)
     return Decoded(data, ((None, data), (None, EMPTY_BLOB)), trailers)
 
 
