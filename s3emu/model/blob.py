@@ -42,21 +42,20 @@ class Blob:
         view = data if type(data) is memoryview else memoryview(data)
         if view.format != "B" or view.ndim != 1:
             view = view.cast("B")
-        blob = cls.__new__(cls)
-        if view.nbytes:
-            blob._segments, blob._starts, blob.size = (view,), (0,), view.nbytes
-        else:
-            blob._segments, blob._starts, blob.size = (), (), 0
-        return blob
+        return cls._single(view)
 
     @classmethod
     def over(cls, data: bytes, start: int, stop: int) -> Blob:
         """A one-segment blob over ``data[start:stop]`` of a bytes object: one-dimensional
         bytes already, so without :meth:`of`'s checks (0.5 µs of a PutObject between
         botocore's calls, where caches are cold)."""
-        view = memoryview(data)[start:stop]
+        return cls._single(memoryview(data)[start:stop])
+
+    @classmethod
+    def _single(cls, view: memoryview) -> Blob:
+        """The blob of one byte view (``format "B"``, one dimension); none if it is empty."""
         blob = cls.__new__(cls)
-        size = len(view)
+        size = view.nbytes
         if size:
             blob._segments, blob._starts, blob.size = (view,), (0,), size
         else:

@@ -143,13 +143,11 @@ def written_by(call: Call, bucket: Bucket | None = None) -> dict[str, Any]:
     request's) from ``x-amz-acl`` / ``x-amz-grant-*``, Object Ownership and Block Public
     Access."""
     bucket = call.store.bucket(call.bucket_name) if bucket is None else bucket
-    mode = bucket.settings.object_ownership
-    if mode == ENFORCED and not call.header_names.acl:   # today's default, no ACL headers
-        return {"owner": bucket.owner, "acl": None}
     writer = call.user.account_id
     acl, name = _canned(call, writer, bucket.owner)
     if acl is not None:
         _check_settable(bucket, acl, name)
+    mode = bucket.settings.object_ownership
     if mode == ENFORCED:
         return {"owner": bucket.owner, "acl": None}
     if mode == PREFERRED and name == "bucket-owner-full-control":

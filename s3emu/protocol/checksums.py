@@ -23,7 +23,6 @@ from ..memo import memo
 #: algorithm name -> header suffix
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 HEADER_OF = {alg: f"x-amz-checksum-{alg.lower()}" for alg in ALGORITHMS}
-_HEADER_NAMES = frozenset(HEADER_OF.values())
 _ALGORITHM_OF = {name: alg for alg, name in HEADER_OF.items()}
 _DIGEST_SIZE = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
@@ -221,16 +220,10 @@ def verify_checksums(headers: Mapping[str, str], trailers: Mapping[str, str],
     """
     found: dict[str, str] = {}
     given = []
-    if trailers and _HEADER_NAMES.isdisjoint(headers):   # the SDKs' way: in a trailer
-        for name, sent in trailers.items():
-            alg = _ALGORITHM_OF.get(name)
-            if alg is not None and sent:
-                given.append((alg, sent))
-    else:
-        for name, alg in _ALGORITHM_OF.items():     # five names: mostly none or one present
-            value = headers.get(name) or trailers.get(name)
-            if value:
-                given.append((alg, value))
+    for name, alg in _ALGORITHM_OF.items():     # five names: mostly none or one present
+        value = headers.get(name) or trailers.get(name)
+        if value:
+            given.append((alg, value))
     if len(given) > 1:
         raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum "
                              "Types are not allowed.")

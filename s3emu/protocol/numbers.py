@@ -40,6 +40,4 @@ def integer(text: str | None, *, signs: str = "") -> int | None:
 
 def count(text: str | None) -> int | None:
     """An unsigned count (a length, a part number, a size); None if it is not one."""
-    if text and len(text) < 19 and text.isdigit() and text.isascii():
-        return int(text)    # what integer() gives, without its call (every write has two)
     return integer(text)
