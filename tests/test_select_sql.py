@@ -32,6 +32,8 @@ def value(s3, bucket, expr):
     ("s.n = 1", None), ("s.nope = 1", None), ("s.s = 1", None),
     ("s.i = 7 AND s.n = 1", None), ("s.i = 8 AND s.n = 1", False),
     ("s.i = 7 OR s.n = 1", True), ("s.i = 8 OR s.n = 1", None),
+    ("s.n = 1 AND s.i = 8", False), ("s.n = 1 OR s.i = 7", True),
+    ("s.i = 7 AND s.b = true", True), ("s.i = 8 OR s.b = false", False),
     ("NOT s.i = 7", False), ("NOT (s.n = 1)", None),
     ("s.n IS NULL", True), ("s.nope IS NULL", True), ("s.i IS NULL", False),
     ("s.n IS NOT NULL", False), ("s.nope IS MISSING", True), ("s.n IS MISSING", False),

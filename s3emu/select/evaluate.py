@@ -165,27 +165,21 @@ def _paren(node: exp.Paren, ctx: Context) -> Compiled:
 # -- logic and comparison -----------------------------------------------------------------
 
 def _logic(node: exp.Expression, ctx: Context) -> Compiled:
+    """AND / OR with SQL's three values: one side's ``decisive`` value (False for AND, True
+    for OR) is the answer, the other value only when both sides have it, else NULL."""
     left, right = compile_expression(node.this, ctx), compile_expression(node.expression, ctx)
-    if isinstance(node, exp.And):
-        def both(record: Any) -> Any:
-            a = left(record)
-            if a is False:
-                return False
-            b = right(record)
-            if b is False:
-                return False
-            return True if a is True and b is True else None
-        return both
+    decisive = not isinstance(node, exp.And)
+    other = not decisive
 
-    def either(record: Any) -> Any:
+    def combined(record: Any) -> Any:
         a = left(record)
-        if a is True:
-            return True
+        if a is decisive:
+            return decisive
         b = right(record)
-        if b is True:
-            return True
-        return False if a is False and b is False else None
-    return either
+        if b is decisive:
+            return decisive
+        return other if a is other and b is other else None
+    return combined
 
 
 def _not(node: exp.Not, ctx: Context) -> Compiled:
