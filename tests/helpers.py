@@ -2,6 +2,7 @@
 ``conftest.py`` and the project's pytest plugin).
 
 - boto3 clients and errors: :func:`make_client`, :func:`error_of`.
+- Server access logs from one bucket into another: :func:`allow_logging`, :func:`log_to`.
 - The AWS CLI against a live server: :func:`aws_cli`; ``s3emu serve`` in a child process:
   :func:`start_serve`.
 - Inner pytest runs (``pytester``): :data:`PLUGIN_ARGS`; :data:`INSTALLED` says whether the
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pathlib
 import re
@@ -113,3 +115,21 @@ def path_client(srv: Any) -> Any:
         aws_access_key_id="testing", aws_secret_access_key="testing",
         config=botocore.config.Config(s3={"addressing_style": "path"},
                                       retries={"total_max_attempts": 1}))
+
+
+def allow_logging(s3: Any, target: str, prefix: str = "logs/",
+                  account: str = "123456789012") -> None:
+    """A bucket policy on ``target`` letting S3's logging service write under ``prefix``,
+    for logs of ``account``'s buckets (what S3 asks of a log target)."""
+    s3.put_bucket_policy(Bucket=target, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{target}/{prefix}*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}}}]}))
+
+
+def log_to(s3: Any, source: str, target: str, prefix: str = "logs/") -> None:
+    """``source`` logs its requests into ``target`` under ``prefix``, which allows it."""
+    allow_logging(s3, target, prefix)
+    s3.put_bucket_logging(Bucket=source, BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": target, "TargetPrefix": prefix}})

@@ -12,26 +12,16 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from helpers import aws_cli, error_of
+from helpers import aws_cli, error_of, log_to
 
 OWNER = "123456789012"
-
-
-def allow_logging(s3, target, prefix="logs/"):
-    s3.put_bucket_policy(Bucket=target, Policy=json.dumps({
-        "Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-            "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{target}/{prefix}*",
-            "Condition": {"StringEquals": {"aws:SourceAccount": OWNER}}}]}))
 
 
 @pytest.fixture
 def logged(s3):
     s3.create_bucket(Bucket="source-bucket")
     s3.create_bucket(Bucket="log-bucket")
-    allow_logging(s3, "log-bucket")
-    s3.put_bucket_logging(Bucket="source-bucket", BucketLoggingStatus={"LoggingEnabled": {
-        "TargetBucket": "log-bucket", "TargetPrefix": "logs/"}})
+    log_to(s3, "source-bucket", "log-bucket")
     return "source-bucket"
 
 
@@ -172,9 +162,7 @@ def test_without_the_logging_service_in_the_policy_nothing_is_written(emu, s3, l
 
 def test_a_bucket_logging_to_itself_terminates(emu, s3):
     s3.create_bucket(Bucket="self-logging")
-    allow_logging(s3, "self-logging")
-    s3.put_bucket_logging(Bucket="self-logging", BucketLoggingStatus={"LoggingEnabled": {
-        "TargetBucket": "self-logging", "TargetPrefix": "logs/"}})
+    log_to(s3, "self-logging", "self-logging")
     emu.clock.advance(minutes=5)
     emu.clock.advance(hours=2)
     assert len(log_objects(s3, "self-logging")) == 1      # the delivery is no request

@@ -26,7 +26,7 @@ from s3emu import Emulator, cli, mock_s3, snapshot
 from s3emu.auth.users import Users
 from s3emu.datadir import (BLOBS, EXTERNAL, LOCK, SNAPSHOT, TEMP_PREFIX, DataDirError,
                            Persistence)
-from helpers import CHILD_CWD, child_env, error_of, make_client, start_serve
+from helpers import CHILD_CWD, child_env, error_of, log_to, make_client, start_serve
 
 ADMIN = {"X-S3emu-Admin": "1"}
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -308,12 +308,7 @@ def test_background_work_notifications_and_ids_survive_a_snapshot():
                 "Destination": {"Bucket": "arn:aws:s3:::replica"}}]})
         s3.put_bucket_notification_configuration(Bucket="source", NotificationConfiguration={
             "QueueConfigurations": [{"QueueArn": queue, "Events": ["s3:ObjectCreated:*"]}]})
-        s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"}]}))
-        s3.put_bucket_logging(Bucket="source", BucketLoggingStatus={"LoggingEnabled": {
-            "TargetBucket": "logs", "TargetPrefix": "access/"}})
+        log_to(s3, "source", "logs", "access/")
         version = s3.put_object(Bucket="source", Key="k", Body=b"data")["VersionId"]
     pending = emu.scheduler.pending()
     assert [name for _, name in pending] == [
@@ -508,12 +503,7 @@ def test_a_read_that_makes_an_access_log_record_is_saved(tmp_path):
         s3 = make_client()
         for name in ("read", "logs"):
             s3.create_bucket(Bucket=name)
-        s3.put_bucket_policy(Bucket="logs", Policy=json.dumps({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"}]}))
-        s3.put_bucket_logging(Bucket="read", BucketLoggingStatus={"LoggingEnabled": {
-            "TargetBucket": "logs", "TargetPrefix": "access/"}})
+        log_to(s3, "read", "logs", "access/")
         s3.list_objects_v2(Bucket="read")         # the first record: a delivery is queued
     kept = Persistence.open(emu, str(tmp_path / "data"), interval=60)
     with s3emu.Server(emu, persistence=kept) as srv:

@@ -272,15 +272,20 @@ def test_over_a_live_server(server):
                   "CAST(s.age AS INT) > 26", CSV_USE) == "alice\ncarol\n"
 
 
-def test_without_the_select_extra_is_501(s3, bucket, people, monkeypatch):
+def hide_module(monkeypatch, hidden):
+    """``s3emu.select`` imports everything but ``hidden``, as if it were not installed."""
     import s3emu.select as package
     real = package.importlib.import_module
 
-    def hidden(name, *args):
-        if name == "sqlglot":
+    def import_module(name, *args):
+        if name == hidden:
             raise ImportError(name)
         return real(name, *args)
-    monkeypatch.setattr(package.importlib, "import_module", hidden)
+    monkeypatch.setattr(package.importlib, "import_module", import_module)
+
+
+def test_without_the_select_extra_is_501(s3, bucket, people, monkeypatch):
+    hide_module(monkeypatch, "sqlglot")
     with pytest.raises(s3.exceptions.ClientError) as caught:
         select(s3, bucket, people, "SELECT * FROM S3Object", CSV_USE)
     assert error_of(caught) == (501, "NotImplemented")
@@ -320,14 +325,7 @@ def test_memory_is_bounded_by_the_chunk_not_the_object(s3, bucket):
 
 
 def test_parquet_without_pyarrow_is_501(s3, bucket, people, monkeypatch):
-    import s3emu.select as package
-    real = package.importlib.import_module
-
-    def hidden(name, *args):
-        if name == "pyarrow":
-            raise ImportError(name)
-        return real(name, *args)
-    monkeypatch.setattr(package.importlib, "import_module", hidden)
+    hide_module(monkeypatch, "pyarrow")
     with pytest.raises(s3.exceptions.ClientError) as caught:
         select(s3, bucket, people, "SELECT * FROM S3Object", {"Parquet": {}})
     assert error_of(caught) == (501, "NotImplemented")
